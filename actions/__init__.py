@@ -1,0 +1,1 @@
+"""Custom actions for the Rasa action server: thin adapters between the tracker and the clinic core in `bot/`."""

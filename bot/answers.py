@@ -1,0 +1,69 @@
+"""Clinic facts rendered as short texts, which fill the `{placeholders}` in the assistant's responses.
+
+The action server sets them as slots at the start of every conversation, so editing `data/clinic.yml` and
+restarting changes the answers without retraining.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Dict, List
+
+from bot.clinic import WEEKDAY_NAMES, Clinic, WeeklyHours
+
+
+def format_time(value: time) -> str:
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def format_weekly_hours(hours: WeeklyHours) -> str:
+    """'Mon-Wed 9am-6pm, Thu 9am-7pm, Sat 10am-3pm, closed Sun' style, grouping equal neighbouring days."""
+    groups: List[List[int]] = []
+    for day in range(7):
+        if day in hours and groups and groups[-1][-1] == day - 1 and hours[groups[-1][-1]] == hours[day]:
+            groups[-1].append(day)
+        elif day in hours:
+            groups.append([day])
+    parts = []
+    for group in groups:
+        first, last = WEEKDAY_NAMES[group[0]][:3], WEEKDAY_NAMES[group[-1]][:3]
+        days = first if len(group) == 1 else f"{first}-{last}"
+        start, end = hours[group[0]]
+        parts.append(f"{days} {format_time(start)}-{format_time(end)}")
+    closed = [WEEKDAY_NAMES[d][:3] for d in range(7) if d not in hours]
+    if closed:
+        parts.append("closed " + ", ".join(closed))
+    return ", ".join(parts)
+
+
+def money(amount: float, clinic: Clinic) -> str:
+    return f"${amount:,.0f}" if clinic.prices.get("currency", "USD") == "USD" else f"{amount:,.0f}"
+
+
+def answer_facts(clinic: Clinic) -> Dict[str, str]:
+    """Every clinic fact a response may quote, keyed by its slot name."""
+    prices = clinic.prices
+    return {
+        "clinic_name": clinic.name,
+        "clinic_phone": clinic.phone,
+        "clinic_email": clinic.email,
+        "clinic_website": clinic.website,
+        "clinic_locations": "; ".join(f"{loc.name}: {loc.address} ({loc.phone})" for loc in clinic.locations),
+        "clinic_hours": "; ".join(
+            f"{loc.name}: {format_weekly_hours(loc.opening_hours)}" for loc in clinic.locations
+        ),
+        "clinic_parking": " ".join(f"{loc.name}: {loc.parking}" for loc in clinic.locations),
+        "clinic_providers": "; ".join(f"{p.name}, {p.credentials}" for p in clinic.providers),
+        "price_per_unit": money(prices["per_unit"], clinic),
+        "area_prices": "; ".join(f"{area} {money(cost, clinic)}" for area, cost in prices["areas"].items()),
+        "consultation_fee": money(prices["consultation_fee"], clinic),
+        "consultation_fee_note": prices.get("consultation_fee_note", ""),
+        "payment_methods": prices["payment"],
+        "aftercare_upright": clinic.aftercare["stay_upright"],
+        "aftercare_exercise": clinic.aftercare["avoid_exercise"],
+        "aftercare_massage": clinic.aftercare["avoid_massage_and_facials"],
+        "aftercare_alcohol": clinic.aftercare["avoid_alcohol"],
+        "cancellation_policy": clinic.booking["cancellation_policy"]["text"],
+    }
