@@ -11,10 +11,22 @@ def build_spacy(_: argparse.Namespace) -> int:
     return 0
 
 
+def nlu_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.nlu_report import render_report
+
+    print(render_report(Path(args.results_dir)), end="")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Confidence Med Spa assistant tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build-spacy", help="build the project's spaCy pipeline").set_defaults(func=build_spacy)
+    report = commands.add_parser("nlu-report", help="Markdown report of a Rasa cross-validation run")
+    report.add_argument("results_dir")
+    report.set_defaults(func=nlu_report)
     args = parser.parse_args(argv)
     return args.func(args)
 

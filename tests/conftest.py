@@ -1,0 +1,95 @@
+"""Shared fixtures: the trained assistant, loaded in-process and talking to a real action server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "clinic.tar.gz"
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with code {process.returncode}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up in {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def test_database_url(tmp_path_factory) -> str:
+    """A fresh SQLite clinic database for the session's action server and tests."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+
+
+@pytest.fixture(scope="session")
+def action_server(test_database_url):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": test_database_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    process = subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", process)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class Assistant:
+    """The trained model in this process: `reply` talks like a patient, `parse` shows the NLU result."""
+
+    def __init__(self, agent, loop: asyncio.AbstractEventLoop):
+        self.agent = agent
+        self.loop = loop
+
+    def messages(self, text: str, sender: Optional[str] = None) -> List[Dict]:
+        sender = sender or f"test-{uuid.uuid4().hex}"
+        return self.loop.run_until_complete(self.agent.handle_text(text, sender_id=sender)) or []
+
+    def reply(self, text: str, sender: Optional[str] = None) -> str:
+        return "\n".join(m.get("text", "") for m in self.messages(text, sender) if m.get("text"))
+
+    def parse(self, text: str) -> Dict:
+        return self.loop.run_until_complete(self.agent.parse_message(text))
+
+
+@pytest.fixture(scope="session")
+def assistant(action_server) -> Assistant:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it first).")
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    loop = asyncio.new_event_loop()
+    endpoints = AvailableEndpoints(action=EndpointConfig(url=action_server))
+    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
+    yield Assistant(agent, loop)
+    loop.close()
