@@ -56,6 +56,7 @@ lint: setup
 	$(VENV)/bin/ruff check bot actions tests benchmarks
 
 test: validate train
+	$(RASA) test core --model models/clinic.tar.gz --stories tests/stories --fail-on-prediction-errors --out results/core
 	$(VENV)/bin/pytest -q
 
 clean:
