@@ -27,6 +27,9 @@ def main(argv=None) -> int:
     report = commands.add_parser("nlu-report", help="Markdown report of a Rasa cross-validation run")
     report.add_argument("results_dir")
     report.set_defaults(func=nlu_report)
+    from bot.cli_appointments import add_parser as add_booking_commands
+
+    add_booking_commands(commands)  # db upgrade|seed, appointments list|cancel
     args = parser.parse_args(argv)
     return args.func(args)
 
