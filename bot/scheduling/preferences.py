@@ -1,0 +1,444 @@
+"""What a patient means by "tmrw after 5", "next tuesday afternoon" or "asap", as UTC windows to search.
+
+Weekday names, "next X", weekends, weeks, ordinals ("the 14th"), day parts and "after/before/at N" are read
+here, because dateparser is weak at them ("next tuesday" -> None, "the 14th" -> a past date). dateparser reads
+only the explicit calendar dates ("Dec 3", "12/3", "in 2 weeks") that the patterns below cut out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Callable, Dict, List, Optional, Tuple
+from zoneinfo import ZoneInfo
+
+from bot.scheduling.availability import UTC, Interval
+
+ANY_DAY_DAYS = 14  # how far ahead an undated preference ("mornings", "after 5") looks
+AT_TIME_MINUTES = 30  # "at 2" accepts starts from 2:00 up to 2:30
+AROUND_MINUTES = 30  # "around 2" accepts starts from 1:30 up to 2:30
+WHOLE_DAY = (0, 24 * 60)
+
+MinuteRange = Tuple[int, int]  # minutes after local midnight, half-open; 1440 is the next midnight
+
+
+class PastDateError(ValueError):
+    """The patient asked for a time that has already passed."""
+
+    def __init__(self, description: str):
+        super().__init__(f"{description} has already passed")
+        self.description = description
+
+
+class BeyondHorizonError(ValueError):
+    """The patient asked for a time further ahead than the clinic books."""
+
+    def __init__(self, description: str, horizon_days: int):
+        super().__init__(f"{description} is more than {horizon_days} days away")
+        self.description = description
+        self.horizon_days = horizon_days
+
+
+@dataclass(frozen=True)
+class TimePreference:
+    windows: List[Interval]  # UTC windows of acceptable start times, sorted
+    description: str  # how we understood it, e.g. "Tuesday, Dec 1 in the afternoon"
+    asap: bool = False
+
+
+@dataclass(frozen=True)
+class _Days:
+    dates: List[date]
+    name: str = ""  # "today", "this weekend", ...: said before the dates in the description
+    rolls: bool = False  # a bare weekday ("friday"): if today's is already over, the patient means next week's
+
+
+@dataclass(frozen=True)
+class _Clock:
+    minutes: MinuteRange
+    label: str
+
+
+# --- normalising --------------------------------------------------------------------------------------------
+
+_SPELLINGS = [
+    (r"\b(tmrw|tmr|tmw|tmrow|tmro|2morrow|2moro|2mrw|tomorow|tommorow|tommorrow|tomorrw|tmorrow)\b", "tomorrow"),
+    (r"\btonite\b", "tonight"),
+    (r"\b(wknd|wkend)\b", "weekend"),
+    (r"\bnxt\b", "next"),
+    (r"\ba\.s\.a\.p\b\.?", "asap"),
+    (r"\ba\.m\.?", "am"),
+    (r"\bp\.m\.?", "pm"),
+    (r"\bo'?clock\b", ""),
+    (r"\b(noon|midday)\b", "12pm"),
+    (r"\bmidnight\b", "12am"),
+]
+_ASAP = re.compile(
+    r"\b(asap|as soon as (possible|you can|i can)|soonest|earliest|first available|next available"
+    r"|first opening|next opening|right away|any ?time|whenever)\b"
+)
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    for pattern, replacement in _SPELLINGS:
+        text = re.sub(pattern, replacement, text)
+    text = re.sub(r"[^a-z0-9:/@\-' ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- dates --------------------------------------------------------------------------------------------------
+
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "weds": 2, "wed": 2,
+    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+_DAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+# "sat" and "sun" are ordinary words too, so they count as days only with a qualifier or a time after them.
+_WEEKDAY = re.compile(rf"\b(?:(next|this|coming|last|on)\s+)?({_DAY_NAMES})(s?)\b")
+_AMBIGUOUS_DAYS = {"sat", "sun"}
+_MONTHS = (
+    r"(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep"
+    r"|october|oct|november|nov|december|dec)"
+)
+_NOT_A_TIME = r"(?!\s*(?:am|pm|:\d))"
+_EXPLICIT_DATES = [
+    rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s+\d{{4}})?\b{_NOT_A_TIME}",
+    rf"\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?\b",
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b",
+    r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    r"\bin\s+(?:a|an|one|two|three|four|five|six|\d{1,2})\s+(?:days?|weeks?)\b",
+]
+_ORDINAL = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def _relative_days(text: str, today: date) -> Optional[Tuple[_Days, re.Match]]:
+    patterns = [
+        (r"\b(?:the\s+)?day after tomorrow\b", 2, ""),
+        (r"\btomorrow\b", 1, "tomorrow"),
+        (r"\btoday\b|\b(?=tonight\b)|\bthis\s+(?=(?:morning|afternoon|evening|tonight)\b)", 0, "today"),
+        (r"\byesterday\b", -1, "yesterday"),
+    ]
+    for pattern, offset, name in patterns:
+        match = re.search(pattern, text)
+        if match:
+            return _Days([today + timedelta(days=offset)], name), match
+    return None
+
+
+def _week_days(text: str, today: date) -> Optional[Tuple[_Days, re.Match]]:
+    monday = today - timedelta(days=today.weekday())
+    match = re.search(r"\b(?:(this|next|coming|the)\s+)?weekend\b", text)
+    if match:
+        saturday = monday + timedelta(days=5 + (7 if match.group(1) == "next" else 0))
+        name = "next weekend" if match.group(1) == "next" else "this weekend"
+        return _Days([d for d in _date_range(saturday, 2) if d >= today], name), match
+    match = re.search(r"\b(later this|rest of (?:the|this)|this|next|coming) week\b", text)
+    if not match:
+        return None
+    if match.group(1) == "next":
+        return _Days(_date_range(monday + timedelta(days=7), 7), "next week"), match
+    first = today if match.group(1) in ("this", "coming") else today + timedelta(days=1)
+    return _Days([d for d in _date_range(monday, 7) if d >= first], "this week"), match
+
+
+def _explicit_date(text: str, today: date, timezone: str) -> Optional[Tuple[_Days, re.Match]]:
+    for pattern in _EXPLICIT_DATES:
+        match = re.search(pattern, text)
+        if match:
+            day = _dateparser_day(match.group(0), today, timezone)
+            if day:
+                return _Days([_nearer_year(day, today, match.group(0))]), match
+    return None
+
+
+def _dateparser_day(phrase: str, today: date, timezone: str) -> Optional[date]:
+    import dateparser  # slow to import; only needed for explicit dates
+
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        "TIMEZONE": timezone,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "DATE_ORDER": "MDY",
+    }
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _nearer_year(day: date, today: date, phrase: str) -> date:
+    """For a date said without a year, last year's reading when that is nearer: "Nov 2" said on Nov 30 is past,
+    not eleven months away (dateparser, preferring the future, reads it as next year's)."""
+    if re.search(r"\d{4}|/\d{2,4}/|\d/\d+/\d|\bin\s", phrase):
+        return day
+    try:
+        earlier = day.replace(year=day.year - 1)
+    except ValueError:  # Feb 29
+        return day
+    return earlier if earlier < today and today - earlier < day - today else day
+
+
+def _ordinal_day(text: str, today: date) -> Optional[Tuple[_Days, re.Match]]:
+    match = _ORDINAL.search(text)
+    if not match:
+        return None
+    wanted = int(match.group(1))
+    candidates = []
+    for months_ahead in (-1, 0, 1, 2):
+        year, month = divmod(today.month - 1 + months_ahead, 12)
+        try:
+            candidates.append(date(today.year + year, month + 1, wanted))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    upcoming = [d for d in candidates if d >= today]
+    past = [d for d in candidates if d < today]
+    day = upcoming[0] if upcoming else past[-1]
+    if past and upcoming and today - past[-1] < upcoming[0] - today:
+        day = past[-1]
+    return _Days([day]), match
+
+
+def _weekday_days(text: str, today: date) -> Optional[Tuple[_Days, List[re.Match]]]:
+    matches = [m for m in _WEEKDAY.finditer(text) if _is_weekday(m, text)]
+    if not matches:
+        return None
+    dates: List[date] = []
+    rolls, name = False, ""
+    for match in matches:
+        qualifier, weekday, plural = match.group(1), _WEEKDAYS[match.group(2)], match.group(3)
+        ahead = (weekday - today.weekday()) % 7
+        if qualifier in ("next", "coming") and ahead == 0:
+            ahead = 7
+        if qualifier == "last":
+            ahead = ahead - 7 if ahead else -7
+        if plural:  # "tuesdays": the next few of them
+            dates += [today + timedelta(days=ahead + 7 * week) for week in range(ANY_DAY_DAYS // 7 + 1)]
+            name = f"{_day_label(today + timedelta(days=ahead)).split(',')[0]}s" if len(matches) == 1 else ""
+        else:
+            dates.append(today + timedelta(days=ahead))
+            rolls = rolls or qualifier in (None, "on", "this")
+    return _Days(sorted(set(dates)), name, rolls=rolls and len(matches) == 1), matches
+
+
+def _is_weekday(match: re.Match, text: str) -> bool:
+    if match.group(2) not in _AMBIGUOUS_DAYS or match.group(1):
+        return True
+    after = text[match.end() :]
+    return bool(re.match(r"\s*(morning|afternoon|evening|night|at|after|before|around|\d)", after))
+
+
+def _date_range(first: date, days: int) -> List[date]:
+    return [first + timedelta(days=n) for n in range(days)]
+
+
+def _find_days(text: str, today: date, timezone: str) -> Tuple[Optional[_Days], str]:
+    """The days the patient means, and the text with those words cut out."""
+    finders: List[Callable[[str, date], object]] = [
+        _relative_days,
+        _week_days,
+        lambda t, d: _explicit_date(t, d, timezone),
+        _ordinal_day,
+        _weekday_days,
+    ]
+    for finder in finders:
+        found = finder(text, today)
+        if found:
+            days, matches = found
+            for match in reversed(matches if isinstance(matches, list) else [matches]):
+                text = text[: match.start()] + " " + text[match.end() :]
+            return days, text
+    return None, text
+
+
+# --- times of day -------------------------------------------------------------------------------------------
+
+_TIME = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?"
+_CLOCK_PATTERNS = [
+    ("around", rf"\b{_TIME}\s*-?ish\b"),
+    ("between", rf"\b(?:between|from)\s+{_TIME}\s*(?:and|to|-|until|till)\s*{_TIME}\b"),
+    ("between", rf"\b{_TIME}\s*(?:-|to|until|till)\s*{_TIME}\b"),
+    ("after", rf"\b(?:after|from|past|later than|no earlier than|starting(?: at| from)?)\s+{_TIME}\b"),
+    ("before", rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}\b"),
+    ("around", rf"\b(?:around|about|roughly|approximately)\s+{_TIME}\b"),
+    ("at", rf"(?:\bat\s+|@\s*){_TIME}\b"),
+    ("at", r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b"),
+    ("at", r"\b(\d{1,2}):(\d{2})()\b"),
+]
+_DAY_PART = re.compile(r"\b(morning|afternoon|evening|tonight|night)s?\b")
+
+
+def _find_day_part(text: str, day_parts: Dict[str, str]) -> Optional[str]:
+    match = _DAY_PART.search(text)
+    if not match:
+        return None
+    part = {"tonight": "evening", "night": "evening"}.get(match.group(1), match.group(1))
+    return part if part in day_parts else None
+
+
+def _find_clock(text: str, part: Optional[str], part_range: Optional[MinuteRange]) -> Optional[_Clock]:
+    for kind, pattern in _CLOCK_PATTERNS:
+        match = re.search(pattern, text)
+        if not match:
+            continue
+        groups = match.groups()
+        if kind == "between":
+            last = _minutes(groups[3], groups[4], groups[5], part)
+            first = _minutes(groups[0], groups[1], groups[2] or groups[5], part)
+            if first is not None and last is not None and first >= last and not groups[2]:
+                first = _minutes(groups[0], groups[1], None, part)  # "11-1pm": 11 a.m., not 11 p.m.
+            if first is None or last is None or last <= first:
+                continue
+            return _Clock((first, last), f"between {_clock_label(first)} and {_clock_label(last)}")
+        moment = _minutes(*groups[:3], part)
+        if moment is None:
+            continue
+        return _single_clock(kind, moment, part_range)
+    return None
+
+
+def _single_clock(kind: str, moment: int, part_range: Optional[MinuteRange]) -> _Clock:
+    label = _clock_label(moment)
+    if kind == "after":
+        return _Clock(_within((moment, WHOLE_DAY[1]), part_range), f"after {label}")
+    if kind == "before":
+        return _Clock(_within((WHOLE_DAY[0], moment), part_range), f"before {label}")
+    if kind == "around":
+        return _Clock((max(moment - AROUND_MINUTES, 0), moment + AROUND_MINUTES), f"around {label}")
+    return _Clock((moment, moment + AT_TIME_MINUTES), f"at {label}")
+
+
+def _within(wanted: MinuteRange, part_range: Optional[MinuteRange]) -> MinuteRange:
+    """The wanted range narrowed to the day part ("evening after 6"), unless they don't meet."""
+    if part_range:
+        narrowed = (max(wanted[0], part_range[0]), min(wanted[1], part_range[1]))
+        if narrowed[0] < narrowed[1]:
+            return narrowed
+    return wanted
+
+
+def _minutes(hour: str, minute: Optional[str], meridiem: Optional[str], part: Optional[str]) -> Optional[int]:
+    """Minutes after midnight. Without am/pm, 1-7 is afternoon (no one books 3 a.m.), as is any hour said with
+    "afternoon" or "evening"."""
+    h, m = int(hour), int(minute or 0)
+    if h > 23 or m > 59 or (meridiem and not 1 <= h <= 12):
+        return None
+    if meridiem == "am":
+        h %= 12
+    elif meridiem == "pm":
+        h = h % 12 + 12
+    elif h < 12 and (part in ("afternoon", "evening") or (part != "morning" and 1 <= h <= 7)):
+        h += 12
+    return h * 60 + m
+
+
+def _clock_label(minutes: int) -> str:
+    h, m = divmod(minutes % (24 * 60), 60)
+    if (h, m) == (12, 0):
+        return "noon"
+    if (h, m) == (0, 0):
+        return "midnight"
+    suffix = "AM" if h < 12 else "PM"
+    return f"{h % 12 or 12}{f':{m:02d}' if m else ''} {suffix}"
+
+
+def _part_range(text: str) -> MinuteRange:
+    start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    return start.hour * 60 + start.minute, end.hour * 60 + end.minute or 24 * 60
+
+
+# --- putting it together ------------------------------------------------------------------------------------
+
+
+def parse_time_preference(
+    text: str, now: datetime, timezone: str, day_parts: Dict[str, str], horizon_days: int = 60
+) -> Optional[TimePreference]:
+    """The times a patient would accept, or None when nothing date- or time-like is in `text`.
+
+    Raises PastDateError for a time that has passed and BeyondHorizonError for one past the booking horizon.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be time-zone aware")
+    tz = ZoneInfo(timezone)
+    today = now.astimezone(tz).date()
+    words = _normalise(text)
+    asap = bool(_ASAP.search(words))
+    words = _ASAP.sub(" ", words)
+    days, words = _find_days(words, today, timezone)
+    part = _find_day_part(words, day_parts)
+    part_range = _part_range(day_parts[part]) if part else None
+    clock = _find_clock(words, part, part_range)
+    if not (days or part or clock or asap):
+        return None
+    minutes = clock.minutes if clock else part_range or WHOLE_DAY
+    time_label = " ".join(x for x in (f"in the {part}" if part else "", clock.label if clock else "") if x)
+    horizon = now + timedelta(days=horizon_days)
+    if days is None:
+        return _undated(now, today, tz, horizon, horizon_days, minutes, time_label, asap)
+    windows = _windows(days.dates, minutes, tz)
+    if days.rolls and windows and all(w.end <= now for w in windows):
+        days = replace(days, dates=[d + timedelta(days=7) for d in days.dates])
+        windows = _windows(days.dates, minutes, tz)
+    description = _describe(days, time_label, asap)
+    return TimePreference(_clip(windows, now, horizon, description, horizon_days), description, asap)
+
+
+def _undated(
+    now: datetime, today: date, tz: ZoneInfo, horizon: datetime, horizon_days: int,
+    minutes: MinuteRange, time_label: str, asap: bool,
+) -> TimePreference:  # fmt: skip
+    """'asap', 'mornings', 'after 5': every day from today, over the horizon for asap, else ANY_DAY_DAYS."""
+    if not time_label:
+        return TimePreference([Interval(now, horizon)], "the earliest available time", asap=True)
+    span = horizon_days + 1 if asap else ANY_DAY_DAYS
+    windows = _windows(_date_range(today, span), minutes, tz)
+    description = f"the earliest available time {time_label}" if asap else f"any day {time_label}"
+    return TimePreference(_clip(windows, now, horizon, description, horizon_days), description, asap)
+
+
+def _windows(dates: List[date], minutes: MinuteRange, tz: ZoneInfo) -> List[Interval]:
+    return [Interval(_at(day, minutes[0], tz), _at(day, minutes[1], tz)) for day in sorted(dates)]
+
+
+def _at(day: date, minutes: int, tz: ZoneInfo) -> datetime:
+    """A local wall-clock time (minutes after midnight, 1440 = the next midnight) in UTC."""
+    day += timedelta(days=minutes // (24 * 60))
+    minutes %= 24 * 60
+    return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=tz).astimezone(UTC)
+
+
+def _clip(
+    windows: List[Interval], now: datetime, horizon: datetime, description: str, horizon_days: int
+) -> List[Interval]:
+    clipped = [Interval(max(w.start, now), min(w.end, horizon)) for w in windows if w.end > now and w.start < horizon]
+    if clipped:
+        return clipped
+    if all(w.end <= now for w in windows):
+        raise PastDateError(description)
+    raise BeyondHorizonError(description, horizon_days)
+
+
+def _describe(days: _Days, time_label: str, asap: bool) -> str:
+    dates = sorted(days.dates)
+    if len(dates) == 1:
+        said = _day_label(dates[0])
+        if days.name in ("today", "tomorrow"):
+            said = f"{days.name}, {said}"
+    elif days.name:
+        said = f"{days.name} ({_day_label(dates[0])} to {_day_label(dates[-1])})"
+    elif len(dates) <= 3:
+        said = " or ".join(_day_label(d) for d in dates)
+    else:
+        said = f"{_day_label(dates[0])} to {_day_label(dates[-1])}"
+    said = " ".join(x for x in (said, time_label) if x)
+    if not asap:
+        return said
+    named = days.name and not days.name.endswith("days")  # "next week", "today"; but "on Tuesdays"
+    return f"the earliest available time {'' if named else 'on '}{said}"
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%A}, {day:%b} {day.day}"
