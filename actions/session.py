@@ -3,7 +3,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import answer_facts
@@ -26,4 +26,6 @@ class ActionSessionStart(Action):
             for key, value in tracker.current_slot_values().items()
             if value is not None and key not in answer_facts(clinic())
         ]
-        return [SessionStarted(), *carried_over, *clinic_fact_slots(), ActionExecuted("action_listen")]
+        # A chat that staff are handling stays paused across a session expiry.
+        still_paused = [ConversationPaused()] if tracker.is_paused() else []
+        return [SessionStarted(), *carried_over, *clinic_fact_slots(), *still_paused, ActionExecuted("action_listen")]

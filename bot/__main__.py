@@ -30,6 +30,9 @@ def main(argv=None) -> int:
     from bot.cli_appointments import add_parser as add_booking_commands
 
     add_booking_commands(commands)  # db upgrade|seed, appointments list|cancel
+    from bot.cli_staff import add_parser as add_staff_commands
+
+    add_staff_commands(commands)  # staff add|password
     args = parser.parse_args(argv)
     return args.func(args)
 

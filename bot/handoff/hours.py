@@ -1,0 +1,95 @@
+"""Staff hours (`staff_hours` in data/clinic.yml, in the clinic's default time zone): is someone there to answer a
+handed-off chat now, and if not, when are they back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from bot.clinic import WEEKDAY_NAMES, Clinic
+from bot.clinic import clinic as current_clinic
+
+
+def staff_zone(clinic: Optional[Clinic] = None) -> ZoneInfo:
+    return ZoneInfo((clinic or current_clinic()).default_timezone)
+
+
+def _local(now: Optional[datetime], clinic: Clinic) -> datetime:
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: give an aware time")
+    return now.astimezone(staff_zone(clinic))
+
+
+def is_staffed(now: Optional[datetime] = None, clinic: Optional[Clinic] = None) -> bool:
+    """True when `now` falls within the staff hours of its local weekday (opening inclusive, closing exclusive)."""
+    clinic = clinic or current_clinic()
+    local = _local(now, clinic)
+    hours = clinic.staff_hours.get(local.weekday())
+    return hours is not None and hours[0] <= local.time().replace(tzinfo=None) < hours[1]
+
+
+def next_opening(now: Optional[datetime] = None, clinic: Optional[Clinic] = None) -> Optional[datetime]:
+    """The next time staff hours start after `now` (aware, clinic time zone); None when there are no staff hours."""
+    clinic = clinic or current_clinic()
+    local = _local(now, clinic)
+    zone = staff_zone(clinic)
+    for days_ahead in range(0, 8):
+        day = (local + timedelta(days=days_ahead)).date()
+        hours = clinic.staff_hours.get(day.weekday())
+        if hours is None:
+            continue
+        opening = datetime.combine(day, hours[0], tzinfo=zone)
+        if opening > local:
+            return opening
+    return None
+
+
+def _clock(moment: datetime) -> str:
+    hour = moment.hour % 12 or 12
+    suffix = "AM" if moment.hour < 12 else "PM"
+    return f"{hour}:{moment.minute:02d} {suffix}"
+
+
+def describe_opening(
+    opening: Optional[datetime], now: Optional[datetime] = None, clinic: Optional[Clinic] = None
+) -> str:
+    """'today at 9:00 AM CST', 'tomorrow at 10:00 AM CDT', 'Monday at 9:00 AM CST' or 'Monday, March 9 at ...'."""
+    clinic = clinic or current_clinic()
+    if opening is None:
+        return f"as soon as someone can (call {clinic.phone})"
+    local_now = _local(now, clinic)
+    opening = opening.astimezone(staff_zone(clinic))
+    days = (opening.date() - local_now.date()).days
+    if days == 0:
+        day = "today"
+    elif days == 1:
+        day = "tomorrow"
+    elif days < 7:
+        day = WEEKDAY_NAMES[opening.weekday()]
+    else:
+        day = f"{WEEKDAY_NAMES[opening.weekday()]}, {opening.strftime('%B')} {opening.day}"
+    return f"{day} at {_clock(opening)} {opening.tzname()}"
+
+
+def describe_staff_hours(clinic: Optional[Clinic] = None) -> str:
+    """'Monday-Thursday 9:00 AM-6:00 PM, Friday 9:00 AM-5:00 PM, Saturday 10:00 AM-2:00 PM (Central time)'."""
+    clinic = clinic or current_clinic()
+    groups: list = []
+    for weekday in range(7):
+        hours = clinic.staff_hours.get(weekday)
+        if hours is None:
+            continue
+        if groups and groups[-1][2] == hours and groups[-1][1] == weekday - 1:
+            groups[-1][1] = weekday
+        else:
+            groups.append([weekday, weekday, hours])
+    parts = []
+    for first, last, (start, end) in groups:
+        days = WEEKDAY_NAMES[first] if first == last else f"{WEEKDAY_NAMES[first]}-{WEEKDAY_NAMES[last]}"
+        parts.append(
+            f"{days} {_clock(datetime.combine(datetime.now().date(), start))}-"
+            f"{_clock(datetime.combine(datetime.now().date(), end))}"
+        )
+    return f"{', '.join(parts)} ({datetime.now(staff_zone(clinic)).tzname()})"

@@ -1,0 +1,139 @@
+"""What the staff inbox does with a handed-off conversation, through Rasa's HTTP API and the queue.
+
+* `sync`: copies the patient's new messages from Rasa's tracker into the queue (once each, by message id), and the
+  assistant's own messages after the handoff (for context). While a conversation is paused Rasa predicts nothing,
+  so a message with urgent symptoms (intent report_emergency, which the urgent-symptom guard forces) gets the 911
+  answer from here (`utter_emergency`, run through the API) and the request becomes urgent.
+* `reply`: stores the staff message, then has Rasa run `action_relay_staff_message` with `output_channel=latest`,
+  which sends it on the patient's own channel. When Rasa's answer holds a "messages" list, the channel could not
+  push (plain REST): the message is marked "not_pushable" so the inbox can say so.
+* `close`: closes the request, relays "the assistant is back" and appends a `resume` event: the assistant answers
+  the patient's next message again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+
+from bot.db.handoff_models import BOT, PATIENT, HandoffMessage, HandoffRequest
+from bot.handoff.queue import HandoffQueue, PatientMessage
+from bot.handoff.rasa_api import RELAY_ACTION, RasaAPI, RasaAPIError
+
+log = logging.getLogger(__name__)
+
+EMERGENCY_INTENT = "report_emergency"
+EMERGENCY_RESPONSE = "utter_emergency"
+PUSHED = "pushed"
+NOT_PUSHABLE = "not_pushable"
+FAILED = "failed"
+RASA_ERRORS = (RasaAPIError, aiohttp.ClientError, asyncio.TimeoutError)
+
+
+def new_messages(events: List[Dict[str, Any]], since_ts: float) -> List[PatientMessage]:
+    """The patient's messages and the assistant's own after `since_ts`; relayed staff messages are left out (they
+    are in the queue already)."""
+    found = []
+    last_action = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "action":
+            last_action = event.get("name")
+            continue
+        timestamp = float(event.get("timestamp") or 0)
+        text = (event.get("text") or "").strip()
+        if timestamp <= since_ts or not text:
+            continue
+        if kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            external_id = event.get("message_id") or f"user:{timestamp!r}"
+            found.append(PatientMessage(external_id, text, timestamp, PATIENT, intent))
+        elif kind == "bot" and last_action != RELAY_ACTION:
+            found.append(PatientMessage(f"bot:{timestamp!r}", text, timestamp, BOT))
+    return found
+
+
+class Inbox:
+    def __init__(self, queue: HandoffQueue, rasa: RasaAPI) -> None:
+        self.queue = queue
+        self.rasa = rasa
+
+    async def _db(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    async def sync(self, request: HandoffRequest) -> List[HandoffMessage]:
+        """New messages of one open request from Rasa; retries staff messages Rasa has not taken yet."""
+        try:
+            tracker = await self.rasa.tracker(request.conversation_id)
+        except RASA_ERRORS as error:
+            log.warning("handoff request %s: reading the tracker failed (%s)", request.id, type(error).__name__)
+            return []
+        found = new_messages(tracker.get("events") or [], request.since_ts)
+        added = await self._db(self.queue.add_patient_messages, request.id, found)
+        added_ids = {message.external_id for message in added}
+        urgent = [m for m in found if m.external_id in added_ids and m.intent == EMERGENCY_INTENT]
+        if urgent:
+            await self._db(self.queue.mark_urgent, request.id)
+            if tracker.get("paused"):  # not paused: the assistant's own emergency rule has answered already
+                try:
+                    await self.rasa.execute(request.conversation_id, EMERGENCY_RESPONSE)
+                except RASA_ERRORS as error:
+                    log.warning("handoff request %s: emergency answer failed (%s)", request.id, type(error).__name__)
+        pending = [m for m in await self._db(self.queue.undelivered, request.id) if m.relayed_at is None]
+        if pending:
+            await self.relay(request)
+        return added
+
+    async def sync_open(self) -> int:
+        count = 0
+        for request in await self._db(self.queue.open_requests):
+            count += len(await self.sync(request))
+        return count
+
+    async def relay(self, request: HandoffRequest) -> Optional[str]:
+        """Has Rasa send the request's unsent staff/system messages; records how that went."""
+        try:
+            result = await self.rasa.execute(request.conversation_id, RELAY_ACTION)
+            delivery = NOT_PUSHABLE if result.get("messages") else PUSHED
+        except RASA_ERRORS as error:
+            log.warning("handoff request %s: relaying failed (%s)", request.id, type(error).__name__)
+            delivery = FAILED
+        relayed = [m.id for m in await self._db(self.queue.undelivered, request.id) if m.relayed_at is not None]
+        await self._db(self.queue.set_delivery, relayed, delivery)
+        return delivery if relayed else None
+
+    async def take(self, request_id: int, staff_id: int, staff_name: str) -> HandoffRequest:
+        before = await self._db(self.queue.get, request_id)
+        request = await self._db(self.queue.take, request_id, staff_id)
+        if before.status != request.status:
+            joined = f"{staff_name} from our team has joined the chat."
+            await self._db(self.queue.add_system_message, request_id, joined)
+            await self.relay(request)
+        return request
+
+    async def reply(self, request_id: int, staff_id: int, text: str) -> HandoffMessage:
+        message = await self._db(self.queue.add_staff_message, request_id, staff_id, text)
+        await self.relay(await self._db(self.queue.get, request_id))
+        return message
+
+    async def note(self, request_id: int, staff_id: int, text: str) -> HandoffMessage:
+        return await self._db(self.queue.add_staff_message, request_id, staff_id, text, "note")
+
+    async def close(self, request_id: int, staff_id: int) -> HandoffRequest:
+        request = await self._db(self.queue.get, request_id)
+        if request.is_open:
+            await self.sync(request)  # keep every last word
+        request = await self._db(self.queue.close, request_id, staff_id)
+        await self.relay(request)
+        try:
+            await self.rasa.resume(request.conversation_id)
+        except RASA_ERRORS as error:
+            log.warning("handoff request %s: resuming failed (%s)", request.id, type(error).__name__)
+            await self._db(self.queue.add_system_note, request_id, "Could not resume the assistant (Rasa unreachable).")
+        return request
+
+
+__all__ = ["FAILED", "NOT_PUSHABLE", "PUSHED", "Inbox", "new_messages"]

@@ -1,0 +1,156 @@
+"""Tell the staff about a new handoff request: a Slack incoming webhook and/or an e-mail (SMTP).
+
+Environment:
+  HANDOFF_SLACK_WEBHOOK_URL       Slack incoming-webhook URL (unset: no Slack message)
+  SMTP_HOST, SMTP_PORT            mail server (unset host: no e-mail); port 587 (default) uses STARTTLS, 465 SSL
+  SMTP_USER, SMTP_PASSWORD        login, when the server needs one
+  SMTP_FROM                       sender address (default SMTP_USER, else handoff@localhost)
+  SMTP_STARTTLS                   "1"/"0" to force STARTTLS on or off (default: on unless port 25 or 465)
+  HANDOFF_EMAIL_TO                comma-separated recipients (unset: no e-mail)
+  STAFF_INBOX_URL                 the inbox's public address for links (default http://localhost:8000/staff)
+
+Urgent requests say "URGENT" first. The message holds the request's summary (topic, booking, last messages), not
+the patient's contact details; those are in the inbox, behind a login. Logs name the request id and the error
+type only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import smtplib
+import ssl
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.handoff.summary import reason_label, summary_lines
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Notice:
+    request_id: int
+    urgent: bool
+    reason: str
+    channel: str
+    live: bool
+    summary: Dict[str, Any]
+    reply_by_text: Optional[str] = None  # "Monday at 9:00 AM CST" for messages taken after hours
+
+    @classmethod
+    def of(cls, request: Any, reply_by_text: Optional[str] = None) -> "Notice":
+        return cls(
+            request_id=request.id,
+            urgent=bool(request.urgent),
+            reason=request.reason,
+            channel=request.channel,
+            live=bool(request.live),
+            summary=dict(request.summary or {}),
+            reply_by_text=reply_by_text,
+        )
+
+
+def inbox_url(env: Mapping[str, str] = os.environ) -> str:
+    return (env.get("STAFF_INBOX_URL") or "http://localhost:8000/staff").rstrip("/")
+
+
+def subject(notice: Notice) -> str:
+    head = "URGENT: " if notice.urgent else ""
+    return f"{head}Handoff request #{notice.request_id}: {reason_label(notice.reason)}"
+
+
+def body_lines(notice: Notice, env: Mapping[str, str] = os.environ) -> List[str]:
+    lines = []
+    if notice.urgent:
+        lines.append("URGENT — please look at this first.")
+    if notice.live:
+        lines.append(f"The patient is waiting in the chat ({notice.channel}).")
+    else:
+        when = f" by {notice.reply_by_text}" if notice.reply_by_text else ""
+        lines.append(f"Message taken outside staff hours ({notice.channel}); the patient was promised a reply{when}.")
+    lines += summary_lines(notice.summary)
+    lines.append(f"Open it: {inbox_url(env)}/requests/{notice.request_id}")
+    return lines
+
+
+def slack_payload(notice: Notice, env: Mapping[str, str] = os.environ) -> Dict[str, Any]:
+    """Slack incoming-webhook JSON: `text` (also the notification preview) with mrkdwn."""
+    title = f"*{subject(notice)}*"
+    if notice.urgent:
+        title = f":rotating_light: {title}"
+    return {"text": "\n".join([title, *body_lines(notice, env)]), "unfurl_links": False}
+
+
+def send_slack(notice: Notice, env: Mapping[str, str] = os.environ) -> bool:
+    url = env.get("HANDOFF_SLACK_WEBHOOK_URL")
+    if not url:
+        return False
+    data = json.dumps(slack_payload(notice, env)).encode("utf-8")
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:  # noqa: S310 (URL is the clinic's setting)
+        if reply.status >= 300:
+            raise RuntimeError(f"Slack answered {reply.status}")
+    return True
+
+
+def email_message(
+    notice: Notice, sender: str, recipients: List[str], env: Mapping[str, str] = os.environ
+) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject(notice)
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    if notice.urgent:
+        message["X-Priority"] = "1"
+        message["Importance"] = "high"
+    message.set_content("\n".join(body_lines(notice, env)) + "\n")
+    return message
+
+
+def send_email(notice: Notice, env: Mapping[str, str] = os.environ) -> bool:
+    host = env.get("SMTP_HOST")
+    recipients = [address.strip() for address in (env.get("HANDOFF_EMAIL_TO") or "").split(",") if address.strip()]
+    if not host or not recipients:
+        return False
+    port = int(env.get("SMTP_PORT") or 587)
+    user = env.get("SMTP_USER")
+    password = env.get("SMTP_PASSWORD")
+    sender = env.get("SMTP_FROM") or user or "handoff@localhost"
+    starttls_setting = env.get("SMTP_STARTTLS")
+    if starttls_setting in (None, ""):
+        starttls = port not in (25, 465)
+    else:
+        starttls = starttls_setting.lower() in ("1", "true", "yes")
+    message = email_message(notice, sender, recipients, env)
+    if port == 465:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_S, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(host, port, timeout=TIMEOUT_S)
+    with client:
+        client.ehlo()
+        if starttls and port != 465:
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if user and password:
+            client.login(user, password)
+        client.send_message(message)
+    return True
+
+
+def notify_new_request(notice: Notice, env: Mapping[str, str] = os.environ) -> Dict[str, str]:
+    """Sends every configured notification; never raises. Returns {"slack": "sent"|"off"|"failed", "email": ...}."""
+    results = {}
+    for name, send in (("slack", send_slack), ("email", send_email)):
+        try:
+            results[name] = "sent" if send(notice, env) else "off"
+        except Exception as error:  # a notification must never break the handoff itself
+            results[name] = "failed"
+            log.warning("handoff request %s: %s notification failed (%s)", notice.request_id, name,
+                        type(error).__name__)
+    return results
