@@ -10,7 +10,12 @@ ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 WEB_PORT ?= 8000
 
-.PHONY: setup run train shell validate crossval test test-fast lint clean spacy
+.PHONY: setup run train shell validate crossval test lint clean spacy widget browser db staff
+
+# Token for Rasa's HTTP API (the staff inbox pauses, relays and resumes chats through it); made once per checkout.
+RASA_API_TOKEN ?= $(shell mkdir -p var; test -s var/rasa_api_token || python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa_api_token; cat var/rasa_api_token)
+export RASA_API_TOKEN
+WIDGET_JS := bot/web/static/widget/widget.js
 
 # Python 3.10: the pinned .python-version through pyenv, else python3.10 on PATH.
 PYTHON310 := $(shell pyenv root >/dev/null 2>&1 && ls -d "$$(pyenv root)/versions/$$(cat .python-version)/bin/python" 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.10.*/bin/python 2>/dev/null | tail -1 || command -v python3.10)
@@ -25,7 +30,26 @@ $(VENV)/.installed: requirements.txt
 build/spacy-clinic/meta.json: $(VENV)/.installed data/clinic.yml bot/nlp/spacy_pipeline.py
 	$(PY) -m bot build-spacy
 
-setup: $(VENV)/.installed build/spacy-clinic/meta.json
+$(WIDGET_JS): widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
+	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed to build the chat widget." >&2; exit 1; }
+	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+setup: $(VENV)/.installed build/spacy-clinic/meta.json $(WIDGET_JS)
+
+widget: $(WIDGET_JS)
+
+# The clinic database (SQLite in var/ unless DATABASE_URL is set): migrate, then load data/clinic.yml idempotently.
+db: $(VENV)/.installed
+	$(PY) -m bot db upgrade
+	$(PY) -m bot db seed
+
+staff: db
+	$(PY) -m bot staff add $(STAFF)
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; }
 
 spacy: build/spacy-clinic/meta.json
 
@@ -36,11 +60,12 @@ train: setup
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
-run: train
-	@echo "Action server :$(ACTION_PORT), Rasa :$(RASA_PORT) (REST + Socket.IO). Ctrl-C stops both."
+run: train db
+	@echo "Action server :$(ACTION_PORT), Rasa :$(RASA_PORT) (REST + Socket.IO), web app http://localhost:$(WEB_PORT). Ctrl-C stops all."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
-	$(RASA) run --enable-api --cors "*" --port $(RASA_PORT) --model models/clinic.tar.gz & \
+	$(RASA) run --enable-api --auth-token "$$RASA_API_TOKEN" --cors "*" --port $(RASA_PORT) --model models/clinic.tar.gz & \
+	$(PY) -m bot.web --port $(WEB_PORT) & \
 	wait
 
 shell: train
@@ -55,7 +80,7 @@ crossval: setup
 lint: setup
 	$(VENV)/bin/ruff check bot actions tests benchmarks
 
-test: validate train
+test: validate train browser
 	$(RASA) test core --model models/clinic.tar.gz --stories tests/stories --fail-on-prediction-errors --out results/core
 	$(VENV)/bin/pytest -q
 

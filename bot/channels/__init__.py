@@ -1,0 +1,1 @@
+"""Rasa input channels for the clinic's website (configured in credentials.yml)."""
