@@ -42,8 +42,17 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> 
 
 @pytest.fixture(scope="session")
 def test_database_url(tmp_path_factory) -> str:
-    """A fresh SQLite clinic database for the session's action server and tests."""
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+    """A fresh SQLite clinic database, migrated and seeded as `make db` does, for the session's action server."""
+    from bot.clinic import clinic
+    from bot.db.seed import seed
+    from bot.db.session import Database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+    database = Database(url)
+    database.upgrade()
+    seed(database.sessions, clinic())
+    database.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")

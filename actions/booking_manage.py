@@ -1,0 +1,479 @@
+"""Cancelling and rescheduling a booking by its reference code and the phone number or e-mail it was booked with.
+
+A wrong code and a wrong contact get the same answer, failed look-ups are rate-limited per conversation by
+bot.booking's LookupLimiter, and nothing changes without an explicit yes: a bare "cancel" (an SMS carrier keyword)
+only starts the look-up. Rescheduling reuses the preferred-time search and slot offers of the booking form and
+moves the booking in one transaction (bot.booking.reschedule_appointment).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import booking_service as service
+from actions.booking import (
+    CANCEL_FORM,
+    RESCHEDULE_FORM,
+    TimeAndSlotValidation,
+    actor,
+    calendar_link,
+    confirmation_lines,
+    policy,
+    reset_events,
+)
+from actions.booking_support import (
+    INTERRUPT_INTENTS,
+    Turn,
+    find_email,
+    find_phone,
+    read_turn,
+    slot_title,
+    when_text,
+)
+from bot.clinic import clinic
+
+log = logging.getLogger(__name__)
+
+MANAGE_SLOTS = ["manage_reference", "manage_contact", "manage_booking", "manage_blocked", "cancel_confirmed",
+                "reschedule_confirmed"]
+CANCEL_SLOTS = ["manage_reference", "manage_contact", "cancel_confirmed"]
+RESCHEDULE_SLOTS = ["manage_reference", "manage_contact", "time_preference", "appointment", "reschedule_confirmed"]
+SEARCH_SLOTS = ["time_preference", "appointment", "time_request", "time_windows", "offered_slots", "offer_note",
+                "booking_failures", "waitlist"]
+REFERENCE_HINT = "A booking reference has 8 letters and numbers, like 7K2Q9XBM. You'll find it in your confirmation."
+NOT_FOUND = (
+    "I couldn't find a booking with that reference and phone number or email. Please check both and try again — "
+    "first the reference, please."
+)
+
+
+def manage_reset_events() -> List[EventType]:
+    return reset_events(["requested_slot", *MANAGE_SLOTS, *SEARCH_SLOTS])
+
+
+def find_reference(text: str, strict: bool = False) -> Optional[str]:
+    """A booking reference in `text` ("7k2q-9xbm" -> "7K2Q9XBM"). Strict (for messages that did not answer the
+    question "what's your reference?") wants a code that contains a digit or was typed in capitals."""
+    from bot.booking import REFERENCE_ALPHABET, REFERENCE_LENGTH, normalize_reference
+
+    words = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text or "")
+    candidates = list(words) + [a + b for a, b in zip(words, words[1:], strict=False)]
+    for word in candidates:
+        code = normalize_reference(word)
+        if len(code) != REFERENCE_LENGTH:
+            continue
+        if strict and not (any(ch.isdigit() for ch in code) or word.replace("-", "").isupper()):
+            continue
+        if all(ch in REFERENCE_ALPHABET for ch in code) or not strict:
+            return code
+    return None
+
+
+def booking_value(result: Any) -> Dict[str, Any]:
+    return {
+        "reference": result.reference,
+        "status": result.status,
+        "start": result.start_utc.isoformat(),
+        "end": result.end_utc.isoformat(),
+        "timezone": result.timezone,
+        "location_id": result.location_id,
+        "location_name": result.location_name,
+        "location_address": result.location_address,
+        "provider_id": result.provider_id,
+        "provider_name": result.provider_name,
+        "provider_credentials": result.provider_credentials,
+    }
+
+
+def booked_when(booking: Dict[str, Any]) -> str:
+    return when_text(datetime.fromisoformat(booking["start"]), booking["timezone"])
+
+
+def booked_description(booking: Dict[str, Any]) -> str:
+    return (f"your consultation on {booked_when(booking)} at {clinic().name} {booking['location_name']} with "
+            f"{booking['provider_name']}")
+
+
+class ManageFormValidation(TimeAndSlotValidation):
+    """Finding the patient's booking: reference, then the phone or e-mail on it, checked together."""
+
+    form_slots: List[str] = []
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        return [] if tracker.get_slot("manage_blocked") else list(self.form_slots)
+
+    def answers(self, slot: str, turn: Turn, tracker: Tracker) -> bool:
+        if slot == "manage_reference":
+            return find_reference(turn.text) is not None
+        return super().answers(slot, turn, tracker)
+
+    def opportunistic(self, turn: Turn, tracker: Tracker, requested: Optional[str]) -> Dict[str, Any]:
+        plan: Dict[str, Any] = {}
+        if turn.is_payload:
+            return plan
+        if tracker.get_slot("manage_reference") is None and requested != "manage_reference":
+            if find_reference(turn.text, strict=True):
+                plan["manage_reference"] = turn.text
+        if tracker.get_slot("manage_contact") is None and requested != "manage_contact":
+            if requested in (None, "manage_reference") and (find_phone(turn.text) or find_email(turn.text)):
+                plan["manage_contact"] = turn.text
+        change = self.time_change(turn, tracker, requested)
+        if change:
+            plan.update(change)
+        return plan
+
+    async def extract_manage_reference(self, dispatcher, tracker, domain):
+        return self._extracted("manage_reference", dispatcher, tracker)
+
+    async def extract_manage_contact(self, dispatcher, tracker, domain):
+        return self._extracted("manage_contact", dispatcher, tracker)
+
+    async def validate_manage_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("manage_reference", value, tracker)
+        if done is not None:
+            return done
+        failure = self.unreadable("manage_reference", dispatcher, tracker, REFERENCE_HINT)
+        if failure:
+            return failure
+        code = find_reference(str(value))
+        if code is None:
+            return self.fail("manage_reference", dispatcher, tracker,
+                             f"That doesn't look like a booking reference. {REFERENCE_HINT}")
+        contact = tracker.get_slot("manage_contact")
+        if contact and "manage_contact" not in tracker.slots_to_validate():
+            return await self.look_up(dispatcher, tracker, code, contact)
+        return {"manage_reference": code}
+
+    async def validate_manage_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("manage_contact", value, tracker)
+        if done is not None:
+            return done
+        hint = "Please give the phone number (like 512-555-0199) or the email address you booked with."
+        failure = self.unreadable("manage_contact", dispatcher, tracker, hint)
+        if failure:
+            return failure
+        text = str(value)
+        contact = find_email(text) if "@" in text else find_phone(text)
+        if contact is None:
+            return self.fail("manage_contact", dispatcher, tracker, f"Sorry, I couldn't read that. {hint}")
+        reference = tracker.get_slot("manage_reference")
+        if reference:
+            return await self.look_up(dispatcher, tracker, reference, contact)
+        return {"manage_contact": contact}
+
+    async def look_up(self, dispatcher: CollectingDispatcher, tracker: Tracker, reference: str,
+                      contact: str) -> Dict[Text, Any]:
+        from bot.booking import LookupBlocked, lookup_booking
+
+        the_clinic = clinic()
+        try:
+            result = await service.in_thread(lookup_booking, service.sessions(), reference, contact,
+                                             tracker.sender_id)
+        except LookupBlocked:
+            dispatcher.utter_message(
+                text=f"For your security I can't look up bookings in this chat for a while, after several attempts "
+                     f"that didn't match. Please call us at {the_clinic.phone} and we'll help you."
+            )
+            return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
+        except Exception:
+            log.exception("booking look-up failed")
+            dispatcher.utter_message(
+                text=f"Sorry, I can't look up bookings right now. Please try again later or call us at "
+                     f"{the_clinic.phone}."
+            )
+            return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
+        if result is None:
+            failed = self.fail("manage_reference", dispatcher, tracker, NOT_FOUND)
+            return {**failed, "manage_contact": None}
+        if result.status != "booked":
+            dispatcher.utter_message(
+                text=f"That booking is already {result.status}, so there's nothing to change. If that's unexpected, "
+                     f"please call us at {the_clinic.phone}."
+            )
+            return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
+        booking = booking_value(result)
+        self.found(dispatcher, booking)
+        return self.ok("manage_reference", reference, tracker, manage_contact=contact, manage_booking=booking)
+
+    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any]) -> None:
+        """What to say when the booking was found (the confirmation question may say it instead)."""
+
+    # the confirmation slots (yes or no) of both forms
+
+    async def extract_cancel_confirmed(self, dispatcher, tracker, domain):
+        return self._extracted("cancel_confirmed", dispatcher, tracker)
+
+    async def extract_reschedule_confirmed(self, dispatcher, tracker, domain):
+        return self._extracted("reschedule_confirmed", dispatcher, tracker)
+
+    def confirmed(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  question: str) -> Dict[Text, Any]:
+        answer, done = self.yes_no_value(slot, value, dispatcher, tracker, question)
+        if done is not None:
+            return done
+        return self.ok(slot, answer, tracker)
+
+
+class ValidateCancelForm(ManageFormValidation):
+    form_slots = CANCEL_SLOTS
+
+    def name(self) -> Text:
+        return "validate_cancel_form"
+
+    def scope(self, tracker: Tracker) -> Dict[str, Any]:  # no time search when cancelling
+        return {"timezone": clinic().default_timezone, "location_ids": None, "provider_ids": None, "place": "",
+                "with_location": True}
+
+    def time_change(self, turn: Turn, tracker: Tracker, requested: Optional[str]) -> Optional[Dict[str, Any]]:
+        return None
+
+    def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
+                           raw: str) -> Dict[Text, Any]:  # pragma: no cover - cancelling searches no times
+        return {"time_preference": None}
+
+    def validate_cancel_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        return self.confirmed("cancel_confirmed", value, dispatcher, tracker,
+                              "Please answer yes to cancel the appointment, or no to keep it.")
+
+
+class ValidateRescheduleForm(ManageFormValidation):
+    form_slots = RESCHEDULE_SLOTS
+    interrupt_intents = set(INTERRUPT_INTENTS) | {"cancel_booking"}
+
+    def name(self) -> Text:
+        return "validate_reschedule_form"
+
+    def scope(self, tracker: Tracker) -> Dict[str, Any]:
+        booking = tracker.get_slot("manage_booking") or {}
+        location_id = booking.get("location_id")
+        return {
+            "timezone": booking.get("timezone") or clinic().default_timezone,
+            "location_ids": [location_id] if location_id else None,
+            "provider_ids": None,
+            "place": f" in {booking['location_name']}" if booking.get("location_name") else "",
+            "with_location": False,
+        }
+
+    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any]) -> None:
+        dispatcher.utter_message(text=f"Thanks, I found {booked_description(booking)}.")
+
+    def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
+                           raw: str) -> Dict[Text, Any]:
+        the_clinic = clinic()
+        dispatcher.utter_message(
+            text=f"I'm sorry, there are no other open times{self.scope(tracker)['place']} in the next "
+                 f"{the_clinic.booking['horizon_days']} days. Your booking stays as it is. Please call us at "
+                 f"{the_clinic.phone} if you need a different location or time."
+        )
+        return {"time_preference": description, "manage_blocked": True}
+
+    def validate_reschedule_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> Dict[Text, Any]:
+        return self.confirmed("reschedule_confirmed", value, dispatcher, tracker,
+                              "Please answer yes to move your appointment, or no to keep your current time.")
+
+
+# --- questions ------------------------------------------------------------------------------------------------
+
+
+class ActionAskCancelConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_cancel_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        booking = tracker.get_slot("manage_booking") or {}
+        if not booking:
+            return []
+        text = (f"I found {booked_description(booking)}. Our cancellation policy: "
+                f"{policy(clinic()).get('text', '')} Do you want to cancel this appointment?")
+        dispatcher.utter_message(text=text, buttons=[
+            {"title": "Yes, cancel it", "payload": "/affirm"}, {"title": "No, keep it", "payload": "/deny"},
+        ])
+        return []
+
+
+class ActionAskRescheduleConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_reschedule_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        booking = tracker.get_slot("manage_booking") or {}
+        new = tracker.get_slot("appointment") or {}
+        if not booking or not new:
+            return []
+        the_clinic = clinic()
+        text = (f"Move your consultation from {booked_when(booking)} to {slot_title(new, the_clinic)} in "
+                f"{booking['location_name']}? Our cancellation policy: {policy(the_clinic).get('text', '')}")
+        dispatcher.utter_message(text=text, buttons=[
+            {"title": "Yes, move it", "payload": "/affirm"}, {"title": "No, keep my time", "payload": "/deny"},
+        ])
+        return []
+
+
+# --- starting and finishing -------------------------------------------------------------------------------------
+
+
+class ActionStartCancel(Action):
+    def name(self) -> Text:
+        return "action_start_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(
+            text="I can help you cancel. To find your booking I'll need your reference code and the phone number "
+                 "or email address you booked with. Nothing is cancelled until you confirm."
+        )
+        return manage_reset_events() + _reference_from_this_chat(tracker)
+
+
+class ActionStartReschedule(Action):
+    def name(self) -> Text:
+        return "action_start_reschedule"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(
+            text="I can help you move your appointment. To find your booking I'll need your reference code and the "
+                 "phone number or email address you booked with."
+        )
+        return manage_reset_events() + _reference_from_this_chat(tracker)
+
+
+def _reference_from_this_chat(tracker: Tracker) -> List[EventType]:
+    """A booking made earlier in this conversation: its reference need not be typed again (the contact still is)."""
+    turn = read_turn(tracker)
+    if find_reference(turn.text, strict=True):
+        return []
+    reference = tracker.get_slot("booking_reference")
+    return [SlotSet("manage_reference", reference)] if reference else []
+
+
+class ActionCancelBooking(Action):
+    def name(self) -> Text:
+        return "action_cancel_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.booking import BookingError, cancel_appointment
+
+        booking = tracker.get_slot("manage_booking")
+        confirmed = tracker.get_slot("cancel_confirmed")
+        the_clinic = clinic()
+        if tracker.get_slot("manage_blocked") or not booking or confirmed is None:
+            return manage_reset_events()
+        if confirmed is False:
+            dispatcher.utter_message(text=f"Okay, I haven't cancelled anything. {_cap(booked_description(booking))} "
+                                          f"is still booked.")
+            return manage_reset_events()
+        try:
+            await service.in_thread(
+                cancel_appointment, service.sessions(), booking["reference"], actor(tracker),
+                reason="cancelled by the patient in chat", contact=tracker.get_slot("manage_contact"),
+            )
+        except BookingError:
+            dispatcher.utter_message(
+                text=f"Sorry, that appointment can no longer be cancelled here (it may already have been changed). "
+                     f"Please call us at {the_clinic.phone}."
+            )
+            return manage_reset_events()
+        except Exception:
+            log.exception("cancelling failed")
+            dispatcher.utter_message(
+                text=f"Sorry, something went wrong on our side and your appointment was not cancelled. Please try "
+                     f"again later or call us at {the_clinic.phone}."
+            )
+            return manage_reset_events()
+        dispatcher.utter_message(
+            text=f"Done: {booked_description(booking)} is cancelled (reference {booking['reference']}). If you'd "
+                 f"like to book another time, just say 'book a consultation'."
+        )
+        return manage_reset_events()
+
+
+class ActionRescheduleBooking(Action):
+    def name(self) -> Text:
+        return "action_reschedule_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.booking import BookingError, SlotTaken, reschedule_appointment
+
+        booking = tracker.get_slot("manage_booking")
+        confirmed = tracker.get_slot("reschedule_confirmed")
+        new = tracker.get_slot("appointment")
+        the_clinic = clinic()
+        if tracker.get_slot("manage_blocked") or not booking or not new or confirmed is None:
+            return manage_reset_events()
+        if confirmed is False:
+            dispatcher.utter_message(text=f"Okay, I haven't changed anything. {_cap(booked_description(booking))} "
+                                          f"stays as it is.")
+            return manage_reset_events()
+        key = service.idempotency_key("reschedule", tracker.sender_id, booking["reference"], service.slot_key(new))
+        try:
+            result = await service.in_thread(
+                reschedule_appointment, service.sessions(), booking["reference"], service.slot_from_value(new),
+                actor(tracker), contact=tracker.get_slot("manage_contact"), idempotency_key=key, clinic=the_clinic,
+            )
+        except SlotTaken:
+            return await self.offer_next(dispatcher, tracker, new)
+        except BookingError:
+            dispatcher.utter_message(
+                text=f"Sorry, that appointment can no longer be changed here (it may already have been cancelled or "
+                     f"moved). Please call us at {the_clinic.phone}."
+            )
+            return manage_reset_events()
+        except Exception:
+            log.exception("rescheduling failed")
+            dispatcher.utter_message(
+                text=f"Sorry, something went wrong on our side and your appointment was not changed. Please try "
+                     f"again later or call us at {the_clinic.phone}."
+            )
+            return manage_reset_events()
+        lines = confirmation_lines(
+            result, the_clinic,
+            f"Done! Your consultation has moved. Your new reference is {result.reference} (the old one, "
+            f"{booking['reference']}, no longer works).",
+        )
+        dispatcher.utter_message(text="\n".join(lines))
+        return manage_reset_events() + [SlotSet("booking_reference", result.reference)]
+
+    async def offer_next(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         taken: Dict[str, str]) -> List[EventType]:
+        from bot.scheduling import Interval
+
+        validation = ValidateRescheduleForm()
+        scope = validation.scope(tracker)
+        windows = [Interval(datetime.fromisoformat(s), datetime.fromisoformat(e))
+                   for s, e in tracker.get_slot("time_windows") or []]
+        try:
+            offer = await service.in_thread(
+                service.find_offers, clinic(), windows, service.now_utc(), scope["location_ids"], None,
+                exclude=[service.slot_key(taken)],
+            )
+        except Exception:
+            log.exception("could not search open slots")
+            offer = service.Offer([], "none")
+        reset = [SlotSet("appointment", None), SlotSet("reschedule_confirmed", None)]
+        if offer.slots:
+            note = "Sorry, that time was just taken by someone else. Your booking is unchanged. The next open times:"
+            return [*reset, SlotSet("offered_slots", offer.slots), SlotSet("offer_note", note),
+                    FollowupAction(RESCHEDULE_FORM)]
+        dispatcher.utter_message(text="Sorry, that time was just taken and your booking is unchanged. "
+                                      "When else would suit you?")
+        return [*reset, SlotSet("time_preference", None), SlotSet("offered_slots", None),
+                FollowupAction(RESCHEDULE_FORM)]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+__all__ = ["CANCEL_FORM", "calendar_link"]

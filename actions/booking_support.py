@@ -1,0 +1,433 @@
+"""Reading what a patient typed during booking, and writing times and slots the way patients read them.
+
+Pure functions (no database, no Rasa server): the latest turn of a tracker, input that cannot be used (empty,
+emoji, HTML, huge, another script), phone numbers (E.164, US default), e-mail addresses, names, picks among offered
+slots ("2", "the second one", "Tuesday at 2:15", a button), yes/no, new or returning, and which detail a
+correction ("my number is wrong", "actually make it Friday") is about.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from bot.answers import format_time
+from bot.clinic import Clinic
+
+MAX_INPUT_CHARS = 500
+ANY_LOCATION = "any"
+
+# Treatment-topic intents whose subject is a concern the consultation can be about.
+AREA_INTENTS = {
+    "ask_gummy_smile": "gummy smile",
+    "ask_uneven_brows": "brows",
+    "ask_mouth_asymmetry": "mouth corners",
+    "ask_eye_asymmetry": "eyes",
+    "ask_nose_asymmetry": "nose",
+    "ask_chin": "chin",
+    "ask_jawline": "jawline",
+}
+# Messages answered in passing while a form waits (the rule in data/rules/booking.yml), unless they answer the
+# question the form asked.
+SMALL_TALK_INTENTS = {"greet", "thank", "out_of_scope"}
+# Messages that always leave the form to the rules: urgent symptoms, a problem after a treatment, stopping, asking
+# for a person.
+INTERRUPT_INTENTS = {"report_emergency", "report_treatment_concern", "stop", "goodbye", "request_human"}
+STOP_WORDS = re.compile(
+    r"^\W*(exit|abort|cancel( (it|that|this))?)\b|\b(stop|quit|never ?mind|nvm|forget (it|about it|that))\b", re.I
+)
+
+# Common words of other languages patients may write in (two of them in a message mean it is not English).
+FOREIGN_WORDS = {
+    "quiero", "una", "cita", "el", "los", "las", "por", "favor", "hola", "gracias", "mañana", "viernes", "lunes",
+    "martes", "miércoles", "jueves", "sábado", "semana", "tarde", "mi", "nombre", "es", "para", "con", "je",
+    "voudrais", "rendez", "vous", "demain", "merci", "bonjour", "ich", "möchte", "einen", "termin", "bitte",
+    "morgen", "eu", "quero", "uma", "consulta", "amanhã", "obrigado", "obrigada",
+}  # fmt: skip
+
+ZONE_NAMES = {
+    "America/New_York": "Eastern Time",
+    "America/Chicago": "Central Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Mountain Time",
+    "America/Los_Angeles": "Pacific Time",
+    "America/Anchorage": "Alaska Time",
+    "Pacific/Honolulu": "Hawaii Time",
+}
+
+
+# --- the latest turn ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Turn:
+    """The patient's latest message as the form sees it."""
+
+    raw: str
+    text: str  # HTML stripped, whitespace collapsed; "" for a button payload ("/intent{...}")
+    intent: str
+    entities: Dict[str, List[str]] = field(default_factory=dict)
+    fresh: bool = True  # nothing but the form has answered it yet
+
+    def entity(self, name: str) -> Optional[str]:
+        values = self.entities.get(name)
+        return values[-1] if values else None
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_payload(self) -> bool:
+        return self.raw.lstrip().startswith("/")
+
+    @property
+    def asks(self) -> bool:
+        """A question rather than an answer: a question mark, or a question intent."""
+        return "?" in self.text or self.intent.startswith("ask_")
+
+
+def clean_text(raw: str) -> str:
+    text = html.unescape(raw or "")
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_turn(tracker: Any, answered_by: Iterable[str] = ()) -> Turn:
+    """The latest message. `fresh` is False once another action (a digression's answer, a booking attempt) ran
+    after it: the form then only asks again and must not read the message a second time."""
+    latest = tracker.latest_message or {}
+    raw = str(latest.get("text") or "")
+    intent = str((latest.get("intent") or {}).get("name") or "")
+    entities: Dict[str, List[str]] = {}
+    for entity in latest.get("entities") or []:
+        if entity.get("value") is not None:
+            entities.setdefault(str(entity.get("entity")), []).append(str(entity["value"]))
+    allowed = {"action_listen", *answered_by}
+    fresh = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            fresh = True
+            break
+        if kind == "action" and event.get("name") not in allowed:
+            break
+    text = "" if raw.lstrip().startswith("/") else clean_text(raw)
+    return Turn(raw=raw, text=text, intent=intent, entities=entities, fresh=fresh)
+
+
+def input_problem(turn: Turn) -> Optional[str]:
+    """Why a message cannot be read at all, in the patient's words; None when it can."""
+    if turn.is_payload:
+        return None
+    if len(turn.raw) > MAX_INPUT_CHARS:
+        return "That message is longer than I can handle. Please answer in a few words."
+    if not turn.text:
+        return "I didn't get any text there."
+    if not any(ch.isalnum() for ch in turn.text):
+        return "I can only read words and numbers, not emoji or symbols."
+    letters = [ch for ch in turn.text if ch.isalpha()]
+    foreign = [ch for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")]
+    words = set(re.findall(r"[^\W\d_]+", turn.lower))
+    if (letters and len(foreign) * 2 > len(letters)) or len(words & FOREIGN_WORDS) >= 2:
+        return "Sorry, I can only read English for now."
+    return None
+
+
+def wants_to_stop(turn: Turn) -> bool:
+    return turn.intent == "stop" or (turn.intent == "deny" and bool(STOP_WORDS.match(turn.text)))
+
+
+# --- contact details ----------------------------------------------------------------------------------------------
+
+
+def find_phone(text: str) -> Optional[str]:
+    """A valid North American phone number in `text`, as E.164 ("+15125550199"); None when there is none."""
+    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
+        if match.number.country_code == 1:
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    digits = re.sub(r"\D", "", text)
+    if 10 <= len(digits) <= 11 and len(re.sub(r"[\d\s().+\-]", "", text)) < 3:
+        try:
+            number = phonenumbers.parse(digits if len(digits) == 10 else f"+{digits}", "US")
+        except phonenumbers.NumberParseException:
+            return None
+        if number.country_code == 1 and phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def display_phone(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def find_email(text: str) -> Optional[str]:
+    """A syntactically valid e-mail address in `text`, normalised (bot.booking's rules); None when there is none."""
+    from bot.booking import InvalidContact, normalize_email
+
+    for candidate in _EMAIL_CANDIDATE.findall(text):
+        try:
+            return normalize_email(candidate.rstrip(".!?"))
+        except InvalidContact:
+            continue
+    return None
+
+
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)\b[\s,!.]*)?"
+    r"(?:(?:my\s+)?(?:full\s+)?name(?:\s+is|'s|\s*:)?|i\s+am|i'm|im|it's|its|it\s+is|this\s+is|call\s+me)\s+",
+    re.I,
+)
+_NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.\-])*$")
+NOT_NAMES = {
+    "yes", "no", "yeah", "nope", "ok", "okay", "hi", "hello", "hey", "thanks", "thank", "stop", "help", "none",
+    "nothing", "idk", "test", "what", "why", "sure", "maybe", "asap", "anonymous", "na", "n/a", "me",
+}  # fmt: skip
+
+
+def parse_person_name(text: str) -> Optional[str]:
+    """'my name is jane doe' -> 'Jane Doe'; None for what is not a plausible name."""
+    if "<" in text or ">" in text or "@" in text:
+        return None
+    name = _NAME_PREFIX.sub("", text.strip()).strip(" .!,")
+    words = name.split()
+    if not 1 <= len(words) <= 6 or len(name) > 100:
+        return None
+    if not all(_NAME_WORD.match(word) for word in words):
+        return None
+    if sum(ch.isalpha() for ch in name) < 2 or (len(words) == 1 and name.lower() in NOT_NAMES):
+        return None
+    if name.islower() or name.isupper():
+        name = " ".join(word[:1].upper() + word[1:].lower() for word in words)
+    return name
+
+
+# --- yes or no, new or returning ----------------------------------------------------------------------------------
+
+_YES = re.compile(
+    r"^\W*(yes|yeah|yea|yep|yup|y|sure|ok|okay|correct|right|agree|agreed|i agree|i accept|accept|confirm|confirmed"
+    r"|book it|go ahead|sounds good|that's right|thats right|please do|absolutely|definitely|of course|do it"
+    r"|perfect|great|fine|looks good|all good|that works)\b",
+    re.I,
+)
+_NO = re.compile(
+    r"^\W*(no|nope|nah|n|not really|don't|do not|i don't|i do not|disagree|decline|wrong|incorrect)\b", re.I
+)
+
+
+def yes_or_no(turn: Turn) -> Optional[bool]:
+    if turn.intent == "affirm":
+        return True
+    if turn.intent == "deny":
+        return False
+    if _NO.match(turn.text):
+        return False
+    if _YES.match(turn.text):
+        return True
+    return None
+
+
+def patient_status(turn: Turn, asked_if_visited: bool = True) -> Optional[str]:
+    """'new' or 'returning' from a button, words, or yes/no to "Have you visited us before?"."""
+    chosen = turn.entity("patient_type")
+    if chosen in ("new", "returning"):
+        return chosen
+    text = turn.lower
+    if re.search(r"\b(not (my |the )?first|not new|been (here|there|in|to you|before)|returning|existing|before"
+                 r"|again|regular|visited|came in)\b", text) and not re.search(r"\bnever\b", text):
+        return "returning"
+    if re.search(r"\b(first|new|never|haven'?t|have not|not yet)\b", text):
+        return "new"
+    answer = yes_or_no(turn) if asked_if_visited else None
+    if answer is None:
+        return None
+    return "returning" if answer else "new"
+
+
+# --- slot picks -----------------------------------------------------------------------------------------------
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
+    "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5, "sixth": 6, "6th": 6, "six": 6,
+}  # fmt: skip
+_MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+
+
+def pick_number(text: str, count: int) -> Optional[int]:
+    """The 1-based choice in "2", "#2", "option 2", "the second one", "the last one"; None otherwise."""
+    lower = text.lower().strip(" .!")
+    if re.search(_MONTHS, lower) or re.search(r"\d\s*(am|pm)\b|\d:\d", lower) or len(lower.split()) > 6:
+        return None
+    match = re.fullmatch(r"(?:(?:option|number|no\.?|choice|slot|#)\s*)?(\d{1,2})(?:\s*please)?", lower)
+    match = match or re.search(r"\b(?:option|number|choice|slot|#)\s*(\d{1,2})\b", lower)
+    if match:
+        number = int(match.group(1))
+        return number if 1 <= number <= count else None
+    if re.search(r"\b(last|latest)\b", lower):
+        return count
+    if re.search(r"\b(earliest|soonest)\b", lower):
+        return 1
+    for word, number in _ORDINALS.items():
+        if re.search(rf"\b{word}\b", lower) and (word not in ("one", "two", "three", "four", "five", "six")
+                                                 or re.search(r"\b(number|option)\b", lower)):
+            return number if number <= count else None
+    return None
+
+
+def _local(value: Dict[str, str], the_clinic: Clinic) -> datetime:
+    tz = ZoneInfo(location_timezone(the_clinic, value["location_id"]))
+    return datetime.fromisoformat(value["start"]).astimezone(tz)
+
+
+def _score(text: str, value: Dict[str, str], the_clinic: Clinic) -> int:
+    local = _local(value, the_clinic)
+    score = 0
+    weekday = local.strftime("%A").lower()
+    if re.search(rf"\b({weekday}|{weekday[:3]})\b", text):
+        score += 1
+    if re.search(rf"\b{local.strftime('%b').lower()}[a-z]*\.?\s+{local.day}(st|nd|rd|th)?\b", text):
+        score += 1
+    hour, minute = local.hour % 12 or 12, local.minute
+    meridiem = "am" if local.hour < 12 else "pm"
+    if minute and re.search(rf"\b{hour}:{minute:02d}\s*({meridiem})?\b", text):
+        score += 2
+    elif not minute and re.search(rf"\b{hour}(:00)?\s*{meridiem}\b|\bat {hour}(:00)?\b|\b{hour}:00\b", text):
+        score += 2
+    provider = provider_of(the_clinic, value["provider_id"])
+    names = [w.lower() for w in (provider.name if provider else "").replace("Dr.", "").split() if len(w) > 2]
+    if any(re.search(rf"\b{re.escape(name)}\b", text) for name in names):
+        score += 1
+    return score
+
+
+def resolve_pick(turn: Turn, offers: Sequence[Dict[str, str]], the_clinic: Clinic) -> Optional[int]:
+    """The index of the offered slot the patient chose, or None when the message picks none (or several)."""
+    from actions.booking_service import slot_key
+
+    if not offers:
+        return None
+    key = turn.entity("slot_key")
+    if key:
+        keys = [slot_key(value) for value in offers]
+        return keys.index(key) if key in keys else None
+    number = turn.entity("slot_number") or (pick_number(turn.text, len(offers)) if turn.text else None)
+    if number is not None:
+        number = int(number)
+        return number - 1 if 1 <= number <= len(offers) else None
+    scores = [_score(turn.lower, value, the_clinic) for value in offers]
+    best = max(scores)
+    if best > 0 and scores.count(best) == 1:
+        return scores.index(best)
+    return None
+
+
+# --- which detail a correction is about ---------------------------------------------------------------------------
+
+_FIELD_WORDS = [
+    ("email", r"\b(e-?mail|mail address|emial|gmail)\b|@"),
+    ("phone", r"\b(phone|number|cell|mobile|digits)\b"),
+    ("name", r"\b(name|spell(ed|ing)?|surname)\b"),
+    ("location", r"\b(location|clinic|office|city|branch)\b"),
+    ("concern", r"\b(concern|area|treatment|reason)\b"),
+    ("patient_status", r"\b(new patient|returning|first (time|visit)|been (here|there|before)|existing patient)\b"),
+    ("time", r"\b(time|times|day|date|slot|earlier|later|sooner|week|morning|afternoon|evening|when)\b"),
+]
+CORRECTION_MARKERS = re.compile(
+    r"\b(actually|wrong|change|changed|instead|typo|mistake|meant|incorrect|not right|fix|update|different|oops"
+    r"|make it|switch|rather)\b",
+    re.I,
+)
+
+
+def correction_fields(turn: Turn, has_time: bool) -> List[str]:
+    """The details a correction names, most specific first ("my number is wrong" -> ["phone"])."""
+    chosen = turn.entity("booking_field")
+    if chosen:
+        return [chosen]
+    found: List[str] = []
+    for name, pattern in _FIELD_WORDS:
+        if re.search(pattern, turn.lower):
+            found.append(name)
+    if turn.entity("location") and "location" not in found:
+        found.append("location")
+    if turn.entity("area") and "concern" not in found:
+        found.append("concern")
+    if has_time and "time" not in found:
+        found.append("time")
+    if "phone" in found and "email" in found and "@" not in turn.text:
+        found.remove("phone")  # "the email I gave you has the wrong number in it" is still about the e-mail
+    if "time" in found and len(found) > 1 and not has_time:
+        found.remove("time")  # "change my phone number" mentions no time, "the time" is just a word then
+    return found
+
+
+# --- the clinic, written for patients -----------------------------------------------------------------------------
+
+
+def location_timezone(the_clinic: Clinic, location_id: Optional[str]) -> str:
+    for location in the_clinic.locations:
+        if location.id == location_id:
+            return location.timezone
+    return the_clinic.default_timezone
+
+
+def provider_of(the_clinic: Clinic, provider_id: str) -> Any:
+    return next((p for p in the_clinic.providers if p.id == provider_id), None)
+
+
+def location_of(the_clinic: Clinic, location_id: str) -> Any:
+    return next((loc for loc in the_clinic.locations if loc.id == location_id), None)
+
+
+def zone_name(timezone: str) -> str:
+    return ZONE_NAMES.get(timezone, timezone.split("/")[-1].replace("_", " ") + " time")
+
+
+def clock_text(moment: datetime) -> str:
+    return format_time(moment.time())
+
+
+def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = False) -> str:
+    """'Tue Dec 1, 2:15pm CST with Maya Chen' (and ', Austin' when the patient chose any location)."""
+    local = _local(value, the_clinic)
+    provider = provider_of(the_clinic, value["provider_id"])
+    title = f"{local:%a %b} {local.day}, {clock_text(local)} {local.tzname()}"
+    if provider:
+        title += f" with {provider.name}"
+    location = location_of(the_clinic, value["location_id"])
+    if with_location and location:
+        title += f", {location.name}"
+    return title
+
+
+def when_text(start_utc: datetime, timezone: str) -> str:
+    """'Tuesday, December 1 at 2:15pm CST (Central Time)'."""
+    local = start_utc.astimezone(ZoneInfo(timezone))
+    return f"{local:%A, %B} {local.day} at {clock_text(local)} {local.tzname()} ({zone_name(timezone)})"
+
+
+def slot_when(value: Dict[str, str], the_clinic: Clinic) -> str:
+    return when_text(datetime.fromisoformat(value["start"]), location_timezone(the_clinic, value["location_id"]))
+
+
+def location_names(the_clinic: Clinic) -> str:
+    names = [loc.name for loc in the_clinic.locations]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def known_areas() -> Set[str]:
+    return set(AREA_INTENTS.values()) | {"forehead", "lips"}

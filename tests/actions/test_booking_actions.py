@@ -1,0 +1,191 @@
+"""Booking, the waitlist, stopping, and the calendar link: the actions that run after (or instead of) the form."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from actions import booking_service
+from actions.booking import (
+    ActionAskAppointment,
+    ActionAskBookingConfirmed,
+    ActionBookConsultation,
+    ActionStartBooking,
+    ActionStopForm,
+    ValidateBookingForm,
+)
+from bot.db import models
+from tests.actions.driver import Conversation, FormDriver, load_domain, user_event
+
+
+@pytest.fixture
+def confirmed(database, now) -> FormDriver:
+    """A booking form filled in and confirmed: next comes action_book_consultation."""
+    form = FormDriver(ValidateBookingForm(), "booking_form",
+                      ask_actions={"appointment": ActionAskAppointment(),
+                                   "booking_confirmed": ActionAskBookingConfirmed()},
+                      sender="conversation-42")
+    form.start("book a consultation for my brows in austin", "book_consultation",
+               {"area": "brows", "location": "austin"}, before=[ActionStartBooking()])
+    form.say("wednesday morning")
+    form.say("1", "choose_slot")
+    for text in ("Jane Doe", "512-555-0199", "jane@example.com", "I've been before"):
+        form.say(text)
+    form.say("yes", "affirm")
+    form.say("yes", "affirm")
+    assert form.slots["booking_confirmed"] is True and form.asked is None
+    form.events.append({"event": "action", "name": "booking_form"})
+    return form
+
+
+def has(events, kind, name, value="any") -> bool:
+    return any(e.get("event") == kind and e.get("name") == name and (value == "any" or e.get("value") == value)
+               for e in events)
+
+
+def appointments(database) -> list:
+    with database.sessions()() as session:
+        query = select(models.Appointment).options(joinedload(models.Appointment.patient))
+        return session.execute(query).scalars().all()
+
+
+def test_booking_confirms_every_detail(confirmed, database, monkeypatch):
+    monkeypatch.setenv("WEB_BASE_URL", "https://clinic.example/")
+    chosen = confirmed.slots["appointment"]
+    events = confirmed.run_action(ActionBookConsultation())
+    text = confirmed.texts
+    [appointment] = appointments(database)
+    reference = appointment.reference
+    assert f"You're booked! Your reference is {reference}." in text
+    assert "Wednesday" in text and "CST (Central Time)" in text
+    assert "100 Example Avenue, Suite 200, Austin, TX 78701" in text
+    assert "Maya Chen, MSN, FNP-C, certified aesthetic nurse practitioner" in text
+    assert "a photo ID, a list of your medicines and supplements" in text
+    assert f"https://clinic.example/calendar/{reference}.ics" in text
+    assert "Please cancel or reschedule at least 24 hours" in text
+    assert appointment.start_utc.isoformat() == chosen["start"]
+    assert appointment.policy_version == "2026-01" and appointment.policy_accepted_at is not None
+    assert appointment.patient.phone == "+15125550199" and appointment.patient.is_returning
+    assert has(events, "slot", "booking_reference", reference)
+    assert confirmed.slots["appointment"] is None and confirmed.slots["patient_name"] is None
+
+
+def test_a_retried_confirmation_books_once(confirmed, database):
+    slots = dict(confirmed.slots)
+    confirmed.run_action(ActionBookConsultation())
+    first = confirmed.texts
+    confirmed.slots = slots  # the same request again (a retry, a double click)
+    confirmed.run_action(ActionBookConsultation())
+    assert confirmed.texts == first
+    assert len(appointments(database)) == 1
+
+
+def test_a_slot_taken_meanwhile_offers_the_next_times(confirmed, database):
+    from bot.booking import BookingRequest, book_consultation
+
+    chosen = confirmed.slots["appointment"]
+    other = BookingRequest(slot=booking_service.slot_from_value(chosen), patient_name="Someone Else",
+                           phone="+13035550148", email=None, is_returning=False, source_channel="web",
+                           idempotency_key="someone-else", policy_version="2026-01", policy_accepted_at=None)
+    book_consultation(database.sessions(), other)
+    events = confirmed.run_action(ActionBookConsultation())
+    assert has(events, "followup", "booking_form")
+    assert confirmed.slots["appointment"] is None and confirmed.slots["booking_confirmed"] is None
+    assert chosen not in confirmed.slots["offered_slots"] and confirmed.slots["offered_slots"]
+    assert "just taken" in confirmed.slots["offer_note"]
+    assert confirmed.slots["patient_name"] == "Jane Doe"  # everything else is kept
+    assert len(appointments(database)) == 1
+    ask = Conversation()
+    ask.slots, ask.active_loop = dict(confirmed.slots), "booking_form"
+    ask.run_action(ActionAskAppointment())
+    assert "that time was just taken" in ask.texts
+
+
+def test_nothing_is_booked_without_the_yes(database, now):
+    conversation = Conversation()
+    conversation.slots.update(appointment={"provider_id": "np-chen", "location_id": "austin",
+                                           "start": "2030-01-01T15:00:00+00:00", "end": "2030-01-01T15:30:00+00:00"},
+                              patient_name="Jane Doe", phone="+15125550199", booking_confirmed=None)
+    assert conversation.run_action(ActionBookConsultation()) == []
+    assert conversation.messages == []
+
+
+def test_the_waitlist_is_recorded_for_the_team(database, now):
+    from bot.db.handoff_models import HandoffRequest
+
+    conversation = Conversation(sender="waiting-1")
+    conversation.events.append(user_event("yes", "affirm"))
+    conversation.slots.update(concern="brows", booking_location="denver", time_preference="next week",
+                              time_request="next week", patient_name="Jane Doe", phone="+15125550199",
+                              email="jane@example.com", waitlist=True, booking_confirmed=True)
+    conversation.run_action(ActionBookConsultation())
+    assert "You're on our waitlist for next week in Denver" in conversation.texts
+    assert "Nothing is booked yet" in conversation.texts
+    with database.sessions()() as session:
+        [request] = session.execute(select(HandoffRequest)).scalars().all()
+        assert request.reason == "waitlist" and request.contact_phone == "+15125550199"
+        assert "Waitlist" in request.question
+        assert session.execute(select(func.count(models.Appointment.id))).scalar_one() == 0
+
+
+@pytest.mark.parametrize("intent, expected", [
+    ("stop", "Okay, I've stopped. Nothing has been booked."),
+    ("deny", "Okay, I've stopped. Nothing has been booked."),
+    ("cancel_booking", "Okay, I've stopped. Nothing has been booked."),
+    ("request_human", "I've paused this. Nothing has been booked."),
+])
+def test_stopping_the_form_says_nothing_was_booked(intent, expected):
+    conversation = Conversation()
+    conversation.active_loop = "booking_form"
+    conversation.slots.update(patient_name="Jane Doe", requested_slot="phone")
+    conversation.events.append(user_event("stop", intent))
+    events = conversation.run_action(ActionStopForm())
+    assert conversation.texts == expected
+    assert has(events, "active_loop", None)
+    kept = intent == "request_human"  # the team sees the details given so far
+    assert (conversation.slots["patient_name"] == "Jane Doe") == kept
+
+
+def test_an_emergency_ends_the_form_silently_after_the_911_answer():
+    conversation = Conversation()
+    conversation.active_loop = "booking_form"
+    conversation.events.append(user_event("my throat is swelling", "report_emergency"))
+    events = conversation.run_action(ActionStopForm())
+    assert conversation.messages == []
+    assert has(events, "active_loop", None)
+
+
+def test_stop_with_nothing_in_progress():
+    conversation = Conversation()
+    conversation.events.append(user_event("stop", "stop"))
+    conversation.run_action(ActionStopForm())
+    assert "nothing in progress" in conversation.texts
+
+
+def test_the_database_is_created_on_first_use(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'fresh' / 'clinic.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    booking_service.forget_database()
+    try:
+        with booking_service.sessions()() as session:
+            assert session.execute(select(func.count(models.Location.id))).scalar_one() == 3
+            assert session.execute(select(func.count(models.WorkingHours.id))).scalar_one() > 0
+    finally:
+        booking_service.forget_database()
+
+
+def test_idempotency_keys_differ_per_conversation_and_slot():
+    key = booking_service.idempotency_key
+    assert key("book", "a", "slot-1") == key("book", "a", "slot-1")
+    assert len({key("book", "a", "slot-1"), key("book", "b", "slot-1"), key("book", "a", "slot-2")}) == 3
+    assert len(key("book", "a" * 500, "x")) <= 128
+
+
+def test_the_action_server_registers_every_booking_action():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    names = set(executor.actions)
+    expected = {a for a in load_domain()["actions"] if a.startswith(("action_", "validate_"))
+                and ("booking" in a or "cancel" in a or "reschedule" in a or "stop" in a or "appointment" in a)}
+    assert expected and expected <= names

@@ -1,0 +1,213 @@
+"""Booking, cancelling and rescheduling through the trained model and a real action server (tests/conftest.py).
+
+The action server starts with a brand-new DATABASE_URL, so these tests also show that it creates and seeds the
+database by itself. Dates are whatever "next week" is when the tests run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Dict, List
+
+import pytest
+from sqlalchemy import create_engine, text
+
+
+def new_sender(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def buttons(messages: List[Dict]) -> List[Dict]:
+    return [button for message in messages for button in message.get("buttons") or []]
+
+
+def texts(messages: List[Dict]) -> str:
+    return "\n".join(message.get("text") or "" for message in messages)
+
+
+def appointment_row(database_url: str, reference: str) -> Dict:
+    engine = create_engine(database_url, future=True)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT a.status, a.policy_version, p.phone, p.email, p.name FROM appointments a "
+                     "JOIN patients p ON p.id = a.patient_id WHERE a.reference = :reference"),
+                {"reference": reference},
+            ).mappings().one()
+            return dict(row)
+    finally:
+        engine.dispose()
+
+
+def book(assistant, sender: str, phone: str = "512-555-0199", email: str = "jane@example.com") -> str:
+    """A booking made as briskly as a patient with buttons can; returns the reference."""
+    assistant.reply("I'd like to book a consultation for my uneven brows in Austin", sender)
+    offers = assistant.messages("next week in the morning", sender)
+    assistant.reply(buttons(offers)[0]["payload"], sender)
+    for answer in ("Jane Doe", phone, email, '/inform{"patient_type": "new"}', "/affirm"):
+        assistant.reply(answer, sender)
+    confirmation = assistant.reply("/affirm", sender)
+    match = re.search(r"Your reference is ([A-Z0-9]{8})", confirmation)
+    assert match, confirmation
+    return match.group(1)
+
+
+def test_a_whole_booking_with_a_question_and_a_correction(assistant, test_database_url):
+    sender = new_sender("booking")
+    reply = assistant.reply("I'd like to book a consultation for my gummy smile", sender)
+    assert "Happy to help you book" in reply
+    assert "Which of our locations suits you best?" in reply
+
+    assert "When would you like to come in?" in assistant.reply('/inform{"location": "austin"}', sender)
+
+    reply = assistant.reply("wait, does it hurt?", sender)  # a digression: answered, then the form asks again
+    assert "When would you like to come in?" in reply
+    assert len(reply) > len("When would you like to come in?") + 100
+
+    offers = assistant.messages("next week in the afternoon", sender)
+    assert "Here's what's open for next week" in texts(offers)
+    choices = buttons(offers)
+    assert 1 <= len(choices) <= 5
+    assert all(re.search(r"^\w{3} \w{3} \d{1,2}, \d{1,2}(:\d\d)?(am|pm) C[SD]T with ", b["title"]) for b in choices)
+
+    assert "What's your full name?" in assistant.reply(choices[1]["payload"], sender)
+    assert "phone number" in assistant.reply("Jane Doe", sender)
+    reply = assistant.reply("12345", sender)
+    assert "That doesn't look like a US phone number. Please type it like 512-555-0199." in reply
+    assert "email address" in assistant.reply("512-555-0199", sender)
+    assert "visited" in assistant.reply("jane@example.com", sender)
+    reply = assistant.reply('/inform{"patient_type": "new"}', sender)
+    assert "Please cancel or reschedule at least 24 hours before your visit" in reply
+
+    summary = assistant.reply("yes", sender)
+    assert "Please check your booking" in summary and "+1 512-555-0199" in summary
+    assert choices[1]["title"].split(" with ")[1] in summary
+
+    reply = assistant.reply("actually my number is wrong", sender)  # a correction: the phone is asked again
+    assert "let's fix your phone number" in reply and "phone number" in reply
+    summary = assistant.reply("303-555-0148", sender)
+    assert "+1 303-555-0148" in summary and "Shall I book it?" in summary
+
+    confirmation = assistant.reply("yes", sender)
+    reference = re.search(r"Your reference is ([A-Z0-9]{8})", confirmation).group(1)
+    assert "CST (Central Time)" in confirmation or "CDT (Central Time)" in confirmation
+    assert "100 Example Avenue, Suite 200, Austin, TX 78701" in confirmation
+    assert "MSN, FNP-C" in confirmation or "MD, board-certified dermatologist" in confirmation
+    assert "a photo ID" in confirmation
+    assert f"/calendar/{reference}.ics" in confirmation
+
+    row = appointment_row(test_database_url, reference)
+    assert row["status"] == "booked" and row["phone"] == "+13035550148" and row["policy_version"] == "2026-01"
+
+    # a second "yes" (a double click) books nothing more
+    again = assistant.reply("yes", sender)
+    assert "Your reference is" not in again and "You're all set" in again
+
+
+def test_a_time_taken_meanwhile_gets_the_next_open_ones(assistant, test_database_url):
+    from bot.booking import BookingRequest, book_consultation
+    from bot.clinic import clinic
+    from bot.db import Database
+    from bot.scheduling import Slot
+
+    sender = new_sender("race")
+    assistant.reply("I'd like to book a consultation for my chin in Denver", sender)
+    first = buttons(assistant.messages("next week in the afternoon", sender))[0]
+    assistant.reply(first["payload"], sender)
+    for answer in ("Ana Lima", "303-555-0177", "ana@example.com", '/inform{"patient_type": "new"}'):
+        assistant.reply(answer, sender)
+    assert "Shall I book it?" in assistant.reply("/affirm", sender)
+
+    start, provider, location = json.loads(first["payload"][len("/choose_slot"):])["slot_key"].split("|")
+    begins = datetime.fromisoformat(start)
+    minutes = clinic().appointment_types["consultation"].minutes
+    database = Database(test_database_url)
+    try:  # someone else books that very time first
+        book_consultation(database.sessions, BookingRequest(
+            slot=Slot(provider, location, begins, begins + timedelta(minutes=minutes)), patient_name="Someone Else",
+            phone="+13035550148", email=None, is_returning=False, source_channel="web",
+            idempotency_key=f"race-{sender}", policy_version="2026-01", policy_accepted_at=None,
+        ))
+    finally:
+        database.dispose()
+
+    messages = assistant.messages("yes", sender)
+    assert "that time was just taken" in texts(messages) and "Your reference is" not in texts(messages)
+    choices = buttons(messages)
+    assert choices and first["payload"] not in [choice["payload"] for choice in choices]
+    assert "Shall I book it?" in assistant.reply(choices[0]["payload"], sender)  # the other details are kept
+    assert "Your reference is" in assistant.reply("yes", sender)
+
+
+def test_a_past_date_and_unreadable_input_get_clear_replies(assistant):
+    sender = new_sender("bad-input")
+    assistant.reply("book a consultation for my chin in denver", sender)
+    assert "That date has passed" in assistant.reply("last monday", sender)
+    for message in ("🙂🙂🙂", "<b>hello</b>", "x" * 1000):
+        assert assistant.reply(message, sender).strip(), message
+
+
+def test_stopping_says_nothing_was_booked(assistant):
+    sender = new_sender("stop")
+    assistant.reply("I want to make an appointment", sender)
+    assistant.reply("my jawline", sender)
+    assert "Nothing has been booked" in assistant.reply("stop", sender)
+
+
+def test_an_emergency_interrupts_the_booking(assistant):
+    sender = new_sender("emergency")
+    assistant.reply("book a consultation for my brows in austin", sender)
+    reply = assistant.reply("I had botox yesterday and now I can't swallow", sender)
+    assert "call 911" in reply
+    assert "When would you like to come in?" not in reply
+
+
+def test_cancel_by_reference_and_contact(assistant, test_database_url):
+    reference = book(assistant, new_sender("to-cancel"), phone="619-555-0123", email="sam@example.com")
+    sender = new_sender("cancel")
+    reply = assistant.reply("cancel", sender)  # a bare "cancel" only starts the look-up
+    assert "What's your booking reference?" in reply
+    assert appointment_row(test_database_url, reference)["status"] == "booked"
+
+    assistant.reply(reference, sender)
+    wrong = assistant.reply("619-555-0199", sender)
+    assert "I couldn't find a booking with that reference" in wrong
+    assistant.reply(reference, sender)
+    reply = assistant.reply("sam@example.com", sender)
+    assert "Do you want to cancel this appointment?" in reply and "24 hours" in reply
+    assert appointment_row(test_database_url, reference)["status"] == "booked"
+
+    assert "is cancelled" in assistant.reply("yes", sender)
+    assert appointment_row(test_database_url, reference)["status"] == "cancelled"
+
+
+def test_reschedule_moves_the_booking(assistant, test_database_url):
+    reference = book(assistant, new_sender("to-move"), phone="512-555-0142", email="lee@example.com")
+    sender = new_sender("reschedule")
+    assistant.reply("I need to reschedule my appointment", sender)
+    assistant.reply(reference, sender)
+    reply = assistant.reply("512-555-0142", sender)
+    assert "I found your consultation" in reply and "instead" in reply
+    offers = assistant.messages("next week in the afternoon", sender)
+    choices = buttons(offers)
+    assert choices
+    assert "Move your consultation from" in assistant.reply(choices[0]["payload"], sender)
+    confirmation = assistant.reply("yes", sender)
+    new_reference = re.search(r"Your new reference is ([A-Z0-9]{8})", confirmation).group(1)
+    assert appointment_row(test_database_url, reference)["status"] == "rescheduled"
+    assert appointment_row(test_database_url, new_reference)["status"] == "booked"
+    assert f"/calendar/{new_reference}.ics" in confirmation
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I'd like to book a consultation", "book_consultation"),
+    ("cancel my appointment", "cancel_booking"),
+    ("I need to reschedule", "reschedule_booking"),
+    ("actually make it friday", "correction"),
+    ("never mind", "deny"),
+])
+def test_booking_intents(assistant, text, intent):
+    assert assistant.parse(text)["intent"]["name"] == intent
