@@ -19,6 +19,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking_service import database
 from bot.db.types import utcnow
 from bot.handoff.contact import contact_text, parse_contact, parse_name
 from bot.handoff.conversation import (
@@ -46,10 +47,10 @@ _queue: Optional[HandoffQueue] = None
 
 
 def handoff_queue() -> HandoffQueue:
-    """One queue (database engine) per action server process, from DATABASE_URL."""
+    """One queue per action server process, on the same database as booking (migrated on first use)."""
     global _queue
     if _queue is None:
-        _queue = HandoffQueue()
+        _queue = HandoffQueue(database())
     return _queue
 
 

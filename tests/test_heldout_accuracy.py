@@ -78,6 +78,8 @@ def test_heldout_messages_are_not_in_training_data():
 
 def test_heldout_intent_accuracy(assistant):
     examples = _heldout_examples()
+    # An out-of-scope message that falls below the confidence threshold gets the very same honest reply
+    # (action_handle_misunderstanding), so nlu_fallback counts as right for it and for nothing else.
     per_intent: dict[str, dict] = defaultdict(lambda: {"n": 0, "correct": 0, "errors": []})
     confusions: Counter = Counter()
     for text, expected in examples:
@@ -86,7 +88,7 @@ def test_heldout_intent_accuracy(assistant):
         predicted, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         stats = per_intent[expected]
         stats["n"] += 1
-        if predicted == expected:
+        if predicted == expected or (expected == "out_of_scope" and predicted == "nlu_fallback"):
             stats["correct"] += 1
         else:
             stats["errors"].append({"text": text, "predicted": predicted, "confidence": round(confidence, 3)})
