@@ -22,7 +22,7 @@ import os
 from abc import abstractmethod
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -649,47 +649,37 @@ class ValidateBookingForm(TimeAndSlotValidation):
             return self.ok("booking_location", ANY_LOCATION, tracker)
         return self.fail("booking_location", dispatcher, tracker, f"Sorry, I don't know that location. {hint}")
 
-    def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
-        done = self.passthrough("patient_name", value, tracker)
+    def _validate_typed(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        parse: Callable[[str], Optional[str]], hint: str, not_understood: str) -> Dict[Text, Any]:
+        """The shared steps of a typed answer: keep an earlier value, explain unreadable input, parse, or re-ask."""
+        done = self.passthrough(slot, value, tracker)
         if done is not None:
             return done
-        hint = "Please type your first and last name, like Jane Doe."
-        failure = self.unreadable("patient_name", dispatcher, tracker, hint)
+        failure = self.unreadable(slot, dispatcher, tracker, hint)
         if failure:
             return failure
-        name = parse_person_name(str(value))
-        if name is None:
-            return self.fail("patient_name", dispatcher, tracker, f"I didn't catch a name there. {hint}")
-        return self.ok("patient_name", name, tracker)
+        parsed = parse(str(value))
+        if parsed is None:
+            return self.fail(slot, dispatcher, tracker, f"{not_understood} {hint}")
+        return self.ok(slot, parsed, tracker)
+
+    def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate_typed("patient_name", value, dispatcher, tracker, parse_person_name,
+                                    "Please type your first and last name, like Jane Doe.",
+                                    "I didn't catch a name there.")
 
     def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        done = self.passthrough("phone", value, tracker)
-        if done is not None:
-            return done
-        hint = "Please type it like 512-555-0199."
-        failure = self.unreadable("phone", dispatcher, tracker, hint)
-        if failure:
-            return failure
-        phone = find_phone(str(value))
-        if phone is None:
-            return self.fail("phone", dispatcher, tracker, f"That doesn't look like a US phone number. {hint}")
-        return self.ok("phone", phone, tracker)
+        return self._validate_typed("phone", value, dispatcher, tracker, find_phone,
+                                    "Please type it like 512-555-0199.",
+                                    "That doesn't look like a US phone number.")
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        done = self.passthrough("email", value, tracker)
-        if done is not None:
-            return done
-        hint = "Please type it like jane@example.com."
-        failure = self.unreadable("email", dispatcher, tracker, hint)
-        if failure:
-            return failure
-        email = find_email(str(value))
-        if email is None:
-            return self.fail("email", dispatcher, tracker, f"That doesn't look like an email address. {hint}")
-        return self.ok("email", email, tracker)
+        return self._validate_typed("email", value, dispatcher, tracker, find_email,
+                                    "Please type it like jane@example.com.",
+                                    "That doesn't look like an email address.")
 
     def validate_patient_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:

@@ -91,14 +91,6 @@ class Clinic:
         text = words.lower()
         return next((loc for loc in self.locations if loc.name.lower() in text or loc.id in text), None)
 
-    def find_provider(self, words: str) -> Provider | None:
-        text = words.lower().replace("dr.", "").replace("dr ", "")
-        for provider in self.providers:
-            names = provider.name.lower().replace("dr.", "").split()
-            if any(name in text.split() for name in names):
-                return provider
-        return None
-
 
 def load_clinic(path: Path | str | None = None) -> Clinic:
     path = Path(path or os.environ.get("CLINIC_FILE") or DEFAULT_CLINIC_FILE)
