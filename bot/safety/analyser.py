@@ -1,0 +1,100 @@
+"""The safety analyser: findings with their assertion, from one message, in plain Python and spaCy (medspaCy).
+
+One blank spaCy pipeline per language: a sentencizer, medspaCy's TargetMatcher with the lexicon, and medspaCy's
+ConText with rules for patients' words. English text is normalised first (shorthand, typos); the Spanish pipeline
+reads the plain text. Both run on every message, so a Spanish symptom in a mostly English message is not missed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, List, Set, Tuple
+
+import spacy
+from medspacy.context import ConText, ConTextRule
+from medspacy.target_matcher import TargetMatcher, TargetRule
+from spacy.language import Language
+from spacy.tokens import Span
+
+from bot.safety import context_rules, lexicon
+from bot.safety.findings import CHECKIN, URGENT, Assertion, Finding, SafetyReport
+from bot.safety.language import detect_language
+from bot.safety.normalise import normalise, plain
+
+SPANS = "safety"
+# Face or lip swelling that is mild or at the injection site is an ordinary check-in, not an allergic sign.
+_SWELLING = "urgent:allergic_swelling"
+
+
+def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[context_rules.Rule]) -> Language:
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    matcher: TargetMatcher = nlp.add_pipe(
+        "medspacy_target_matcher", config={"result_type": "group", "span_group_name": SPANS, "prune": False}
+    )
+    matcher.add([TargetRule(label, label, pattern=pattern) for label, pattern in lexicon.rules(targets)])
+    context: ConText = nlp.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "input_span_type": "group", "span_group_name": SPANS, "span_attrs": None},
+    )
+    context.add([
+        ConTextRule(category.lower(), category, pattern=pattern, direction=direction, max_scope=scope)
+        for category, direction, pattern, scope in modifiers
+    ])
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> Tuple[Language, Language]:
+    return (
+        _pipeline("en", lexicon.ENGLISH, context_rules.ENGLISH),
+        _pipeline("es", lexicon.SPANISH, context_rules.SPANISH),
+    )
+
+
+def _assertion(categories: Set[str]) -> Assertion:
+    about_someone_else = context_rules.OTHER_PERSON in categories
+    if context_rules.NEGATED in categories:
+        return Assertion.NEGATED
+    if context_rules.CURRENT not in categories:
+        if context_rules.HYPOTHETICAL in categories:
+            return Assertion.HYPOTHETICAL
+        if context_rules.HISTORICAL in categories:
+            return Assertion.PAST
+    return Assertion.OTHER_PERSON if about_someone_else else Assertion.REPORTED
+
+
+def _finding(span: Span) -> Finding:
+    categories = {modifier.category for modifier in span._.modifiers}
+    label = span.label_
+    if label == _SWELLING:
+        label = "checkin:checkin" if context_rules.MILD in categories else "urgent:allergic"
+    kind, name = label.split(":")
+    return Finding(kind, name, _assertion(categories))
+
+
+def _findings(nlp: Language, text: str) -> List[Finding]:
+    doc = nlp(text)
+    return [_finding(span) for span in doc.spans.get(SPANS, [])]
+
+
+def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:
+    """A bruise mentioned beside trouble breathing is not the point of the message."""
+    if any(f.kind == URGENT for f in findings):
+        return [f for f in findings if f.kind != CHECKIN]
+    return findings
+
+
+def analyse(text: str) -> SafetyReport:
+    english, spanish = _pipelines()
+    language = detect_language(text)
+    # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
+    english_text = normalise(text) if language == "en" else plain(text)
+    found = _findings(english, english_text) + _findings(spanish, plain(text))
+    unique = list(dict.fromkeys(found))
+    return SafetyReport(language=language, findings=tuple(_without_checkins_beside_urgent(unique)))
+
+
+def warm_up() -> None:
+    """Builds the pipelines and loads the dictionaries, so the first patient does not wait for it."""
+    analyse("warm up: no trouble swallowing since yesterday")

@@ -1,0 +1,96 @@
+"""ConText modifiers for patients' messages: what makes a symptom denied, asked about, past, someone else's, or now.
+
+medspaCy's default rules are written for clinical notes ("r/o", "h/o"); patients write "what if", "years ago",
+"since my appointment". Each entry: (category, direction, regex, max_scope in tokens or None for the sentence).
+CURRENT is ours: a sign that the symptom is happening now ("since Tuesday", "is this normal?"). It outweighs a
+question or a past reference, because a missed emergency costs more than an unneeded 911 reminder.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+NEGATED = "NEGATED_EXISTENCE"
+HYPOTHETICAL = "HYPOTHETICAL"
+HISTORICAL = "HISTORICAL"
+OTHER_PERSON = "FAMILY"
+CURRENT = "CURRENT"
+MILD = "MILD"
+
+Rule = Tuple[str, str, str, Optional[int]]
+
+_PEOPLE = (
+    r"mom|mum|mother|mama|dad|father|sister|sis|brother|wife|husband|hubby|partner|boyfriend|girlfriend|fiance|fiancee"
+    r"|friend|bestie|bff|daughter|son|kid|child|grandma|grandmother|nana|grandpa|aunt|auntie|uncle|cousin|roommate"
+    r"|coworker|co-worker|client|niece|nephew|neighbou?r|colleague|boss|mother in law|sister in law|bf|gf"
+)
+
+ENGLISH: List[Rule] = [
+    (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
+     r"(?!\s*[,.!?])", 6),
+    (NEGATED, "FORWARD", r"\bwithout\b|\bnever (?:had|have|got|been|get)\b|\bnothing like\b|\bzero\b|\bnone of\b"
+     r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
+    # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
+    (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
+     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
+     6),
+    (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
+    (NEGATED, "FORWARD", r"\bnot on\b", 5),
+    (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
+     r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
+     r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
+     r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
+     r"|\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever\b|\bevery time\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bprevent\b|\bavoid\b", None),
+    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
+     r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still)|i (?:get|have|develop|still|be))\b"
+     r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
+    (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"
+     r" (?:about|of|that)\b|\bfear of\b|\bworry (?:about|that)\b", None),
+    (HYPOTHETICAL, "BACKWARD", r"\b(?:a|the) (?:\w+ )?(?:side effect|risk|possibility)\b|\bcommon\b|\bever happen\b"
+     r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b", None),
+    (HYPOTHETICAL, "BIDIRECTIONAL", r"\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b", None),
+    (CURRENT, "BIDIRECTIONAL", r"\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
+     r"|(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!normal )(?<!gone )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
+     r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
+     r"|\bdays? after\b|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
+     r"|\bwhat should i do\b(?! if)|\bam i (?:ok|okay)\b|\bshould i (?:worry|be worried|go|wait|call)\b|\bsuddenly\b|\bjust now\b"
+     r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
+     r"|\bpost[- ]?(?:botox|treatment|injection|tox)\b|\bhappening\b", None),
+    (HISTORICAL, "BIDIRECTIONAL", r"\byears? ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
+     r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
+     r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
+     r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\banymore\b|\blast year\b|\bin (?:19|20)\d\d\b"
+     r"|\blong time ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
+     r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
+     r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
+     r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
+     r"|\bhealed\b|\bback then\b|\bonce before\b", None),
+    (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
+    (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
+     r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|points?)\b"
+     r"|\bat the (?:site|spot)\b", 5),
+    # A comma ends a denial too: "can't read without squinting, everything blurry" is not denied blurriness.
+    # Scope 1: medspaCy's overlap test misses a terminator whose scope contains the other's whole scope.
+    ("TERMINATE", "TERMINATE", r"[,;]|\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
+     r"|\bbesides\b|\banyway\b", 1),
+    ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
+     r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b", None),
+]
+
+SPANISH: List[Rule] = [
+    (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
+     r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))", 5),
+    (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|\bpuede\b|\bpueden\b|\bpodria\b|\bes posible\b|\briesgos?\b"
+     r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
+     r"|\bescuche que\b|\bse puede\b", None),
+    (CURRENT, "BIDIRECTIONAL", r"\bdesde\b|\bahora\b|\bayer\b|\bhoy\b|\besta (?:manana|noche|tarde)\b|\banoche\b|\bempez\w*"
+     r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
+     r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b"
+     r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
+    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:\d+|muchos|varios|unos) anos\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
+     r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
+    (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
+     r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
+    (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),
+    ("TERMINATE", "TERMINATE", r"[,;]|\bpero\b|\baunque\b|\bsin embargo\b|\btambien\b", 1),
+]

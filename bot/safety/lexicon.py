@@ -1,0 +1,229 @@
+"""What counts as an urgent symptom, a contraindication, a dose request or an ordinary check-in, in patients' words.
+
+Each entry is a medspaCy TargetRule pattern (a regular expression over the normalised message: lower case, no
+accents, slang expanded, typos of these words corrected). The label is "<kind>:<name>" (findings.py). Sources:
+the FDA boxed warning and contraindications for BOTOX Cosmetic (../shared/clinic-facts.md).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+# "Cannot swallow", "hard to breathe", "can barely talk", "struggling to swallow", "trouble with swallowing".
+_TROUBLE = (
+    r"(?:cannot|could not|can barely|can hardly|barely|hardly|unable to|not able to|struggl\w*(?: to)?|trouble"
+    r"|difficulty|difficult|hard|harder|problems?|issues?|hard time|tough time|impossible)"
+)
+_UP_TO_TWO_WORDS = r"(?:\w+\s+){0,2}?"
+_IS = r"(?:is|are|feels?|felt|get|got|gets|getting|went|has been|been|seems?|keeps?|sounds?|looks?|started)"
+_BODY = r"(?:arms?|legs?|body|neck|hands?|muscles?|shoulders?|whole body|entire body)"
+_TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neurotoxins?|tox)"
+
+ENGLISH: Dict[str, List[str]] = {
+    "urgent:swallowing": [
+        rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}swallow\w*",
+        rf"swallow\w*\s+(?:\w+\s+){{0,3}}?{_IS}\s+(?:\w+\s+)?(?:hard|difficult|weird|off|strange|funny|painful|tough"
+        r"|impossible|different|wrong|tricky)",
+        r"(?:food|water|drinks?|liquids?|pills?|coffee|tea|soup|juice|everything|bites?|spit|saliva)\s+(?:\w+\s+){0,4}?"
+        r"(?:stuck|(?:comes?|came|coming) (?:back )?(?:up |out )?(?:of |through )?(?:my )?nose"
+        r"|(?:goes|going|went) down (?:the )?wrong|(?:will not|wo not|not) go(?:ing)? down|dribbl\w*|leak\w*)",
+        r"chok\w*\s+(?:\w+\s+){0,2}?on\s+(?:\w+\s+){0,2}?(?:food|water|drinks?|liquids?|spit|saliva|everything|coffee"
+        r"|tea|soup|juice|bites?|pills?)",
+        r"(?:cannot|could not|try(?:ing)? to|hard to|struggl\w* to) get (?:\w+\s+){0,2}?down|(?:sits?|sitting|stuck) in my throat"
+        r"|(?:will not|not|does not|do not) go(?:ing)? down|(?:am|keep|keeps|kept|been) chok\w*"
+        r"|chok\w* (?:\w+\s+){0,3}?(?:when|every time|while|whenever) (?:i |she |he )?(?:eat|drink|swallow)\w*"
+        r"|weak\w* (?:\w+\s+)?(?:throat|swallowing)",
+        r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
+    ],
+    "urgent:breathing": [
+        rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
+        r"short(?:ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*|suffocat\w*|struggling for air"
+        r"|(?:cannot|could not) catch (?:my|her|his|their) breath|air (?:will not|is not|not) (?:going|getting) in"
+        r"|chest (?:is |feels |got )?(?:so |really |very )?tight|breathing (?:problems?|issues?|trouble|difficult\w*)"
+        r"|(?:get|take|catch|fill) (?:a |my )?(?:full |deep |good |whole )?(?:breath|lungs)|chest (?:feels |is )?(?:so )?heavy"
+        r"|weight (?:\w+\s+)?on my chest",
+        rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+)?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange"
+        r"|funny|wheezy|noisy)",
+    ],
+    "urgent:speech_voice": [
+        rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:speak\w*|talk\w*|say(?:ing)? (?:my )?words|get(?:ting)? (?:my |the )?words out"
+        r"|pronounc\w*|form(?:ing)? words)\b(?!\s+(?:to|with|on|about|over|through|right now|now|at the moment|long"
+        r"|much|today|at work|because|someone|somebody|anyone|a person|the)\b)",
+        r"(?:speech|speaking|talking|voice) (?:problems?|issues?|trouble|difficult\w*)|slurr\w*|hoarse\w*|raspy|lost (?:my|her|his) voice|dysphonia|dysarthria|mumbl\w*",
+        rf"(?:speech|words|voice|talking)\s+{_UP_TO_TWO_WORDS}{_IS}\s+(?:\w+\s+)?(?:slurred|off|weird|funny|strange"
+        r"|garbled|thick|different|messed up|wrong|hoarse|raspy|weak|gone|croaky|cracking|jumbled|mushy|muffled|nasal)",
+        r"(?:words|it|speech|sentences) (?:are |keep |will not |do not |does not )?(?:coming|comes?|came) out (?:all )?(?:right"
+        r"|wrong|weird|funny|slurred|garbled|jumbled|mushy|slow)|voice (?:\w+\s+)?(?:change|changes|changed|different)",
+        r"(?:cannot|could not) (?:talk|speak) (?:right|properly|clearly|normally|straight|well)",
+        r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
+    ],
+    "urgent:vision": [
+        r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
+        r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
+        rf"(?:vision|eyesight|sight|eyes?)\s+{_UP_TO_TWO_WORDS}{_IS}\s+(?:\w+\s+){{0,2}}?(?:blurr?y|blurred|double"
+        r"|doubled|fuzzy|foggy|hazy|cloudy)",
+        r"(?:everything|things|words|text|stuff|screen|faces|vision|eyes?)\s+(?:\w+\s+){0,3}?(?:blurr?y|blurred|fuzzy|double"
+        r"|doubled)",
+        r"(?:cannot|could not) (?:see|focus) (?:straight|properly|clearly|right)|eyes? (?:will not|wo not|cannot"
+        r"|do not|does not) focus",
+    ],
+    "urgent:general_weakness": [
+        rf"weak(?:ness)?\s+(?:all over|everywhere|in (?:my |her |his |the |your )?{_BODY})",
+        rf"{_BODY}\s+(?:\w+\s+){{0,2}}?(?:weak|floppy|limp|like jelly|like noodles|like rubber)",
+        r"(?:just|so|really|very|super|feel(?:ing|s)?|felt|am|been) weak\b|weak (?:af|as hell)"
+        r"|(?:cannot|could not|can barely|can hardly) (?:even )?(?:carry|lift|climb|grip|stand up|walk straight)",
+        r"generali[sz]ed (?:muscle )?weakness|muscle weakness|\bso weak\b|really weak|very weak|super weak"
+        r"|feel(?:ing|s)? (?:\w+\s+)?weak\b|weak and",
+        r"(?:cannot|could not|can barely|can hardly|hard to|struggling to|trouble) (?:hold|keep|lift|raise|grip)"
+        r"(?: up)? (?:my |her |his )?(?:head|arms?|legs?|cup|phone|mug|bag)",
+    ],
+    "urgent:eyelid_droop_with_weakness": [
+        r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"
+        r" (?:open|stay open|lift|go up)",
+        r"(?:cannot|could not|can barely|can hardly) (?:open|lift|keep open) (?:my |her |his |one |the )?(?:left |right )?"
+        r"(?:eye|eyelid|lid)s?",
+        r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)",
+    ],
+    "urgent:allergic": [
+        r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen",
+        r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
+        r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:throat|tongue|airway|mouth)",
+        r"(?:itch\w*|rash|bumps|blotch\w*|red spots) (?:all over|everywhere|on my (?:whole|entire) body)",
+    ],
+    "urgent:allergic_swelling": [
+        r"(?:lips?|face|eyes?|eyelids?|cheeks?)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w* up|blown up|ballooning)",
+        r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:lips?|whole face|face|eyes?)",
+        r"(?:face|lips?) (?:is |are )?(?:getting )?(?:huge|bigger and bigger)|(?:\d+ ?x|twice|double|three times) (?:its|their|the)"
+        r" (?:normal )?size",
+    ],
+    "urgent:fainting": [
+        r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
+        r"|outline|pink|yellow|blue|purple|green))",
+        r"pass(?:ed|ing)? out|black(?:ed|ing)? out|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
+        r"|collaps\w*|out cold|(?:dropped|fell|hit) (?:\w+\s+)?(?:the )?(?:floor|ground)|(?:almost|nearly) (?:passed|fainted)",
+    ],
+    "contraindication:pregnant": [
+        r"pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
+        r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
+        r"positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
+        r"|obstetrician|\bmy midwife\b",
+    ],
+    "contraindication:trying_to_conceive": [
+        r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
+        r"|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
+        r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
+    ],
+    "contraindication:breastfeeding": [
+        r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
+        r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
+        r"(?:still|currently|i) nurse\b|(?:am|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
+        r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
+    ],
+    "contraindication:neuromuscular": [
+        r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
+        r"|neuromuscular|muscular dystrophy|guillain|myopath\w*|\bmg\b(?=\s+(?:diagnosis|flare|patient))",
+    ],
+    "contraindication:medication": [
+        r"aminoglycosides?|gentamicin|tobramycin|amikacin|neomycin|streptomycin|kanamycin",
+        r"muscle relax\w*|cyclobenzaprine|flexeril|baclofen|tizanidine|zanaflex|methocarbamol|robaxin|carisoprodol",
+        r"blood\s*-?\s*thinn\w*|anti\s*-?\s*coagula\w*|warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban"
+        r"|pradaxa|dabigatran|savaysa|edoxaban|clopidogrel|plavix|heparin|lovenox|enoxaparin|brilinta|ticagrelor"
+        r"|prasugrel|effient",
+        r"(?:daily|baby|low\s*-?\s*dose|an)\s+aspirin|aspirin (?:every|each|a) day|aspirin daily",
+    ],
+    "contraindication:toxin_allergy": [
+        rf"(?:allerg\w*|reaction|react\w*|sensitiv\w*|anaphyla\w*)\W+(?:\w+\W+){{0,4}}?{_TOXINS}",
+        rf"{_TOXINS}\W+(?:\w+\W+){{0,3}}?(?:allerg\w*|reaction)",
+        rf"{_TOXINS}\s+(?:\w+\s+){{0,3}}?(?:gave|caused|gives|give) (?:me |her |him )?(?:\w+\s+)?(?:hives|a rash|rash|a reaction|welts"
+        r"|swelling)|allerg\w* to (?:\w+\s+)?albumin",
+    ],
+    "contraindication:infection": [
+        r"infect\w*|abscess\w*|cold sores?|fever blisters?|herpes|impetigo|cellulitis|\bpus\b|oozing|\bboils?\b"
+        r"|staph|shingles|rash (?:on|at|near|where|around) (?:my |the )?(?:forehead|face|lips?|chin|brows?|cheeks?|jaw|neck"
+        r"|injection|site|spot)",
+    ],
+    "dose:dose": [
+        r"how many units|what dose|what dosage|which dose|how much (?:botox|toxin|product|tox|units?|of it)"
+        r"|units? (?:do|should|would|will|can) (?:i|you|she|he)|dose (?:for|do|should|would) (?:me|i)",
+        r"(?:go|bump|bumping|going|move|moving) (?:me )?up (?:to|from)|(?:more|extra|fewer|less) units|up the (?:dose|units)"
+        r"|double (?:the |my |up )?(?:dose|units|amount|botox)|(?:stronger|higher|bigger|lower|smaller) dose"
+        r"|(?:\d+|ten|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?:units|u)\b|(?:number|amount|max\w*|minimum) (?:of )?units"
+        r"|units? (?:for|on|in|per) (?:me|my|each|spot|side|area|brow|the|a)|(?:add|put|do|use|give|inject)(?: me)? (?:\w+\s+){0,2}?units"
+        r"|\bdose\b|\bdosage\b|\bdosing\b",
+    ],
+    "checkin:checkin": [
+        r"bruis\w*|swell\w*|swollen|puffy|head\s*aches?|migraine|heav(?:y|iness)|tender\w*|\bsore\w*|sting\w*"
+        r"|itch\w*|redness|\bbumps?\b|\blumps?\b|droop\w*|uneven|lopsided|asymmetr\w*|crooked|frozen|stiff\w*"
+        r"|tight(?:ness)?|twitch\w*|numb\w*|(?:feels?|looks?) (?:weird|odd|funny|off)|did not (?:take|work)",
+    ],
+}
+
+SPANISH: Dict[str, List[str]] = {
+    "urgent:swallowing": [
+        r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
+        r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
+        r"me (?:ahogo|atraganto) (?:con|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)",
+    ],
+    "urgent:breathing": [
+        r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
+        r"(?:\w+\s+)?respirar",
+        r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:el )?aire|silb\w* (?:el|al)"
+        r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
+    ],
+    "urgent:speech_voice": [
+        r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
+        r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
+        r" palabras|la voz (?:rara|ronca|debil)",
+    ],
+    "urgent:vision": [
+        r"(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
+        r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
+    ],
+    "urgent:general_weakness": [
+        r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no tengo fuerzas?|no puedo (?:levantar|sostener)",
+    ],
+    "urgent:eyelid_droop_with_weakness": [
+        r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi) ojo",
+    ],
+    "urgent:allergic": [
+        r"ronchas|urticaria|sarpullido|(?:garganta|lengua|boca) (?:\w+ )?(?:hinchad\w*|cerrando|cerrada)"
+        r"|hinch\w* (?:de |en )?(?:la |el |los )?(?:garganta|lengua|labios?|cara|boca)|se me (?:esta )?cerrando la"
+        r" garganta|reaccion alergica|anafila\w*",
+    ],
+    "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
+    "urgent:fainting": [r"desmay\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
+    "contraindication:pregnant": [r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)"],
+    "contraindication:trying_to_conceive": [
+        r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
+        r"|fertilidad|\bfiv\b|in vitro",
+    ],
+    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da) (?:el )?pecho|dando de mamar"],
+    "contraindication:neuromuscular": [r"miasteni\w*|lambert|\bela\b|esclerosis lateral|neuromuscular"],
+    "contraindication:medication": [
+        r"anticoagul\w*|warfarina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
+        r" dias|cada dia)|relajantes? muscular\w*|gentamicina|tobramicina|aminoglucosid\w*|sangre (?:diluid|ligera)\w*",
+    ],
+    "contraindication:toxin_allergy": [
+        r"(?:alergi\w*|reaccion\w*)\s+(?:\w+\s+){0,3}?(?:botox|toxina|dysport|xeomin)",
+    ],
+    "contraindication:infection": [r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*"],
+    "dose:dose": [r"cuantas unidades|que dosis|mas unidades|subir (?:a|las unidades|la dosis)|\bdosis\b|\d+\s*unidades"],
+}
+
+
+def rules(lexicon: Dict[str, List[str]]) -> List[Tuple[str, str]]:
+    """(label, pattern) pairs for medspaCy's TargetMatcher."""
+    return [(label, pattern) for label, patterns in lexicon.items() for pattern in patterns]
+
+
+# The words typo correction corrects towards (normalise.py): only misspellings of these are changed.
+VOCABULARY = """
+swallow swallowing swallowed choke choking throat tongue breathe breathing breath breathless wheezing gasping
+speak speaking talk talking slurred slurring hoarse voice words vision blurry blurred double seeing focus weak
+weakness muscles eyelid eyelids hives welts swelling swollen allergic allergy reaction faint fainted fainting passed
+pregnant pregnancy trimester conceive fertility breastfeeding nursing pumping lactating myasthenia gravis lambert
+eaton neuromuscular aminoglycoside gentamicin tobramycin relaxant relaxants thinner thinners warfarin eliquis xarelto
+apixaban clopidogrel plavix aspirin infection infected abscess units dose dosage difficulty trouble struggling
+barely bruise bruising headache heavy droopy drooping botox dysport xeomin
+""".split()
