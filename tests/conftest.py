@@ -98,7 +98,8 @@ def assistant(action_server) -> Assistant:
     from rasa.utils.endpoints import EndpointConfig
 
     loop = asyncio.new_event_loop()
-    endpoints = AvailableEndpoints(action=EndpointConfig(url=action_server))
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))  # the NLG that fills clinic facts
+    endpoints.action = EndpointConfig(url=action_server)
     agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
     yield Assistant(agent, loop)
     loop.close()

@@ -1,9 +1,9 @@
 """What the staff inbox does with a handed-off conversation, through Rasa's HTTP API and the queue.
 
 * `sync`: copies the patient's new messages from Rasa's tracker into the queue (once each, by message id), and the
-  assistant's own messages after the handoff (for context). While a conversation is paused Rasa predicts nothing,
-  so a message with urgent symptoms (intent report_emergency, which the urgent-symptom guard forces) gets the 911
-  answer from here (`utter_emergency`, run through the API) and the request becomes urgent.
+  assistant's own messages after the handoff (for context). A message with urgent symptoms (intent
+  report_emergency, which the safety guard sets) makes the request urgent; the 911 answer itself comes from Rasa,
+  paused or not (bot/nlp/paused_safety.py), so it does not wait for this poll or for this web app.
 * `reply`: stores the staff message, then has Rasa run `action_relay_staff_message` with `output_channel=latest`,
   which sends it on the patient's own channel. When Rasa's answer holds a "messages" list, the channel could not
   push (plain REST): the message is marked "not_pushable" so the inbox can say so.
@@ -26,7 +26,6 @@ from bot.handoff.rasa_api import RELAY_ACTION, RasaAPI, RasaAPIError
 log = logging.getLogger(__name__)
 
 EMERGENCY_INTENT = "report_emergency"
-EMERGENCY_RESPONSE = "utter_emergency"
 PUSHED = "pushed"
 NOT_PUSHABLE = "not_pushable"
 FAILED = "failed"
@@ -77,11 +76,6 @@ class Inbox:
         urgent = [m for m in found if m.external_id in added_ids and m.intent == EMERGENCY_INTENT]
         if urgent:
             await self._db(self.queue.mark_urgent, request.id)
-            if tracker.get("paused"):  # not paused: the assistant's own emergency rule has answered already
-                try:
-                    await self.rasa.execute(request.conversation_id, EMERGENCY_RESPONSE)
-                except RASA_ERRORS as error:
-                    log.warning("handoff request %s: emergency answer failed (%s)", request.id, type(error).__name__)
         pending = [m for m in await self._db(self.queue.undelivered, request.id) if m.relayed_at is None]
         if pending:
             await self.relay(request)

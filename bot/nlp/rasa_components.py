@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -12,9 +12,25 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp.urgent import mentions_urgent_symptom
+from bot.nlp import paused_safety
+from bot.safety import Decision, SafetyReport, analyse, warm_up
+from bot.safety.findings import PREGNANCY_RELATED
 
 EMERGENCY_INTENT = "report_emergency"
+LANGUAGE_ENTITY = "patient_language"
+FINDING_ENTITY = "safety_finding"
+DECISION_INTENTS = {
+    Decision.EMERGENCY: EMERGENCY_INTENT,
+    Decision.DOSE: "ask_dose",
+    Decision.WARNING_SIGNS: "ask_side_effects",
+    Decision.LANGUAGE_NOTICE: "other_language",
+}
+# Intents only the analyser may confirm: the classifier's guess at them falls back to its next intent.
+ANALYSER_ONLY_INTENTS = {EMERGENCY_INTENT, "other_language"}
+# An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
+ESCALATING_INTENTS = {EMERGENCY_INTENT, "report_treatment_concern"}
+
+paused_safety.install()
 
 
 class _Stateless(GraphComponent):
@@ -59,14 +75,52 @@ class ClinicEntityExtractor(_Stateless, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class UrgentSymptomGuard(_Stateless):
-    """Overrides the predicted intent with the emergency intent when a message mentions an urgent symptom."""
+class SafetyGuard(_Stateless):
+    """Acts on the safety analyser (bot/safety) before any intent decision: its decision overrides the classifier.
+
+    Emergency, deferral, dose and warning-sign decisions replace the predicted intent with the intent whose rule
+    gives that answer; a predicted emergency (or other language) that the analyser does not confirm falls back to the
+    next intent. Every
+    message also carries its language and the contraindication found, as entities the responses' variations read.
+    """
+
+    @classmethod
+    def create(cls, *args: Any, **kwargs: Any) -> GraphComponent:
+        warm_up()  # builds the pipelines now, not on a patient's first message
+        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if mentions_urgent_symptom(message.get(TEXT) or ""):
-                urgent = {"name": EMERGENCY_INTENT, "confidence": 1.0}
-                ranking = [urgent] + [r for r in message.get(INTENT_RANKING_KEY, []) if r["name"] != EMERGENCY_INTENT]
-                message.set(INTENT, urgent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            text = message.get(TEXT) or ""
+            if text and not text.startswith("/"):
+                self._guard(message, analyse(text))
         return messages
+
+    @staticmethod
+    def _guard(message: Message, report: SafetyReport) -> None:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        predicted = (message.get(INTENT) or {}).get("name")
+        intent = safety_intent(report, predicted)
+        if intent is None and predicted in ANALYSER_ONLY_INTENTS:
+            intent = next((r["name"] for r in ranking if r["name"] not in ANALYSER_ONLY_INTENTS), "out_of_scope")
+        if intent is not None and intent != predicted:
+            chosen = {"name": intent, "confidence": 1.0}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != intent], add_to_output=True)
+        finding = next(iter(report.contraindications), None)
+        context = [
+            {"entity": LANGUAGE_ENTITY, "value": report.language, "start": 0, "end": 0, "confidence": 1.0},
+            {"entity": FINDING_ENTITY, "value": finding.name if finding else "none", "start": 0, "end": 0, "confidence": 1.0},
+        ]
+        message.set(ENTITIES, message.get(ENTITIES, []) + context, add_to_output=True)
+
+
+def safety_intent(report: SafetyReport, predicted: Optional[str]) -> Optional[str]:
+    """The intent whose rule answers the analyser's decision, or None to keep the classifier's."""
+    decision = report.decision
+    if decision == Decision.DEFERRAL:
+        pregnancy = any(f.name in PREGNANCY_RELATED for f in report.contraindications)
+        return "ask_pregnancy" if pregnancy else "ask_medical_conditions"
+    if decision == Decision.CHECKIN:
+        return "ask_side_effects" if predicted in ESCALATING_INTENTS else None
+    return DECISION_INTENTS.get(decision)

@@ -38,8 +38,11 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
         config={"rules": None, "input_span_type": "group", "span_group_name": SPANS, "span_attrs": None},
     )
     context.add([
-        ConTextRule(category.lower(), category, pattern=pattern, direction=direction, max_scope=scope)
-        for category, direction, pattern, scope in modifiers
+        ConTextRule(
+            category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
+            allowed_types=set(only[0]) if only else None,
+        )
+        for category, direction, pattern, scope, *only in modifiers
     ])
     return nlp
 

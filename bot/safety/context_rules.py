@@ -8,7 +8,9 @@ question or a past reference, because a missed emergency costs more than an unne
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List, Tuple
+
+from bot.safety import lexicon
 
 NEGATED = "NEGATED_EXISTENCE"
 HYPOTHETICAL = "HYPOTHETICAL"
@@ -17,7 +19,8 @@ OTHER_PERSON = "FAMILY"
 CURRENT = "CURRENT"
 MILD = "MILD"
 
-Rule = Tuple[str, str, str, Optional[int]]
+Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
+URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
 
 _PEOPLE = (
     r"mom|mum|mother|mama|dad|father|sister|sis|brother|wife|husband|hubby|partner|boyfriend|girlfriend|fiance|fiancee"
@@ -35,12 +38,14 @@ ENGLISH: List[Rule] = [
      r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
      6),
     (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
+    # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
+    (NEGATED, "BACKWARD", r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
-     r"|\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever\b|\bevery time\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bprevent\b|\bavoid\b", None),
+     r"|\bprevent\b|\bavoid\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
      r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
@@ -48,7 +53,9 @@ ENGLISH: List[Rule] = [
      r" (?:about|of|that)\b|\bfear of\b|\bworry (?:about|that)\b", None),
     (HYPOTHETICAL, "BACKWARD", r"\b(?:a|the) (?:\w+ )?(?:side effect|risk|possibility)\b|\bcommon\b|\bever happen\b"
      r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b", None),
-    (HYPOTHETICAL, "BIDIRECTIONAL", r"\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b", None),
+    # Habits and fears, not something happening now: "I faint at the sight of needles".
+    (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever\b"
+     r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      r"|(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!normal )(?<!gone )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
@@ -64,7 +71,7 @@ ENGLISH: List[Rule] = [
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
-     r"|\bhealed\b|\bback then\b|\bonce before\b", None),
+     r"|\bhealed\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)", None),
     (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|points?)\b"

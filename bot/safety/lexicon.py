@@ -21,6 +21,9 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,2}?(?:weird|funny"
+        r"|tight|closed|blocked|heavy|weak|lazy|not working)|lump in (?:my |the )?throat|(?:water|drinks?|food|liquid) (?:\w+\s+){0,2}?"
+        r"(?:dribbl\w*|leak\w*|spill\w*|pour\w*) (?:out|down)|(?:cannot|could not) keep (?:water|food|drinks?) in",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}swallow\w*",
         rf"swallow\w*\s+(?:\w+\s+){{0,3}}?{_IS}\s+(?:\w+\s+)?(?:hard|difficult|weird|off|strange|funny|painful|tough"
         r"|impossible|different|wrong|tricky)",
@@ -36,6 +39,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
     ],
     "urgent:breathing": [
+        r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
+        r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are|will not|cannot)|(?:cannot|could not) breath\w*",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
         r"short(?:ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*|suffocat\w*|struggling for air"
         r"|(?:cannot|could not) catch (?:my|her|his|their) breath|air (?:will not|is not|not) (?:going|getting) in"
@@ -46,6 +51,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|funny|wheezy|noisy)",
     ],
     "urgent:speech_voice": [
+        r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange)"
+        r"|sound(?:s|ing)? (?:\w+\s+)?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
+        r"|articulate)|\blisp\w*|(?:mouth|lips?) (?:\w+\s+)?(?:will not|does not|do not|cannot|could not) (?:work|move|close|seal)",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:speak\w*|talk\w*|say(?:ing)? (?:my )?words|get(?:ting)? (?:my |the )?words out"
         r"|pronounc\w*|form(?:ing)? words)\b(?!\s+(?:to|with|on|about|over|through|right now|now|at the moment|long"
         r"|much|today|at work|because|someone|somebody|anyone|a person|the)\b)",
@@ -58,6 +66,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
     ],
     "urgent:vision": [
+        r"\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
+        r"|(?:see|seeing|saw) (?:two|2) (?:of|images)|ghost\w* (?:images?|vision)|two of (?:everything|you|them)",
         r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
         r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
         rf"(?:vision|eyesight|sight|eyes?)\s+{_UP_TO_TWO_WORDS}{_IS}\s+(?:\w+\s+){{0,2}}?(?:blurr?y|blurred|double"
@@ -68,6 +78,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|do not|does not) focus",
     ],
     "urgent:general_weakness": [
+        r"(?:arms?|legs?|body|muscles?|neck|hands?|knees?) (?:\w+\s+){0,3}?(?:weak|jelly|noodl\w*|like lead|gave out|give out|giving out"
+        r"|buckl\w*)|(?:cannot|could not|hard to|struggl\w* to|trouble) (?:walk|stand|get up|climb|lift|grip|hold|open (?:a|the) jar"
+        r"|brush my hair|raise my arms?)|no strength|lost (?:my |all )?strength|drop(?:ping)? things|floppy|weakness",
         rf"weak(?:ness)?\s+(?:all over|everywhere|in (?:my |her |his |the |your )?{_BODY})",
         rf"{_BODY}\s+(?:\w+\s+){{0,2}}?(?:weak|floppy|limp|like jelly|like noodles|like rubber)",
         r"(?:just|so|really|very|super|feel(?:ing|s)?|felt|am|been) weak\b|weak (?:af|as hell)"
@@ -78,6 +91,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?: up)? (?:my |her |his )?(?:head|arms?|legs?|cup|phone|mug|bag)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        r"(?:cannot|could not|hard to|struggl\w* to) (?:keep|hold) (?:my |one |her |his )?(?:eyes?|eyelids?|lids?) (?:open|up)"
+        r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)|(?:have to|need to|gotta) (?:lift|hold|tape) (?:up )?(?:my )?(?:eyelid|lid|eye)"
+        r"|(?:eyelid|lid) (?:is )?(?:covering|over) (?:my )?(?:pupil|eye)",
         r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"
         r" (?:open|stay open|lift|go up)",
         r"(?:cannot|could not|can barely|can hardly) (?:open|lift|keep open) (?:my |her |his |one |the )?(?:left |right )?"
@@ -85,6 +101,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)",
     ],
     "urgent:allergic": [
+        r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
+        r"|(?:face|lips?) (?:\w+\s+){0,2}?(?:blowing up|ballooned|fat|huge)",
         r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen",
         r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:throat|tongue|airway|mouth)",
@@ -97,6 +115,8 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
+        r"everything went (?:black|dark)|went (?:black|dark)|woke up on the floor|came to on|(?:dizzy|lightheaded|light headed) and (?:fell|collapsed"
+        r"|went down|hit)",
         r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
         r"|outline|pink|yellow|blue|purple|green))",
         r"pass(?:ed|ing)? out|black(?:ed|ing)? out|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
@@ -177,6 +197,7 @@ SPANISH: Dict[str, List[str]] = {
         r" palabras|la voz (?:rara|ronca|debil)",
     ],
     "urgent:vision": [
+        r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
         r"(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],

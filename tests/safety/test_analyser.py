@@ -1,14 +1,16 @@
-"""The urgent-symptom guard (bot/nlp/urgent.py): a message about a possible spread of toxin effect or an allergic
-reaction must always be caught, and everyday questions about the treatment must not set off the 911 answer."""
+"""The safety analyser (bot/safety) on its own: findings, their assertion, and the decision.
 
-from pathlib import Path
+The figures that count come from the evaluation set (test_safety_gate.py); these pin down single behaviours.
+"""
 
 import pytest
-import yaml
 
-from bot.nlp.urgent import mentions_urgent_symptom
+from bot.safety import Assertion, Decision, analyse
 
-HELDOUT_FILE = Path(__file__).parent / "data" / "heldout_nlu.yml"
+
+def mentions_urgent_symptom(text: str) -> bool:
+    return analyse(text).decision == Decision.EMERGENCY
+
 
 URGENT = [
     # breathing
@@ -104,22 +106,43 @@ def test_everyday_questions_are_not_flagged(text):
     assert not mentions_urgent_symptom(text), f"flagged as urgent: {text!r}"
 
 
-def _heldout():
-    data = yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))
-    for block in data["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                yield block["intent"], line[2:].strip()
+@pytest.mark.parametrize(
+    "text, name, assertion",
+    [
+        ("no breathing trouble, just a little bruise", "breathing", Assertion.NEGATED),
+        ("will I have trouble swallowing after the gummy smile shots?", "swallowing", Assertion.HYPOTHETICAL),
+        ("can botox cause hives?", "allergic", Assertion.HYPOTHETICAL),
+        ("had hives from penicillin years ago", "allergic", Assertion.PAST),
+        ("my mom got botox yesterday and now she cant swallow", "swallowing", Assertion.OTHER_PERSON),
+        ("is it normal to be choking on drinks a few days after my treatment?", "swallowing", Assertion.REPORTED),
+        ("i cant swalow since tuesday", "swallowing", Assertion.REPORTED),
+    ],
+)
+def test_findings_carry_their_assertion(text, name, assertion):
+    found = {(f.name, f.assertion) for f in analyse(text).findings}
+    assert (name, assertion) in found, found
 
 
-def test_heldout_emergencies_are_caught_by_the_guard():
-    missed = [text for intent, text in _heldout() if intent == "report_emergency" and not mentions_urgent_symptom(text)]
-    assert not missed, f"held-out emergencies the guard misses: {missed}"
+@pytest.mark.parametrize(
+    "text, decision",
+    [
+        ("just found out im pregnant, the dose is tiny so tomorrow is still ok right?", Decision.DEFERRAL),
+        ("I have myasthenia gravis but my neurologist doesn't mind", Decision.DEFERRAL),
+        ("i take eliquis every day", Decision.DEFERRAL),
+        ("not pregnant, not nursing, no meds, can I book friday", Decision.NONE),
+        ("last time I had 20 units, should I go up to 30?", Decision.DOSE),
+        ("what if I get double vision?", Decision.WARNING_SIGNS),
+        ("my forehead feels a bit heavy since the treatment", Decision.CHECKIN),
+        ("no puedo respirar bien desde la inyección", Decision.EMERGENCY),
+        ("¿Cuánto cuesta el botox para la sonrisa gingival?", Decision.LANGUAGE_NOTICE),
+        ("Combien coûte une consultation pour les sourcils?", Decision.LANGUAGE_NOTICE),
+        ("how much is botox for a gummy smile", Decision.NONE),
+    ],
+)
+def test_decisions(text, decision):
+    assert analyse(text).decision == decision
 
 
-def test_heldout_non_emergencies_do_not_trigger_the_guard():
-    flagged = [
-        (intent, text) for intent, text in _heldout() if intent != "report_emergency" and mentions_urgent_symptom(text)
-    ]
-    assert not flagged, f"held-out messages wrongly flagged as urgent: {flagged}"
+def test_language_of_the_message():
+    assert analyse("no puedo respirar bien desde la inyección").language == "es"
+    assert analyse("ok").language == "en"
