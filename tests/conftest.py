@@ -10,7 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 import requests
@@ -87,6 +87,22 @@ class Assistant:
 
     def parse(self, text: str) -> Dict:
         return self.loop.run_until_complete(self.agent.parse_message(text))
+
+    def tracker(self, sender: str):
+        return self.loop.run_until_complete(self.agent.tracker_store.get_or_create_tracker(sender))
+
+    def pause(self, sender: str) -> None:
+        """What the staff inbox's handoff does to the conversation: Rasa predicts nothing more until resumed."""
+        from rasa.shared.core.events import ConversationPaused
+
+        tracker = self.tracker(sender)
+        tracker.update(ConversationPaused())
+        self.loop.run_until_complete(self.agent.tracker_store.save(tracker))
+
+    def bot_messages(self, sender: str) -> List[Tuple[str, str]]:
+        """(response name, text) of every bot message in the conversation so far."""
+        return [(e.metadata.get("utter_action", ""), e.text or "") for e in self.tracker(sender).events
+                if e.type_name == "bot"]
 
 
 @pytest.fixture(scope="session")

@@ -25,5 +25,6 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
     def generate_from_slots(
         self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
-        slots = {**filled_slots, **{name: value for name, value in self.facts.items() if filled_slots.get(name) is None}}
+        missing = {name: value for name, value in self.facts.items() if filled_slots.get(name) is None}
+        slots = {**filled_slots, **missing}
         return super().generate_from_slots(utter_action, slots, output_channel, **kwargs)

@@ -13,12 +13,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp import paused_safety
+from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
 
-EMERGENCY_INTENT = "report_emergency"
 LANGUAGE_ENTITY = "patient_language"
-FINDING_ENTITY = "safety_finding"
 DECISION_INTENTS = {
     Decision.EMERGENCY: EMERGENCY_INTENT,
     Decision.DOSE: "ask_dose",
@@ -80,8 +79,8 @@ class SafetyGuard(_Stateless):
 
     Emergency, deferral, dose and warning-sign decisions replace the predicted intent with the intent whose rule
     gives that answer; a predicted emergency (or other language) that the analyser does not confirm falls back to the
-    next intent. Every
-    message also carries its language and the contraindication found, as entities the responses' variations read.
+    next intent. Every message also carries its language and the contraindication found, as entities the responses'
+    variations read.
     """
 
     @classmethod
@@ -109,10 +108,15 @@ class SafetyGuard(_Stateless):
             message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != intent], add_to_output=True)
         finding = next(iter(report.contraindications), None)
         context = [
-            {"entity": LANGUAGE_ENTITY, "value": report.language, "start": 0, "end": 0, "confidence": 1.0},
-            {"entity": FINDING_ENTITY, "value": finding.name if finding else "none", "start": 0, "end": 0, "confidence": 1.0},
+            _entity(LANGUAGE_ENTITY, report.language),
+            _entity(FINDING_ENTITY, finding.name if finding else "none"),
         ]
         message.set(ENTITIES, message.get(ENTITIES, []) + context, add_to_output=True)
+
+
+def _entity(name: str, value: str) -> Dict[str, Any]:
+    """An entity about the whole message (no span in the text)."""
+    return {"entity": name, "value": value, "start": 0, "end": 0, "confidence": 1.0}
 
 
 def safety_intent(report: SafetyReport, predicted: Optional[str]) -> Optional[str]:

@@ -14,13 +14,6 @@ CONTRAINDICATION = "contraindication"
 DOSE = "dose"
 CHECKIN = "checkin"
 
-URGENT_SYMPTOMS = (
-    "swallowing", "breathing", "speech_voice", "vision", "general_weakness", "eyelid_droop_with_weakness",
-    "allergic", "fainting",
-)
-CONTRAINDICATIONS = (
-    "pregnant", "trying_to_conceive", "breastfeeding", "neuromuscular", "medication", "toxin_allergy", "infection",
-)
 PREGNANCY_RELATED = {"pregnant", "trying_to_conceive", "breastfeeding"}
 # Conditions that do not go away: an allergy to a toxin product or a neuromuscular disorder "last time" still counts.
 LASTING_CONTRAINDICATIONS = {"toxin_allergy", "neuromuscular"}
@@ -53,7 +46,7 @@ class Decision(str, Enum):
 @dataclass(frozen=True)
 class Finding:
     kind: str  # URGENT, CONTRAINDICATION, DOSE or CHECKIN
-    name: str  # one of URGENT_SYMPTOMS, CONTRAINDICATIONS, "dose" or "checkin"
+    name: str  # the part after the colon of a lexicon label: "swallowing", "pregnant", "dose", "checkin"...
     assertion: Assertion
 
 
@@ -65,9 +58,8 @@ class SafetyReport:
     def of(self, kind: str, *assertions: Assertion) -> Tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind == kind and (not assertions or f.assertion in assertions))
 
-    @property
-    def urgent_now(self) -> Tuple[Finding, ...]:
-        return self.of(URGENT, Assertion.REPORTED, Assertion.OTHER_PERSON)
+    def now(self, kind: str) -> Tuple[Finding, ...]:
+        return tuple(f for f in self.of(kind) if f.assertion.holds_now)
 
     @property
     def contraindications(self) -> Tuple[Finding, ...]:
@@ -84,15 +76,15 @@ class SafetyReport:
 
 
 def decide(report: SafetyReport) -> Decision:
-    if report.urgent_now:
+    if report.now(URGENT):
         return Decision.EMERGENCY
     if report.contraindications:
         return Decision.DEFERRAL
-    if [f for f in report.of(DOSE) if f.assertion != Assertion.NEGATED]:
+    if any(f.assertion != Assertion.NEGATED for f in report.of(DOSE)):
         return Decision.DOSE
     if report.of(URGENT, Assertion.HYPOTHETICAL):
         return Decision.WARNING_SIGNS
-    if report.of(CHECKIN, Assertion.REPORTED, Assertion.OTHER_PERSON):
+    if report.now(CHECKIN):
         return Decision.CHECKIN
     if report.language != "en":
         return Decision.LANGUAGE_NOTICE

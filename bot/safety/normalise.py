@@ -18,7 +18,7 @@ from symspellpy import SymSpell, Verbosity
 from bot.safety.lexicon import VOCABULARY
 
 SHORTHAND = {
-    "can't": "cannot", "cant": "cannot", "cnt": "cannot", "cannot": "cannot", "couldn't": "could not",
+    "can't": "cannot", "cant": "cannot", "cnt": "cannot", "couldn't": "could not",
     "couldnt": "could not", "cudnt": "could not", "won't": "will not", "wont": "will not", "don't": "do not",
     "dont": "do not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
     "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not", "haven't": "have not",
