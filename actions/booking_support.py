@@ -90,8 +90,8 @@ class Turn:
 
     @property
     def asks(self) -> bool:
-        """A question rather than an answer: a question mark, a question intent, or a language we can't answer in."""
-        return "?" in self.text or self.intent.startswith("ask_") or self.intent == "other_language"
+        """A question rather than an answer: a question mark, or a question intent."""
+        return "?" in self.text or self.intent.startswith("ask_")
 
 
 def clean_text(raw: str) -> str:

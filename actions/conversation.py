@@ -34,7 +34,8 @@ def last_topic(tracker: Tracker) -> Optional[str]:
 
 
 class ActionHandleMisunderstanding(Action):
-    """Says honestly what the assistant can help with; the second miss in a row offers a person."""
+    """Says honestly what the assistant can help with; the second miss in a row offers a person. A message in a
+    language the assistant does not answer in yet gets that said in the language (the safety guard detects it)."""
 
     def name(self) -> Text:
         return "action_handle_misunderstanding"
@@ -42,7 +43,9 @@ class ActionHandleMisunderstanding(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if misunderstandings_in_a_row(tracker) >= 2:
+        if (tracker.get_slot("patient_language") or "en") != "en":
+            dispatcher.utter_message(response="utter_other_language")  # honest, in the patient's language
+        elif misunderstandings_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
         else:
             dispatcher.utter_message(response="utter_out_of_scope")

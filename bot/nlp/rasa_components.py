@@ -22,10 +22,9 @@ DECISION_INTENTS = {
     Decision.EMERGENCY: EMERGENCY_INTENT,
     Decision.DOSE: "ask_dose",
     Decision.WARNING_SIGNS: "ask_side_effects",
-    Decision.LANGUAGE_NOTICE: "other_language",
+    # A language the assistant does not answer in yet: the misunderstanding action gives the notice in it.
+    Decision.LANGUAGE_NOTICE: "out_of_scope",
 }
-# Intents only the analyser may confirm: the classifier's guess at them falls back to its next intent.
-ANALYSER_ONLY_INTENTS = {EMERGENCY_INTENT, "other_language"}
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
 ESCALATING_INTENTS = {EMERGENCY_INTENT, "report_treatment_concern"}
 
@@ -78,8 +77,7 @@ class SafetyGuard(_Stateless):
     """Acts on the safety analyser (bot/safety) before any intent decision: its decision overrides the classifier.
 
     Emergency, deferral, dose and warning-sign decisions replace the predicted intent with the intent whose rule
-    gives that answer; a predicted emergency (or other language) that the analyser does not confirm falls back to the
-    next intent. Every message also carries its language and the contraindication found, as entities the responses'
+    gives that answer; a predicted emergency that the analyser does not confirm falls back to the next intent. Every message also carries its language and the contraindication found, as entities the responses'
     variations read.
     """
 
@@ -100,8 +98,8 @@ class SafetyGuard(_Stateless):
         ranking = message.get(INTENT_RANKING_KEY) or []
         predicted = (message.get(INTENT) or {}).get("name")
         intent = safety_intent(report, predicted)
-        if intent is None and predicted in ANALYSER_ONLY_INTENTS:
-            intent = next((r["name"] for r in ranking if r["name"] not in ANALYSER_ONLY_INTENTS), "out_of_scope")
+        if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
+            intent = next((r["name"] for r in ranking if r["name"] != EMERGENCY_INTENT), "out_of_scope")
         if intent is not None and intent != predicted:
             chosen = {"name": intent, "confidence": 1.0}
             message.set(INTENT, chosen, add_to_output=True)
