@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def _percentiles(samples):
