@@ -1,7 +1,7 @@
 """Clinic facts rendered as short texts, which fill the `{placeholders}` in the assistant's responses.
 
-The action server sets them as slots at the start of every conversation, so editing `data/clinic.yml` and
-restarting changes the answers without retraining.
+The Rasa server fills them into every response (bot/nlp/nlg.py), so editing `data/clinic.yml` and restarting
+changes the answers without retraining, and they never depend on the action server.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def money(amount: float, clinic: Clinic) -> str:
 
 
 def answer_facts(clinic: Clinic) -> Dict[str, str]:
-    """Every clinic fact a response may quote, keyed by its slot name."""
+    """Every clinic fact a response may quote, keyed by its placeholder name."""
     prices = clinic.prices
     return {
         "clinic_name": clinic.name,

@@ -40,6 +40,14 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> 
     raise RuntimeError(f"{url} did not come up in {timeout}s")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def tracker_store_file(tmp_path_factory) -> str:
+    """Conversations of in-process assistants go to a throwaway SQL tracker store, never the developer's var/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('tracker') / 'tracker.db'}"
+    os.environ["TRACKER_STORE_URL"] = url
+    return url
+
+
 @pytest.fixture(scope="session")
 def test_database_url(tmp_path_factory) -> str:
     """A fresh SQLite clinic database, migrated and seeded as `make db` does, for the session's action server."""
@@ -116,6 +124,21 @@ def assistant(action_server) -> Assistant:
     loop = asyncio.new_event_loop()
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))  # the NLG that fills clinic facts
     endpoints.action = EndpointConfig(url=action_server)
+    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
+    yield Assistant(agent, loop)
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def assistant_without_action_server() -> Assistant:
+    """The trained model with its action endpoint pointing where nothing listens, as when the action server is down."""
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    loop = asyncio.new_event_loop()
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    endpoints.action = EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
     agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
     yield Assistant(agent, loop)
     loop.close()

@@ -22,6 +22,7 @@ from sqlalchemy.pool import QueuePool
 from bot.clinic import PROJECT_ROOT
 
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'clinic.db'}"
+DEFAULT_TRACKER_STORE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_S = 30
 BEGIN_OPTION = "sqlite_begin"
@@ -31,6 +32,11 @@ _WRITE_LOCKS_GUARD = threading.Lock()
 
 def database_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def tracker_store_url() -> str:
+    """Where Rasa keeps conversations (its SQL tracker store, table `events`): TRACKER_STORE_URL, else SQLite."""
+    return os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL
 
 
 def _sqlite_file(url: str) -> Optional[Path]:

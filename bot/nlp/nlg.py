@@ -1,8 +1,8 @@
 """Domain responses with the clinic's facts (data/clinic.yml) filled in by the Rasa server itself.
 
-The fact slots are set by the action server at session start; when it is down, "call us at {clinic_phone}" would
-read "call us at None". This generator fills any fact slot that is still empty, so the emergency, deferral and
-dose answers always carry the clinic's phone number. Configured in endpoints.yml (`nlg: type: ...`).
+Responses quote facts as `{clinic_phone}`, `{price_per_unit}` and so on. They are not slots: this generator adds
+them to the slot values of every response, so the emergency, deferral and dose answers carry the clinic's phone
+number even when the action server is down. Configured in endpoints.yml (`nlg: type: ...`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,4 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
     def generate_from_slots(
         self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
-        missing = {name: value for name, value in self.facts.items() if filled_slots.get(name) is None}
-        slots = {**filled_slots, **missing}
-        return super().generate_from_slots(utter_action, slots, output_channel, **kwargs)
+        return super().generate_from_slots(utter_action, {**filled_slots, **self.facts}, output_channel, **kwargs)

@@ -12,7 +12,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp import paused_safety
+from bot.nlp import action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
@@ -29,6 +29,7 @@ DECISION_INTENTS = {
 ESCALATING_INTENTS = {EMERGENCY_INTENT, "report_treatment_concern"}
 
 paused_safety.install()
+action_server_down.install()
 
 
 class _Stateless(GraphComponent):
@@ -77,8 +78,9 @@ class SafetyGuard(_Stateless):
     """Acts on the safety analyser (bot/safety) before any intent decision: its decision overrides the classifier.
 
     Emergency, deferral, dose and warning-sign decisions replace the predicted intent with the intent whose rule
-    gives that answer; a predicted emergency that the analyser does not confirm falls back to the next intent. Every message also carries its language and the contraindication found, as entities the responses'
-    variations read.
+    gives that answer; a predicted emergency that the analyser does not confirm falls back to the next intent.
+    Every message also carries its language and the contraindication found, as entities the responses' variations
+    read.
     """
 
     @classmethod

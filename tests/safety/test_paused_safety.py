@@ -3,14 +3,12 @@ action server down (the clinic's phone number and prices still filled in)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
-from tests.conftest import MODEL, ROOT, Assistant, free_port
 
 
 def _paused_chat(assistant) -> str:
@@ -38,20 +36,6 @@ def test_an_ordinary_message_in_a_paused_chat_is_left_to_staff(assistant):
     assert _replies_to(assistant, sender, "how long does it last?") == []
 
 
-@pytest.fixture(scope="module")
-def agent_without_action_server():
-    from rasa.core.agent import load_agent
-    from rasa.core.utils import AvailableEndpoints
-    from rasa.utils.endpoints import EndpointConfig
-
-    loop = asyncio.new_event_loop()
-    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
-    endpoints.action = EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")  # nothing listens there
-    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
-    yield Assistant(agent, loop)
-    loop.close()
-
-
 @pytest.mark.parametrize(
     "text, response, fact",
     [
@@ -62,18 +46,11 @@ def agent_without_action_server():
     ],
 )
 def test_safety_answers_quote_clinic_facts_with_the_action_server_down(
-    agent_without_action_server, text, response, fact
+    assistant_without_action_server, text, response, fact
 ):
-    """The conversation started while the action server was up (no fact slots are set: those come from the
-    Rasa server's NLG now); then the action server went down."""
-    from rasa.shared.core.events import ActionExecuted, SessionStarted
-
-    down = agent_without_action_server
+    """A new conversation while the action server is down: Rasa's own session start, facts from its NLG."""
+    down = assistant_without_action_server
     sender = f"down-{uuid.uuid4().hex}"
-    tracker = down.tracker(sender)
-    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
-        tracker.update(event)
-    down.loop.run_until_complete(down.agent.tracker_store.save(tracker))
     down.messages(text, sender)
     answer = dict(down.bot_messages(sender)).get(response)
     assert answer is not None, down.bot_messages(sender)
