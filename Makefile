@@ -66,7 +66,7 @@ run: train db
 	@echo "Action server :$(ACTION_PORT), Rasa :$(RASA_PORT) (REST + Socket.IO), web app http://localhost:$(WEB_PORT). Ctrl-C stops all."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
-	$(RASA) run --enable-api --auth-token "$$RASA_API_TOKEN" --cors "*" --port $(RASA_PORT) --model models/clinic.tar.gz & \
+	$(PY) -m bot.rasa_server --port $(RASA_PORT) --model models/clinic.tar.gz & \
 	$(PY) -m bot.web --port $(WEB_PORT) & \
 	wait
 

@@ -31,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.conversation_ids import MESSENGER, address_of, conversation_id
 from bot.channels.text_replies import (
     MESSENGER_LIMIT,
     NumberedReplies,
@@ -92,7 +93,8 @@ class MessengerSender:
         return params
 
     async def send(self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE") -> bool:
-        body = {"recipient": {"id": recipient_id}, "messaging_type": messaging_type, "message": message}
+        recipient = {"id": address_of(MESSENGER, recipient_id)}
+        body = {"recipient": recipient, "messaging_type": messaging_type, "message": message}
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
                 async with session.post(self.url, params=self._auth(), json=body) as answer:
@@ -280,7 +282,8 @@ class ClinicMessengerInput(InputChannel):
                 text = (message.get("text") or "").strip()
                 if not text:  # stickers, pictures, voice: no words for the assistant
                     return
-                picked = await NumberedReplies.resolve(self.options, conversation_key(CHANNEL, sender_id), text)
+                picked = await NumberedReplies.resolve(
+                    self.options, conversation_key(CHANNEL, conversation_id(MESSENGER, sender_id)), text)
                 text = picked or text
         elif postback:
             text = postback.get("payload") or postback.get("title")
@@ -291,7 +294,8 @@ class ClinicMessengerInput(InputChannel):
         metadata = {"channel": "instagram" if source == "instagram" else "messenger", "mid": (message or {}).get("mid")}
         try:
             await on_new_message(
-                UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name(), metadata=metadata)
+                UserMessage(text, self.get_output_channel(), conversation_id(MESSENGER, sender_id),
+                            input_channel=self.name(), metadata=metadata)
             )
         except Exception:
             logger.error("The assistant failed on a Messenger message from %s", _redact(sender_id), exc_info=True)

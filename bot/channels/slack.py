@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.conversation_ids import SLACK, address_of, conversation_id
 from bot.channels.text_replies import SLACK_LIMIT, is_link, split_text
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,14 @@ class ClinicSlackOutput(SlackBot):
             self.client = AsyncWebClient(token, base_url=api_base.rstrip("/") + "/", proxy=proxy)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self.slack_channel or address_of(SLACK, recipient_id)
         for chunk in split_text(text, SLACK_LIMIT):
             await self._post_message(channel=recipient, text=chunk, type="mrkdwn")
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self.slack_channel or address_of(SLACK, recipient_id)
         chunks = split_text(text, SLACK_LIMIT) or [" "]
         for chunk in chunks[:-1]:
             await self._post_message(channel=recipient, text=chunk, type="mrkdwn")
@@ -179,6 +180,13 @@ class ClinicSlackInput(SlackInput):
             return None
 
         return webhook
+
+    async def process_message(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str,
+        sender_id: Optional[str], metadata: Optional[Dict],
+    ) -> Any:
+        conversation = conversation_id(SLACK, sender_id) if sender_id else sender_id
+        return await super().process_message(request, on_new_message, text, conversation, metadata)
 
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
         return ClinicSlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base)

@@ -6,7 +6,9 @@
     TELEGRAM_BOT_TOKEN      the token from @BotFather
     TELEGRAM_SECRET_TOKEN   a random string (1-256 of A-Z a-z 0-9 _ -): Telegram sends it back in
                             X-Telegram-Bot-Api-Secret-Token with every update, and a request without it gets 403.
-                            Unset, any request is accepted (a warning says so): set it in production.
+                            **Required**: unset, the channel stays off (fails closed), because anyone who finds
+                            the webhook URL could write into any patient's chat.
+    TELEGRAM_ALLOW_UNVERIFIED=1  turns the channel on without a secret token (local experiments only; logged loudly)
     TELEGRAM_WEBHOOK_URL    optional: https://<host>/webhooks/telegram/webhook; when set, the webhook (with the secret
                             token) is registered with Telegram when the server starts
     TELEGRAM_API_BASE       another Bot API host (a local fake in tests); default https://api.telegram.org
@@ -36,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.conversation_ids import TELEGRAM, address_of, conversation_id
 from bot.channels.text_replies import (
     TELEGRAM_LIMIT,
     OptionStore,
@@ -75,6 +78,12 @@ class ClinicTelegramOutput(TelegramOutput):
         await (self.options or option_store()).set(_store_key(reference), payload, ttl=CALLBACK_TTL_S)
         return CALLBACK_PREFIX + reference
 
+    async def request(self, method: str, data: Optional[Dict] = None, *args: Any, **kwargs: Any) -> Any:
+        """Every Bot API call goes through here: the conversation id becomes Telegram's chat id."""
+        if data and "chat_id" in data:
+            data = {**data, "chat_id": address_of(TELEGRAM, str(data["chat_id"]))}
+        return await super().request(method, data, *args, **kwargs)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for chunk in split_text(text, TELEGRAM_LIMIT):
             await self.send_message(recipient_id, chunk)
@@ -108,6 +117,7 @@ class ClinicTelegramInput(TelegramInput):
             secret_token=_setting(credentials, "secret_token", "TELEGRAM_SECRET_TOKEN"),
             webhook_url=_setting(credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL"),
             api_base=_setting(credentials, "api_base", "TELEGRAM_API_BASE"),
+            allow_unverified=_setting(credentials, "allow_unverified", "TELEGRAM_ALLOW_UNVERIFIED") == "1",
         )
 
     def __init__(
@@ -117,20 +127,23 @@ class ClinicTelegramInput(TelegramInput):
         webhook_url: Optional[str] = None,
         api_base: Optional[str] = None,
         options: Optional[OptionStore] = None,
+        allow_unverified: bool = False,
     ) -> None:
         super().__init__(access_token, None, webhook_url, debug_mode=False)
         self.secret_token = secret_token
         self.api_base = api_base
         self._options = options
         self._output: Optional[ClinicTelegramOutput] = None
-        if not access_token:
-            logger.info("Telegram channel off: set TELEGRAM_BOT_TOKEN to turn it on")
+        settings = (("TELEGRAM_BOT_TOKEN", access_token), ("TELEGRAM_SECRET_TOKEN", secret_token or allow_unverified))
+        self.missing = [name for name, value in settings if not value]
+        if self.missing:
+            logger.info("Telegram channel off: set %s to turn it on", ", ".join(self.missing))
         elif not secret_token:
-            logger.warning("TELEGRAM_SECRET_TOKEN is unset: Telegram webhook requests cannot be verified")
+            logger.warning("TELEGRAM_ALLOW_UNVERIFIED=1: Telegram webhook requests are NOT verified")
 
     @property
     def enabled(self) -> bool:
-        return bool(self.access_token)
+        return not self.missing
 
     @property
     def options(self) -> OptionStore:
@@ -181,7 +194,7 @@ class ClinicTelegramInput(TelegramInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             if not self.enabled:
-                return response.json({"status": "disabled", "missing": ["TELEGRAM_BOT_TOKEN"]})
+                return response.json({"status": "disabled", "missing": self.missing})
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
@@ -221,7 +234,8 @@ class ClinicTelegramInput(TelegramInput):
             return
         try:
             await on_new_message(
-                UserMessage(text, output, str(chat_id), input_channel=self.name(), metadata={"channel": CHANNEL})
+                UserMessage(text, output, conversation_id(TELEGRAM, str(chat_id)), input_channel=self.name(),
+                            metadata={"channel": CHANNEL})
             )
         except Exception:
             logger.error("The assistant failed on a Telegram update", exc_info=True)

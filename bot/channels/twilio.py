@@ -37,6 +37,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels import sms_consent
+from bot.channels.conversation_ids import twilio_address, twilio_conversation_id
 from bot.channels.sms_consent import (
     ConsentStore,
     consent_store,
@@ -160,7 +161,7 @@ class TwilioSender:
         Nothing is sent to an opted-out number (the result is then empty) unless `force`, which is only for the
         consent confirmations themselves.
         """
-        to = normalize_address(to)
+        to = normalize_address(twilio_address(to))
         if not force and not await self.can_text(to):
             logger.info("Not texting %s: the number has opted out", redact(to))
             return []
@@ -356,14 +357,15 @@ class ClinicTwilioInput(InputChannel):
         text = body.replace("¡", "@").strip()  # some carriers turn @ into ¡
         if not text:  # a picture or location without words: nothing the assistant can read
             return
-        payload = await NumberedReplies.resolve(self.options, conversation_key(CHANNEL, sender_id), text)
+        conversation = twilio_conversation_id(sender_id)
+        payload = await NumberedReplies.resolve(self.options, conversation_key(CHANNEL, conversation), text)
         metadata = self.get_metadata(request)
         if payload:
             metadata["typed"] = text
         user_message = UserMessage(
             payload or text,
             self.get_output_channel(reply_from=clinic_number),
-            sender_id,
+            conversation,
             input_channel=self.name(),
             metadata=metadata,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.channels.conversation_ids import WHATSAPP, address_of, twilio_address
 from bot.handoff.contact import parse_contact, parse_name
 from bot.handoff.summary import transcript
 
@@ -62,7 +63,7 @@ def known_contact(slots: Dict[str, Any], channel: Optional[str], sender_id: str,
         for key, parsed in (parse_contact(value) or {}).items():
             found[key] = found[key] or parsed
     if channel == "twilio" and not found["phone"]:
-        phone = (metadata or {}).get("phone") or sender_id.removeprefix("whatsapp:")
+        phone = (metadata or {}).get("phone") or address_of(WHATSAPP, twilio_address(sender_id))
         parsed = parse_contact(phone or "")
         found["phone"] = (parsed or {}).get("phone")
     return found

@@ -21,6 +21,7 @@ VARIABLES = {
     "SLACK_BOT_TOKEN": "xoxb-1",
     "SLACK_SIGNING_SECRET": "s",
     "TELEGRAM_BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    "TELEGRAM_SECRET_TOKEN": "a-random-secret-token",
 }
 pytestmark = pytest.mark.asyncio
 

@@ -43,7 +43,7 @@ async def test_signed_message_is_answered_through_the_send_api(serve, channel, f
     status, body = await server.post(WEBHOOK, **signed(event({"text": "How long does Botox last?"})))
     assert (status, body) == (200, "EVENT_RECEIVED")
     assert fake_assistant.texts == ["How long does Botox last?"]
-    assert fake_assistant.received[0].sender_id == PSID
+    assert fake_assistant.received[0].sender_id == f"messenger:{PSID}"
     assert fake_api.graph_messages() == [
         {
             "recipient": {"id": PSID},
@@ -121,7 +121,7 @@ async def test_buttons_that_do_not_fit_become_numbered_options(channel, fake_api
     server = await serve(channel)
     output = channel.get_output_channel()
     buttons = [{"title": f"Tuesday 10:{m:02d} with Dr. Rivera", "payload": f"/slot{m}"} for m in (0, 15, 30)]
-    await output.send_response(PSID, {"text": "Pick a time:", "buttons": buttons})
+    await output.send_response(f"messenger:{PSID}", {"text": "Pick a time:", "buttons": buttons})
     sent = fake_api.graph_messages()[-1]["message"]
     assert "quick_replies" not in sent
     assert "Reply 1 for Tuesday 10:00 with Dr. Rivera, 2 for" in sent["text"]

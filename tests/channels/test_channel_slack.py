@@ -67,7 +67,7 @@ async def test_signed_direct_message_is_answered(serve, channel, fake_api, fake_
     status, _ = await server.post(WEBHOOK, **signed_json(message_event("Is filler painful?")))
     assert status == 200
     await eventually(lambda: fake_api.slack_posts())
-    assert fake_assistant.texts == ["Is filler painful?"] and fake_assistant.received[0].sender_id == USER
+    assert fake_assistant.texts == ["Is filler painful?"] and fake_assistant.received[0].sender_id == f"slack:{USER}"
     post = fake_api.slack_posts()[0]
     assert post["channel"] == DM and post["text"] == "You said: Is filler painful?"
     assert "as_user" not in post

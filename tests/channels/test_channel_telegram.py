@@ -66,7 +66,7 @@ async def test_update_with_the_secret_is_answered(serve, channel, fake_api, fake
     server = await serve(channel)
     assert await server.post(WEBHOOK, **post(text_update("Can I exercise after Botox?"))) == (200, "success")
     assert fake_assistant.texts == ["Can I exercise after Botox?"]
-    assert fake_assistant.received[0].sender_id == str(CHAT)
+    assert fake_assistant.received[0].sender_id == f"telegram:{CHAT}"  # namespaced: no other channel can name it
     sent = fake_api.telegram_calls("sendMessage")
     assert [(m["chat_id"], m["text"]) for m in sent] == [(str(CHAT), "You said: Can I exercise after Botox?")]
     assert fake_api.requests[0].path == f"/bot{BOT_TOKEN}/sendMessage"
@@ -81,8 +81,20 @@ async def test_updates_without_the_secret_are_refused(serve, channel, fake_api, 
     assert fake_assistant.received == [] and fake_api.requests == []
 
 
-async def test_without_a_configured_secret_updates_are_accepted(serve, fake_api, options, fake_assistant):
+async def test_without_a_configured_secret_the_channel_is_off(serve, fake_api, options, fake_assistant, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_ALLOW_UNVERIFIED", raising=False)
     server = await serve(ClinicTelegramInput(BOT_TOKEN, api_base=fake_api.base, options=options))
+    assert '"TELEGRAM_SECRET_TOKEN"' in (await server.get("/webhooks/telegram/"))[1]
+    assert (await server.post(WEBHOOK, **post(text_update("hi"), secret=None)))[0] == 503
+    assert fake_assistant.received == [] and fake_api.requests == []
+
+
+async def test_unverified_updates_only_when_explicitly_allowed(serve, fake_api, options, fake_assistant, monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.delenv("TELEGRAM_SECRET_TOKEN", raising=False)
+    monkeypatch.setenv("TELEGRAM_ALLOW_UNVERIFIED", "1")
+    monkeypatch.setenv("TELEGRAM_API_BASE", fake_api.base)
+    server = await serve(ClinicTelegramInput.from_credentials(None))
     assert (await server.post(WEBHOOK, **post(text_update("hi"), secret=None)))[0] == 200
     assert fake_assistant.texts == ["hi"]
 

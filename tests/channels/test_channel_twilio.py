@@ -66,7 +66,7 @@ async def test_signed_sms_reaches_the_assistant_and_the_reply_goes_out_through_t
     assert status == 200 and "<Response>" in body
     assert fake_assistant.texts == ["Do you do lip filler?"]
     message = fake_assistant.received[0]
-    assert message.sender_id == PATIENT and message.input_channel == "twilio"
+    assert message.sender_id == f"sms:{PATIENT}" and message.input_channel == "twilio"
     assert message.metadata["channel"] == "sms" and message.metadata["phone"] == PATIENT
     assert fake_api.texts() == [{"To": PATIENT, "From": CLINIC_NUMBER, "Body": "You said: Do you do lip filler?"}]
     sent = fake_api.requests[-1]

@@ -1,0 +1,122 @@
+"""The REST channel (`POST /webhooks/rest/webhook`), safe to leave on: a caller only ever reaches REST conversations.
+
+Rasa's own `rest` channel takes the conversation id, the channel name and metadata from the request body, so a
+caller who knew a patient's phone number could continue that patient's SMS conversation, and a JSON array in the
+body was a 500. This one
+
+* namespaces the id: `{"sender": "+15125550134"}` is the conversation `rest:+15125550134`, never the SMS thread
+  `sms:+15125550134` (bot/channels/conversation_ids.py); the input channel is always `rest` and body metadata is
+  ignored;
+* answers a malformed body (not a JSON object, no text, a wrong type, an over-long message) with 400 and a
+  sentence saying what to send;
+* requires `Authorization: Bearer $REST_CHANNEL_TOKEN` when that variable is set, and is off (503) in the
+  production profile (`CLINIC_ENV=production`) unless it is set. `make run` (development) leaves it open for
+  local testing;
+* logs no message text when the assistant fails, and answers with a sentence and the clinic's phone number.
+
+credentials.yml: `bot.channels.rest.ClinicRestInput:` (it keeps the `rest` name and URL).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.conversation_ids import REST, conversation_id
+from bot.clinic import clinic
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+SENDER = re.compile(r"^[^\s\x00-\x1f]{1,128}$")
+TOKEN_ENV = "REST_CHANNEL_TOKEN"
+
+
+def is_production(env: Mapping[str, str] = os.environ) -> bool:
+    return (env.get("CLINIC_ENV") or "").strip().lower() == "production"
+
+
+def parse_body(body: Any) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
+    """((sender, text), None) for a usable request body, else (None, what is wrong in a sentence)."""
+    if not isinstance(body, dict):
+        return None, 'Send a JSON object like {"sender": "a-random-id", "message": "your question"}.'
+    sender, text = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not SENDER.match(sender):
+        return None, '"sender" must be a string of 1 to 128 characters without spaces.'
+    if not isinstance(text, str) or not text.strip():
+        return None, '"message" must be a non-empty string.'
+    if len(text) > MAX_MESSAGE_CHARS:
+        return None, f'"message" is too long: please send at most {MAX_MESSAGE_CHARS} characters at a time.'
+    return (sender, text.strip()), None
+
+
+def failure_reply(recipient: str) -> List[Dict[str, Any]]:
+    text = (f"Sorry, something went wrong on our side and I couldn't answer. Please try again, or call us at "
+            f"{clinic().phone}.")
+    return [{"recipient_id": recipient, "text": text}]
+
+
+class ClinicRestInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return REST
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "ClinicRestInput":
+        return cls(token=(credentials or {}).get("token") or os.environ.get(TOKEN_ENV))
+
+    def __init__(self, token: Optional[str] = None, production: Optional[bool] = None) -> None:
+        self.token = token or None
+        self.enabled = bool(self.token) or not (is_production() if production is None else production)
+        if not self.enabled:
+            logger.info("REST channel off in production: set %s to turn it on with a token", TOKEN_ENV)
+
+    def is_authorised(self, request: Request) -> bool:
+        if not self.token:
+            return True
+        sent = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(sent.encode("utf-8"), self.token.encode("utf-8"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("clinic_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "disabled"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.json({"error": "The REST channel is off."}, status=503)
+            if not self.is_authorised(request):
+                return response.json({"error": "A valid bearer token is required."}, status=401)
+            try:
+                body = request.json
+            except Exception:  # Sanic raises on a body that is not JSON
+                body = None
+            parsed, problem = parse_body(body)
+            if parsed is None:
+                return response.json({"error": problem}, status=400)
+            sender, text = parsed
+            return response.json(await self.answer(on_new_message, conversation_id(REST, sender), text))
+
+        return webhook
+
+    async def answer(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], conversation: str, text: str
+    ) -> List[Dict[str, Any]]:
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, conversation, input_channel=self.name()))
+        except Exception as error:
+            logger.error("The assistant failed on a REST message (%s)", type(error).__name__)
+            return failure_reply(conversation)
+        return collector.messages
