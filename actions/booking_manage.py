@@ -34,7 +34,6 @@ from actions.booking_support import (
     Turn,
     find_email,
     find_phone,
-    read_turn,
     slot_title,
     when_text,
 )
@@ -334,7 +333,7 @@ class ActionStartCancel(Action):
             text="I can help you cancel. To find your booking I'll need your reference code and the phone number "
                  "or email address you booked with. Nothing is cancelled until you confirm."
         )
-        return manage_reset_events() + _reference_from_this_chat(tracker)
+        return manage_reset_events()
 
 
 class ActionStartReschedule(Action):
@@ -346,16 +345,7 @@ class ActionStartReschedule(Action):
             text="I can help you move your appointment. To find your booking I'll need your reference code and the "
                  "phone number or email address you booked with."
         )
-        return manage_reset_events() + _reference_from_this_chat(tracker)
-
-
-def _reference_from_this_chat(tracker: Tracker) -> List[EventType]:
-    """A booking made earlier in this conversation: its reference need not be typed again (the contact still is)."""
-    turn = read_turn(tracker)
-    if find_reference(turn.text, strict=True):
-        return []
-    reference = tracker.get_slot("booking_reference")
-    return [SlotSet("manage_reference", reference)] if reference else []
+        return manage_reset_events()
 
 
 class ActionCancelBooking(Action):

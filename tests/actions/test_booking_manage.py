@@ -123,11 +123,16 @@ def test_a_question_during_cancelling_is_left_to_the_rules(booked):
     assert form.rejected
 
 
-def test_the_reference_of_a_booking_made_in_this_chat_is_remembered(booked):
+@pytest.mark.parametrize("start", [ActionStartCancel(), ActionStartReschedule()], ids=["cancel", "reschedule"])
+def test_nothing_is_prefilled_from_the_chat_before_a_booking_change(booked, start):
+    """Whoever holds the chat (a shared phone, a guessed id) still has to give the reference and the contact."""
     form = cancel_form()
-    form.slots["booking_reference"] = booked.reference
-    form.start("cancel", "cancel_booking", before=[ActionStartCancel()])
-    assert form.slots["manage_reference"] == booked.reference and form.asked == "manage_contact"
+    for slot, value in (("booking_reference", booked.reference), ("manage_reference", booked.reference),
+                        ("manage_contact", "+15125550199"), ("phone", "+15125550199")):
+        form.slots[slot] = value
+    form.start("cancel", "cancel_booking", before=[start])
+    assert form.slots["manage_reference"] is None and form.slots["manage_contact"] is None
+    assert form.asked == "manage_reference"
 
 
 def reschedule_form() -> FormDriver:
