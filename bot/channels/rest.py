@@ -4,9 +4,10 @@ Rasa's own `rest` channel takes the conversation id, the channel name and metada
 caller who knew a patient's phone number could continue that patient's SMS conversation, and a JSON array in the
 body was a 500. This one
 
-* namespaces the id: `{"sender": "+15125550134"}` is the conversation `rest:+15125550134`, never the SMS thread
-  `sms:+15125550134` (bot/channels/conversation_ids.py); the input channel is always `rest` and body metadata is
-  ignored;
+* takes only long random conversation ids (16-64 of A-Za-z0-9_-, like the widget's), so a caller cannot guess
+  another caller's id, and namespaces them: `{"sender": "k3J9..."}` is the conversation `rest:k3J9...`, never an
+  SMS, WhatsApp or other channel's thread (bot/channels/conversation_ids.py); the input channel is always `rest` and
+  body metadata is ignored;
 * answers a malformed body (not a JSON object, no text, a wrong type, an over-long message) with 400 and a
   sentence saying what to send;
 * requires `Authorization: Bearer $REST_CHANNEL_TOKEN` when that variable is set, and is off (503) in the
@@ -36,7 +37,7 @@ from bot.clinic import clinic
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
-SENDER = re.compile(r"^[^\s\x00-\x1f]{1,128}$")
+SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
 
 
@@ -50,7 +51,8 @@ def parse_body(body: Any) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
         return None, 'Send a JSON object like {"sender": "a-random-id", "message": "your question"}.'
     sender, text = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not SENDER.match(sender):
-        return None, '"sender" must be a string of 1 to 128 characters without spaces.'
+        return None, ('"sender" must be a random id of 16 to 64 letters, digits, "-" or "_", the same for the '
+                      'whole conversation.')
     if not isinstance(text, str) or not text.strip():
         return None, '"message" must be a non-empty string.'
     if len(text) > MAX_MESSAGE_CHARS:

@@ -13,19 +13,21 @@ WEBHOOK = "/webhooks/rest/webhook"
 pytestmark = pytest.mark.asyncio
 
 
-async def test_a_phone_number_as_sender_is_a_rest_conversation_not_the_sms_thread(serve, fake_assistant):
+SENDER = "k3J9-x8Qm_2ZpL7vRt4Y"
+
+
+async def test_a_caller_only_reaches_its_own_rest_conversation(serve, fake_assistant):
     server = await serve(ClinicRestInput(production=False))
-    for sender in ("+15125550134", "sms:+15125550134", "whatsapp:+15125550134", "telegram:42"):
-        status, body = await server.post(WEBHOOK, json={"sender": sender, "message": "cancel my appointment"})
-        assert status == 200 and json.loads(body)[0]["text"] == "You said: cancel my appointment"
-    assert [m.sender_id for m in fake_assistant.received] == [
-        "rest:+15125550134", "rest:sms:+15125550134", "rest:whatsapp:+15125550134", "rest:telegram:42"]
-    assert {m.input_channel for m in fake_assistant.received} == {"rest"}
+    status, body = await server.post(WEBHOOK, json={"sender": SENDER, "message": "cancel my appointment"})
+    assert status == 200 and json.loads(body)[0]["text"] == "You said: cancel my appointment"
+    for other in ("+15125550134", "sms:+15125550134", "whatsapp:+15125550134", "telegram:42", "me"):
+        assert (await server.post(WEBHOOK, json={"sender": other, "message": "cancel my appointment"}))[0] == 400
+    assert [(m.sender_id, m.input_channel) for m in fake_assistant.received] == [(f"rest:{SENDER}", "rest")]
 
 
 async def test_claimed_channel_and_metadata_are_ignored(serve, fake_assistant):
     server = await serve(ClinicRestInput(production=False))
-    await server.post(WEBHOOK, json={"sender": "me", "message": "hi", "input_channel": "twilio",
+    await server.post(WEBHOOK, json={"sender": SENDER, "message": "hi", "input_channel": "twilio",
                                      "metadata": {"phone": "+15125550134"}})
     message = fake_assistant.received[0]
     assert message.input_channel == "rest" and not message.metadata
@@ -33,9 +35,10 @@ async def test_claimed_channel_and_metadata_are_ignored(serve, fake_assistant):
 
 @pytest.mark.parametrize("body", [
     "[]", '[{"sender": "me", "message": "hi"}]', "null", "42", '"hi"', "{not json", "",
-    '{"sender": "me"}', '{"sender": "me", "message": ""}', '{"sender": "me", "message": 5}',
+    '{"sender": "k3J9-x8Qm_2ZpL7vRt4Y"}', '{"sender": "k3J9-x8Qm_2ZpL7vRt4Y", "message": ""}',
+    '{"sender": "k3J9-x8Qm_2ZpL7vRt4Y", "message": 5}',
     '{"sender": 5, "message": "hi"}', '{"sender": "", "message": "hi"}', '{"sender": "a b", "message": "hi"}',
-    json.dumps({"sender": "me", "message": "x" * 4001}),
+    json.dumps({"sender": "k3J9-x8Qm_2ZpL7vRt4Y", "message": "x" * 4001}),
 ])
 async def test_a_malformed_body_gets_a_400_with_a_sentence(serve, fake_assistant, body):
     server = await serve(ClinicRestInput(production=False))
@@ -46,7 +49,7 @@ async def test_a_malformed_body_gets_a_400_with_a_sentence(serve, fake_assistant
 
 async def test_a_configured_token_is_required(serve, fake_assistant):
     server = await serve(ClinicRestInput(token="s3cret-token", production=True))
-    message = {"sender": "me", "message": "hi"}
+    message = {"sender": SENDER, "message": "hi"}
     assert (await server.post(WEBHOOK, json=message))[0] == 401
     assert (await server.post(WEBHOOK, json=message, headers={"Authorization": "Bearer wrong"}))[0] == 401
     assert (await server.post(WEBHOOK, json=message, headers={"Authorization": "Bearer s3cret-token"}))[0] == 200
@@ -57,7 +60,7 @@ async def test_off_in_production_without_a_token(serve, fake_assistant, monkeypa
     monkeypatch.setenv("CLINIC_ENV", "production")
     monkeypatch.delenv("REST_CHANNEL_TOKEN", raising=False)
     server = await serve(ClinicRestInput.from_credentials(None))
-    assert (await server.post(WEBHOOK, json={"sender": "me", "message": "hi"}))[0] == 503
+    assert (await server.post(WEBHOOK, json={"sender": SENDER, "message": "hi"}))[0] == 503
     assert fake_assistant.received == []
 
 
@@ -69,6 +72,6 @@ async def test_a_failing_assistant_gets_a_sentence_with_the_phone_number(serve, 
 
     fake_assistant.handle_message = broken
     server = await serve(ClinicRestInput(production=False))
-    status, answer = await server.post(WEBHOOK, json={"sender": "me", "message": "my secret question"})
+    status, answer = await server.post(WEBHOOK, json={"sender": SENDER, "message": "my secret question"})
     assert status == 200 and clinic().phone in json.loads(answer)[0]["text"]
     assert "my secret question" not in caplog.text
