@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import MESSENGER, address_of, conversation_id
+from bot.channels.rate_limit import limit_per_sender
 from bot.channels.text_replies import (
     MESSENGER_LIMIT,
     NumberedReplies,
@@ -233,6 +234,7 @@ class ClinicMessengerInput(InputChannel):
         return ClinicMessengerOutput(sender, self.options)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limit_per_sender(on_new_message)
         webhook = Blueprint("clinic_messenger_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import REST, conversation_id
+from bot.channels.rate_limit import limit_per_sender
 from bot.clinic import clinic
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class ClinicRestInput(InputChannel):
         return hmac.compare_digest(sent.encode("utf-8"), self.token.encode("utf-8"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limit_per_sender(on_new_message)
         webhook = Blueprint("clinic_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.conversation_ids import SLACK, address_of, conversation_id
+from bot.channels.rate_limit import limit_per_sender
 from bot.channels.text_replies import SLACK_LIMIT, is_link, split_text
 
 logger = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class ClinicSlackInput(SlackInput):
 
             return webhook
 
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(limit_per_sender(on_new_message))
 
         @webhook.middleware("request")
         async def signed_only(request: Request) -> Optional[HTTPResponse]:

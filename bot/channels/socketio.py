@@ -35,6 +35,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from bot.channels.rate_limit import limit_per_sender
 from bot.web.origins import allowed_origins
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class ClinicSocketIOInput(SocketIOInput):
         self.max_message_chars = int(max_message_chars)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limit_per_sender(on_new_message)
+
         async def receive(message: UserMessage) -> Any:
             text = (message.text or "").strip()
             if len(text) > self.max_message_chars:

@@ -39,6 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import TELEGRAM, address_of, conversation_id
+from bot.channels.rate_limit import limit_per_sender
 from bot.channels.text_replies import (
     TELEGRAM_LIMIT,
     OptionStore,
@@ -177,6 +178,7 @@ class ClinicTelegramInput(TelegramInput):
             return False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limit_per_sender(on_new_message)
         webhook = Blueprint("clinic_telegram_webhook", __name__)
 
         @webhook.listener("after_server_start")

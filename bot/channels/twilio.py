@@ -38,6 +38,7 @@ from twilio.rest import Client
 
 from bot.channels import sms_consent
 from bot.channels.conversation_ids import twilio_address, twilio_conversation_id
+from bot.channels.rate_limit import limit_per_sender
 from bot.channels.sms_consent import (
     ConsentStore,
     consent_store,
@@ -323,6 +324,7 @@ class ClinicTwilioInput(InputChannel):
         }
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = limit_per_sender(on_new_message)
         webhook = Blueprint("clinic_twilio_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
