@@ -12,8 +12,9 @@ WEB_PORT ?= 8000
 
 .PHONY: setup run train shell validate crossval test lint clean spacy widget browser db staff
 
-# Token for Rasa's HTTP API (the staff inbox pauses, relays and resumes chats through it); made once per checkout.
-RASA_API_TOKEN ?= $(shell mkdir -p var; test -s var/rasa_api_token || python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa_api_token; cat var/rasa_api_token)
+# Token for Rasa's HTTP API (the staff inbox pauses, relays and resumes chats through it); made once per checkout,
+# readable by its owner only.
+RASA_API_TOKEN ?= $(shell mkdir -p var; test -s var/rasa_api_token || (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa_api_token); cat var/rasa_api_token)
 export RASA_API_TOKEN
 WIDGET_JS := bot/web/static/widget/widget.js
 
