@@ -40,6 +40,17 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> 
     raise RuntimeError(f"{url} did not come up in {timeout}s")
 
 
+def endpoints_with_action_server(folder: Path, action_port: int) -> Path:
+    """The project's endpoints.yml (NLG, tracker store) with the action server at `action_port`, in `folder`."""
+    import yaml
+
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    path = folder / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints))
+    return path
+
+
 @pytest.fixture(scope="session", autouse=True)
 def tracker_store_file(tmp_path_factory) -> str:
     """Conversations of in-process assistants go to a throwaway SQL tracker store, never the developer's var/."""

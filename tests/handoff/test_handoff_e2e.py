@@ -36,6 +36,7 @@ from bot.clinic import WEEKDAY_NAMES
 from bot.db.session import Database
 from bot.handoff.queue import RESUMED_TEXT
 from bot.handoff.staff_auth import StaffAuth
+from tests.conftest import endpoints_with_action_server
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(os.environ.get("HANDOFF_TEST_MODEL") or ROOT / "models" / "clinic.tar.gz")
@@ -134,16 +135,16 @@ def running_stack(folder: Path, staff_hours: Dict[str, str], with_web: bool = Tr
         "bot.channels.socketio.ClinicSocketIOInput:\n  user_message_evt: user_uttered\n"
         "  bot_message_evt: bot_uttered\n  session_persistence: true\n"
         "bot.channels.twilio.ClinicTwilioInput:\n"
-        "rest:\n"
+        "bot.channels.rest.ClinicRestInput:\n"
     )
-    (folder / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    endpoints_with_action_server(folder, action_port)
     env = {
         "DATABASE_URL": db_url, "CLINIC_FILE": str(clinic_file), "WIDGET_ALLOWED_ORIGINS": web_url,
         "RASA_URL": rasa_url, "RASA_API_TOKEN": TOKEN, "HANDOFF_SYNC_SECONDS": "1",
         "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER,
         "TWILIO_API_BASE": twilio.base, "TWILIO_WEBHOOK_URL": f"{rasa_url}/webhooks/twilio/webhook",
         "HANDOFF_SLACK_WEBHOOK_URL": f"{twilio.base}/slack/webhook", "STAFF_INBOX_URL": f"{web_url}/staff",
-        "REDIS_URL": "",
+        "REDIS_URL": "", "TRACKER_STORE_URL": f"sqlite:///{folder / 'tracker.db'}",
     }
     rasa_bin = str(VENV_BIN / "rasa")
     services = []
@@ -151,7 +152,7 @@ def running_stack(folder: Path, staff_hours: Dict[str, str], with_web: bool = Tr
         actions = Service("action-server", [rasa_bin, "run", "actions", "--actions", ACTIONS, "--port",
                                             str(action_port)], folder, env)
         services.append(actions)
-        rasa = Service("rasa", [rasa_bin, "run", "--enable-api", "--auth-token", TOKEN, "--port", str(rasa_port),
+        rasa = Service("rasa", [sys.executable, "-m", "bot.rasa_server", "--port", str(rasa_port),
                                 "--credentials", str(folder / "credentials.yml"),
                                 "--endpoints", str(folder / "endpoints.yml"), "--model", str(MODEL)], folder, env)
         services.append(rasa)
@@ -329,7 +330,7 @@ def test_widget_patient_and_staff_inbox(stack, browser):
 def test_sms_patient_and_staff_inbox(stack):
     sms(stack, "I want to talk to a person")
     wait_for(lambda: any(QUEUED in text for text in texts_to_patient(stack)), 30, what="the queued answer by SMS")
-    assert stack.tracker(PATIENT_NUMBER)["paused"] is True
+    assert stack.tracker(f"sms:{PATIENT_NUMBER}")["paused"] is True
 
     session = staff_session(stack)
     request = request_for(stack, session, "twilio")
@@ -355,7 +356,7 @@ def test_sms_patient_and_staff_inbox(stack):
 
     staff_post(stack, session, f"/staff/requests/{request['id']}/close")
     wait_for(lambda: RESUMED_TEXT in texts_to_patient(stack), 30, what="the resumed SMS")
-    assert stack.tracker(PATIENT_NUMBER)["paused"] is False
+    assert stack.tracker(f"sms:{PATIENT_NUMBER}")["paused"] is False
     count = len(texts_to_patient(stack))
     sms(stack, "how long does botox last?")
     wait_for(lambda: len(texts_to_patient(stack)) > count, 30, what="the assistant's SMS answer")
@@ -383,7 +384,7 @@ def test_rest_conversations_cannot_receive_staff_replies(stack):
                          session.get(f"{stack.web}/staff/api/requests/{request['id']}").json()["messages"]), 20,
              what="the REST patient's message in the inbox")
     staff_post(stack, session, f"/staff/requests/{request['id']}/close")
-    assert stack.tracker(sender)["paused"] is False
+    assert stack.tracker(f"rest:{sender}")["paused"] is False
     answer = requests.post(f"{stack.rasa}/webhooks/rest/webhook", json={"sender": sender,
                            "message": "how long does botox last?"}, timeout=60).json()
     assert len(answer) == 1 and "month" in answer[0]["text"], answer
@@ -406,8 +407,9 @@ def test_outside_staff_hours_a_message_is_taken(closed_stack):
     assert "what would you like to ask" in rest(stack, sender, "jane.doe@example.com")
     reply = rest(stack, sender, "Can I get Botox while I'm breastfeeding?")
     assert "I've passed your message to our team" in reply and f"{stack.opening_day} at 9:00 AM" in reply, reply
-    assert stack.tracker(sender)["paused"] is False  # a message, not a live chat: the assistant keeps answering
-    request = HandoffQueue(stack.db).open_for_conversation(sender)
+    # a message, not a live chat: the assistant keeps answering
+    assert stack.tracker(f"rest:{sender}")["paused"] is False
+    request = HandoffQueue(stack.db).open_for_conversation(f"rest:{sender}")
     assert (request.contact_name, request.contact_email, request.live) == ("Jane Doe", "jane.doe@example.com", False)
     assert request.question == "Can I get Botox while I'm breastfeeding?"
     assert request.reply_by is not None and request.reply_by.astimezone(ZoneInfo("America/Chicago")).hour == 9

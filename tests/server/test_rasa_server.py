@@ -59,7 +59,8 @@ def test_conversations_are_kept_in_the_sql_tracker_store(rasa_server):
     import sqlite3
 
     _, url, _, store = rasa_server
-    answer = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": "kept-conversation-0001", "message": "hello"}, timeout=60)
+    message = {"sender": "kept-conversation-0001", "message": "hello"}
+    answer = requests.post(f"{url}/webhooks/rest/webhook", json=message, timeout=60)
     assert answer.status_code == 200 and answer.json()
     with sqlite3.connect(store) as connection:
         senders = {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}

@@ -25,6 +25,8 @@ from typing import Callable, List, Optional
 import pytest
 import requests
 
+from tests.conftest import endpoints_with_action_server
+
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET_DIR = ROOT / "widget"
 WIDGET_BUILD = ROOT / "bot" / "web" / "static" / "widget"
@@ -265,10 +267,10 @@ def live_stack(web_app_factory, service_logs, database_url, tmp_path_factory) ->
         "  bot_message_evt: bot_uttered\n"
         "  session_persistence: true\n"
     )
-    endpoints = config_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    endpoints = endpoints_with_action_server(config_dir, action_port)
     origins = f"http://127.0.0.1:{web_port} http://127.0.0.1:{proxied_web_port}"
-    env = {"DATABASE_URL": database_url, "WIDGET_ALLOWED_ORIGINS": origins}
+    env = {"DATABASE_URL": database_url, "WIDGET_ALLOWED_ORIGINS": origins,
+           "TRACKER_STORE_URL": f"sqlite:///{config_dir / 'tracker.db'}"}
 
     services = []
     proxy = None
