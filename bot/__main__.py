@@ -33,6 +33,9 @@ def main(argv=None) -> int:
     from bot.cli_staff import add_parser as add_staff_commands
 
     add_staff_commands(commands)  # staff add|password
+    from bot.cli_retention import add_parser as add_retention_command
+
+    add_retention_command(commands)  # retention --older-than 30d
     args = parser.parse_args(argv)
     return args.func(args)
 
