@@ -12,7 +12,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlp import action_server_down, paused_safety
+from bot.nlp import action_reply_validation, action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
@@ -30,6 +30,7 @@ ESCALATING_INTENTS = {EMERGENCY_INTENT, "report_treatment_concern"}
 
 paused_safety.install()
 action_server_down.install()
+action_reply_validation.install()
 
 
 class _Stateless(GraphComponent):
