@@ -146,8 +146,8 @@ def has_time(text: str, timezone: str, now: datetime, the_clinic: Clinic) -> boo
         ) is not None
     except (PastDateError, BeyondHorizonError):
         return True
-    except Exception:  # an unexpected parser failure must not end the conversation
-        log.exception("time preference parser failed")
+    except Exception as error:  # an unexpected parser failure must not end the conversation
+        log.error("time preference parser failed (%s)", type(error).__name__)
         return False
 
 
@@ -417,8 +417,8 @@ class TimeAndSlotValidation(SlotFormValidation):
                 service.find_offers, the_clinic, preference.windows, now,
                 scope["location_ids"], scope["provider_ids"],
             )
-        except Exception:
-            log.exception("could not search open slots")
+        except Exception as error:
+            log.error("could not search open slots (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, I can't check the schedule right now. Please try again in a moment, or call us at "
                      f"{the_clinic.phone}."
@@ -923,7 +923,7 @@ class ActionBookConsultation(Action):
             return [SlotSet("phone", None), SlotSet("email", None), SlotSet("booking_confirmed", None),
                     FollowupAction(BOOKING_FORM)]
         except Exception as error:  # never leave the patient without an answer
-            log.exception("booking failed (%s)", type(error).__name__)
+            log.error("booking failed (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, something went wrong on our side and nothing was booked. Please try again later or "
                      f"call us at {the_clinic.phone}."
@@ -949,8 +949,8 @@ class ActionBookConsultation(Action):
                 service.find_offers, the_clinic, windows, now, scope["location_ids"], scope["provider_ids"],
                 exclude=[service.slot_key(taken)],
             )
-        except Exception:
-            log.exception("could not search open slots")
+        except Exception as error:
+            log.error("could not search open slots (%s)", type(error).__name__)
             offer = service.Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("booking_confirmed", None)]
         if offer.slots:
@@ -988,7 +988,7 @@ class ActionBookConsultation(Action):
             )
             await service.in_thread(lambda: HandoffQueue(service.database()).open_request(new))
         except Exception as error:
-            log.exception("could not record the waitlist request (%s)", type(error).__name__)
+            log.error("could not record the waitlist request (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, I couldn't add you to the waitlist just now, and nothing was booked. Please call us "
                      f"at {the_clinic.phone} and we'll help you find a time."

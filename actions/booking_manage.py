@@ -185,8 +185,8 @@ class ManageFormValidation(TimeAndSlotValidation):
                      f"that didn't match. Please call us at {the_clinic.phone} and we'll help you."
             )
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
-        except Exception:
-            log.exception("booking look-up failed")
+        except Exception as error:
+            log.error("booking look-up failed (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, I can't look up bookings right now. Please try again later or call us at "
                      f"{the_clinic.phone}."
@@ -375,8 +375,8 @@ class ActionCancelBooking(Action):
                      f"Please call us at {the_clinic.phone}."
             )
             return manage_reset_events()
-        except Exception:
-            log.exception("cancelling failed")
+        except Exception as error:
+            log.error("cancelling failed (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, something went wrong on our side and your appointment was not cancelled. Please try "
                      f"again later or call us at {the_clinic.phone}."
@@ -420,8 +420,8 @@ class ActionRescheduleBooking(Action):
                      f"moved). Please call us at {the_clinic.phone}."
             )
             return manage_reset_events()
-        except Exception:
-            log.exception("rescheduling failed")
+        except Exception as error:
+            log.error("rescheduling failed (%s)", type(error).__name__)
             dispatcher.utter_message(
                 text=f"Sorry, something went wrong on our side and your appointment was not changed. Please try "
                      f"again later or call us at {the_clinic.phone}."
@@ -448,8 +448,8 @@ class ActionRescheduleBooking(Action):
                 service.find_offers, clinic(), windows, service.now_utc(), scope["location_ids"], None,
                 exclude=[service.slot_key(taken)],
             )
-        except Exception:
-            log.exception("could not search open slots")
+        except Exception as error:
+            log.error("could not search open slots (%s)", type(error).__name__)
             offer = service.Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("reschedule_confirmed", None)]
         if offer.slots:

@@ -8,7 +8,6 @@ Database work runs in a worker thread so the action server's event loop keeps se
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
 from bot.clinic import Clinic
+from bot.privacy import pseudonym
 
 log = logging.getLogger(__name__)
 UTC = timezone.utc
@@ -94,7 +94,7 @@ def slot_key(value: Dict[str, str]) -> str:
 
 def idempotency_key(*parts: str) -> str:
     """The same conversation confirming the same slot twice (a retry, a double click) books once."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return pseudonym("\x1f".join(parts))
 
 
 # --- availability -------------------------------------------------------------------------------------------------

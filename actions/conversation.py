@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
-# Topics whose follow-ups ("and how long does that last?") have their own answer, e.g. utter_results_duration__gummy_smile.
+# Topics whose follow-ups ("and how long does that last?") have their own answer,
+# e.g. utter_results_duration__gummy_smile.
 CONTEXT_TOPICS = ("gummy_smile", "uneven_brows", "mouth_asymmetry", "jawline")
 
 

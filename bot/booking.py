@@ -8,7 +8,6 @@ AuditEvent. Logs carry ids only, never a patient's name or contact.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 from bot.db import models
 from bot.db.models import BOOKED, CANCELLED, RESCHEDULED, Appointment
 from bot.db.session import write_session
+from bot.privacy import pseudonym
 
 if TYPE_CHECKING:  # the engine is only needed by open_slots, imported there
     from bot.clinic import Clinic
@@ -488,15 +488,15 @@ def find_booking(session: Session, reference: str, phone_or_email: str) -> Optio
 
 
 def _requester_key(requester: str) -> str:
-    return hashlib.sha256(requester.encode("utf-8")).hexdigest()
+    return pseudonym(requester)
 
 
 @dataclass(frozen=True)
 class LookupLimiter:
     """At most `max_failures` failed look-ups per requester (conversation or sender id) in a sliding `window`.
 
-    Kept in the database (table lookup_failures, requester hashed) so every action-server worker sees the same
-    counts.
+    Kept in the database (table lookup_failures, requester as a keyed pseudonym) so every action-server worker
+    sees the same counts.
     """
 
     max_failures: int = 5

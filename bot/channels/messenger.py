@@ -42,6 +42,7 @@ from bot.channels.text_replies import (
     option_store,
     split_text,
 )
+from bot.privacy import log_id
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,6 @@ MAX_ELEMENTS = 10
 def _setting(credentials: Optional[Mapping[str, Any]], key: str, variable: str) -> Optional[str]:
     value = (credentials or {}).get(key) or os.environ.get(variable)
     return str(value).strip() if value else None
-
-
-def _redact(user_id: Optional[str]) -> str:
-    return "#" + hashlib.sha256((user_id or "").encode("utf-8")).hexdigest()[:10]
 
 
 def valid_signature(app_secret: str, body: bytes, header: Optional[str]) -> bool:
@@ -101,12 +98,12 @@ class MessengerSender:
                 async with session.post(self.url, params=self._auth(), json=body) as answer:
                     if answer.status >= 400:
                         logger.warning(
-                            "Messenger refused a message to %s: HTTP %s", _redact(recipient_id), answer.status
+                            "Messenger refused a message to %s: HTTP %s", log_id(recipient_id), answer.status
                         )
                         return False
                     return True
         except aiohttp.ClientError as error:
-            logger.warning("Could not reach Messenger for %s: %s", _redact(recipient_id), type(error).__name__)
+            logger.warning("Could not reach Messenger for %s: %s", log_id(recipient_id), type(error).__name__)
             return False
 
 
@@ -299,5 +296,7 @@ class ClinicMessengerInput(InputChannel):
                 UserMessage(text, self.get_output_channel(), conversation_id(MESSENGER, sender_id),
                             input_channel=self.name(), metadata=metadata)
             )
-        except Exception:
-            logger.error("The assistant failed on a Messenger message from %s", _redact(sender_id), exc_info=True)
+        except Exception as error:
+            logger.error(
+                "The assistant failed on a Messenger message from %s (%s)", log_id(sender_id), type(error).__name__
+            )

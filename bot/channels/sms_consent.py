@@ -16,13 +16,13 @@ Opt-outs persist across restarts in the table `sms_consent` (address, opted_out,
 database (`bot.db.session.make_engine()`, i.e. `DATABASE_URL`, else `var/clinic.db`); this module creates the table
 if it is missing and adds nothing to the clinic's models. Without `bot.db` it falls back to `DATABASE_URL`, then to
 `var/sms_consent.db`. An address is the number in E.164 form, with its `whatsapp:` prefix on WhatsApp, so opting out
-on WhatsApp does not opt out of SMS and vice versa. Numbers never go to the logs: `redact()` gives a short hash.
+on WhatsApp does not opt out of SMS and vice versa. Numbers never go to the logs: `redact()` gives a short keyed
+pseudonym (`bot.privacy`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -43,6 +43,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clinic import PROJECT_ROOT, Clinic, clinic
+from bot.privacy import log_id
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ REPLY_TEXTS = {OPT_OUT: opt_out_text, OPT_IN: opt_in_text, HELP: help_text}
 
 def redact(address: Optional[str]) -> str:
     """A short, stable stand-in for a phone number in logs."""
-    return "#" + hashlib.sha256((address or "").encode("utf-8")).hexdigest()[:10]
+    return log_id(address)
 
 
 def normalize_address(address: str) -> str:
@@ -149,10 +150,10 @@ def default_engine() -> Engine:
     except ImportError:
         url = os.environ.get("DATABASE_URL")
         if url:
-            return create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+            return create_engine(url, future=True, hide_parameters=True, pool_pre_ping=not url.startswith("sqlite"))
         path = PROJECT_ROOT / "var" / "sms_consent.db"
         path.parent.mkdir(parents=True, exist_ok=True)
-        return create_engine(f"sqlite:///{path}", future=True)
+        return create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
     return make_engine()
 
 

@@ -239,5 +239,5 @@ class ClinicTelegramInput(TelegramInput):
                 UserMessage(text, output, conversation_id(TELEGRAM, str(chat_id)), input_channel=self.name(),
                             metadata={"channel": CHANNEL})
             )
-        except Exception:
-            logger.error("The assistant failed on a Telegram update", exc_info=True)
+        except Exception as error:
+            logger.error("The assistant failed on a Telegram update (%s)", type(error).__name__)

@@ -11,18 +11,19 @@ Pure functions, no Rasa:
   link, is cut).
 
 The option store is small and pluggable: `MemoryOptionStore` (one process) or `RedisOptionStore` (several processes,
-survives restarts); `option_store()` picks Redis when `REDIS_URL` is set. Keys are hashes of channel and sender, so
-no phone number is ever a Redis key.
+survives restarts); `option_store()` picks Redis when `REDIS_URL` is set. Keys are keyed pseudonyms of channel and
+sender (`bot.privacy`), so no phone number is ever a Redis key, nor a hash anyone could reverse.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import time
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
+
+from bot.privacy import pseudonym
 
 # Longest message each channel accepts (characters).
 SMS_LIMIT = 1600  # Twilio's maximum Body; Twilio itself splits it into carrier segments and the phone rejoins them
@@ -168,7 +169,7 @@ def match_option(reply: str, options: Optional[Sequence[Option]]) -> Optional[st
 
 def conversation_key(channel: str, sender: str) -> str:
     """A store key for one sender on one channel that does not reveal the sender (e.g. a phone number)."""
-    return hashlib.sha256(f"{channel}:{sender}".encode("utf-8")).hexdigest()[:40]
+    return pseudonym(f"{channel}:{sender}")[:40]
 
 
 class OptionStore(Protocol):

@@ -373,5 +373,5 @@ class ClinicTwilioInput(InputChannel):
         )
         try:
             await on_new_message(user_message)
-        except Exception:
-            logger.error("The assistant failed on a text from %s", redact(sender_id), exc_info=True)
+        except Exception as error:
+            logger.error("The assistant failed on a text from %s (%s)", redact(sender_id), type(error).__name__)

@@ -200,7 +200,8 @@ class AuditEvent(Base):
 
 
 class LookupFailure(Base):
-    """A failed booking look-up; `requester` is a SHA-256 of the conversation/sender id, never the id itself."""
+    """A failed booking look-up; `requester` is a keyed pseudonym (`bot.privacy`) of the conversation/sender id,
+    never the id itself."""
 
     __tablename__ = "lookup_failures"
     __table_args__ = (Index("ix_lookup_failures_requester_at", "requester", "at"),)

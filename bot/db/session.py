@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.clinic import PROJECT_ROOT
+from bot.privacy import keep_result_rows_out_of_logs
 
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'clinic.db'}"
 DEFAULT_TRACKER_STORE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
@@ -65,11 +66,13 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
 
 
 def make_engine(url: Optional[str] = None, **kwargs: Any) -> Engine:
-    """A future-style engine; SQLite files get their folder created and the pragmas above."""
+    """A future-style engine that never logs the values it sends or the rows it reads; SQLite files get their folder
+    created and the pragmas above."""
     url = url or database_url()
+    keep_result_rows_out_of_logs()
     if not url.startswith("sqlite"):
         kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, future=True, **kwargs)
+        return create_engine(url, future=True, hide_parameters=True, **kwargs)
     path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +80,7 @@ def make_engine(url: Optional[str] = None, **kwargs: Any) -> Engine:
             kwargs.setdefault("pool_size", 10)
             kwargs.setdefault("max_overflow", 20)
     connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S, **kwargs.pop("connect_args", {})}
-    engine = create_engine(url, future=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, future=True, hide_parameters=True, connect_args=connect_args, **kwargs)
     _configure_sqlite(engine, wal=path is not None)
     return engine
 

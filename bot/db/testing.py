@@ -22,7 +22,7 @@ def postgres_admin_url() -> str:
 def postgres_unavailable(admin_url: Optional[str] = None) -> Optional[str]:
     """None if PostgreSQL answers at `admin_url`, else why not (for pytest.skip)."""
     url = admin_url or postgres_admin_url()
-    engine = create_engine(url, future=True, connect_args={"connect_timeout": 3})
+    engine = create_engine(url, future=True, hide_parameters=True, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -34,7 +34,7 @@ def postgres_unavailable(admin_url: Optional[str] = None) -> Optional[str]:
 
 
 def _admin(admin_url: str, statement: str) -> None:
-    engine = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
+    engine = create_engine(admin_url, future=True, hide_parameters=True, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql(statement)

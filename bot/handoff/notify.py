@@ -8,10 +8,14 @@ Environment:
   SMTP_STARTTLS                   "1"/"0" to force STARTTLS on or off (default: on unless port 25 or 465)
   HANDOFF_EMAIL_TO                comma-separated recipients (unset: no e-mail)
   STAFF_INBOX_URL                 the inbox's public address for links (default http://localhost:8000/staff)
+  HANDOFF_NOTIFY_SUMMARY          "1" adds the request's summary (topic, booking, question, last messages); default
+                                  off
 
-Urgent requests say "URGENT" first. The message holds the request's summary (topic, booking, last messages), not
-the patient's contact details; those are in the inbox, behind a login. Logs name the request id and the error
-type only.
+By default a notification says only that a conversation waits: its urgency, reason, channel and a link to the
+inbox, never what the patient wrote, since Slack and mailboxes keep copies outside the clinic's control. Urgent
+requests say "URGENT" first. Even with the summary on, the patient's contact details stay in the inbox, behind a
+login, and patient text sent to Slack is made inert (`slack_escape`). Logs name the request id and the error type
+only.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import smtplib
 import ssl
 import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from bot.handoff.summary import reason_label, summary_lines
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = 10
+SUMMARY_ENV = "HANDOFF_NOTIFY_SUMMARY"
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_LINK_LIKE = re.compile(r"\b[a-z][a-z0-9+.-]*://\S*|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b\S*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,29 @@ def subject(notice: Notice) -> str:
     return f"{head}Handoff request #{notice.request_id}: {reason_label(notice.reason)}"
 
 
-def body_lines(notice: Notice, env: Mapping[str, str] = os.environ) -> List[str]:
+def summary_enabled(env: Mapping[str, str] = os.environ) -> bool:
+    return (env.get(SUMMARY_ENV) or "").strip().lower() in ("1", "true", "yes")
+
+
+def slack_escape(text: str) -> str:
+    """Text Slack shows as typed: `<!channel>`, `<@U123>` and `<http://evil|click>` escaped as Slack asks
+    (& < >), a bare @channel/@here broken with a zero-width space, and addresses defanged ("evil[.]example",
+    "https[:]//") so that Slack does not turn them into links."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _BROADCAST.sub(lambda match: "@\u200b" + match.group(1), text)
+    return _LINK_LIKE.sub(lambda match: match.group(0).replace("://", "[:]//").replace(".", "[.]"), text)
+
+
+def _details(notice: Notice, env: Mapping[str, str], escape: Callable[[str], str]) -> List[str]:
+    if not summary_enabled(env):
+        return [f"Reason: {reason_label(notice.reason)}"]
+    return [escape(line) for line in summary_lines(notice.summary)]
+
+
+def body_lines(
+    notice: Notice, env: Mapping[str, str] = os.environ, escape: Callable[[str], str] = lambda text: text
+) -> List[str]:
+    """The message: `escape` is applied to the summary's lines, the only ones that can hold patient text."""
     lines = []
     if notice.urgent:
         lines.append("URGENT — please look at this first.")
@@ -74,7 +104,7 @@ def body_lines(notice: Notice, env: Mapping[str, str] = os.environ) -> List[str]
     else:
         when = f" by {notice.reply_by_text}" if notice.reply_by_text else ""
         lines.append(f"Message taken outside staff hours ({notice.channel}); the patient was promised a reply{when}.")
-    lines += summary_lines(notice.summary)
+    lines += _details(notice, env, escape)
     lines.append(f"Open it: {inbox_url(env)}/requests/{notice.request_id}")
     return lines
 
@@ -84,7 +114,7 @@ def slack_payload(notice: Notice, env: Mapping[str, str] = os.environ) -> Dict[s
     title = f"*{subject(notice)}*"
     if notice.urgent:
         title = f":rotating_light: {title}"
-    return {"text": "\n".join([title, *body_lines(notice, env)]), "unfurl_links": False}
+    return {"text": "\n".join([title, *body_lines(notice, env, slack_escape)]), "unfurl_links": False}
 
 
 def send_slack(notice: Notice, env: Mapping[str, str] = os.environ) -> bool:

@@ -3,7 +3,7 @@ SQLite at var/tracker.db), configured in endpoints.yml.
 
 Rasa builds its engine from separate settings and without `hide_parameters`, so a failed statement would log the
 patient's messages; this store takes one URL from the environment (no secret in a file) and remakes the engine
-with bound values hidden.
+with bound values hidden (and, at DEBUG, without SQLAlchemy's lines of the rows it reads).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.session import tracker_store_url
+from bot.privacy import keep_result_rows_out_of_logs
 
 
 class ClinicTrackerStore(SQLTrackerStore):
@@ -37,5 +38,6 @@ class ClinicTrackerStore(SQLTrackerStore):
             username=url.username, password=url.password, query=dict(url.query), event_broker=event_broker,
         )
         self.engine.dispose()
+        keep_result_rows_out_of_logs()
         self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)

@@ -244,8 +244,8 @@ def create_app(
         loop = asyncio.get_running_loop()
         try:
             ics = await loop.run_in_executor(None, lookup, reference)  # a database read: off the event loop
-        except Exception:  # noqa: BLE001 - the database is down or not migrated: say so, don't pretend 404
-            logger.exception("Calendar lookup failed")
+        except Exception as error:  # noqa: BLE001 - the database is down or not migrated: say so, don't pretend 404
+            logger.error("Calendar lookup failed (%s)", type(error).__name__)
             return text_response("Calendar files are unavailable right now. Please try again later.", 503)
         if not ics:
             misses.miss(client)

@@ -1,12 +1,13 @@
 """Notifications of a new request: Slack's incoming-webhook JSON to a local fake, e-mail to a local fake SMTP
-server; urgent ones say URGENT; failures never raise and never log what the patient wrote."""
+server; urgent ones say URGENT; by default no patient text, a summary only with HANDOFF_NOTIFY_SUMMARY=1 (escaped
+for Slack); failures never raise and never log what the patient wrote."""
 
 import logging
 
 import pytest
 from handoff_fakes import FakeHTTP, FakeSMTP
 
-from bot.handoff.notify import Notice, notify_new_request, slack_payload
+from bot.handoff.notify import Notice, notify_new_request, slack_escape, slack_payload
 
 SECRET_TEXT = "my name is Jane Roe and my eyelid droops"
 SUMMARY = {
@@ -56,7 +57,8 @@ def test_slack_and_email_for_an_urgent_request(fake_http, fake_smtp):
     assert post.headers["Content-Type"] == "application/json"
     text = post.json["text"]
     assert text.startswith(":rotating_light: *URGENT: Handoff request #42: Concern after a treatment*")
-    assert "Topic: uneven brows" in text and "https://clinic.example/staff/requests/42" in text
+    assert "The patient is waiting in the chat (socketio)." in text
+    assert "Reason: Concern after a treatment" in text and "https://clinic.example/staff/requests/42" in text
 
     [mail] = fake_smtp.mails
     assert mail.sender == "inbox@clinic.example"
@@ -65,7 +67,37 @@ def test_slack_and_email_for_an_urgent_request(fake_http, fake_smtp):
     assert mail.message["Subject"] == "URGENT: Handoff request #42: Concern after a treatment"
     assert mail.message["X-Priority"] == "1"
     body = mail.message.get_payload(decode=True).decode()
-    assert "URGENT" in body and "Patient: " + SECRET_TEXT in body
+    assert "URGENT" in body and "Reason: Concern after a treatment" in body and "/staff/requests/42" in body
+
+
+def test_by_default_no_summary_and_no_patient_text(fake_http, fake_smtp):
+    notify_new_request(notice(), env_for(fake_http, fake_smtp))
+    sent = [fake_http.requests[0].json["text"], fake_smtp.mails[0].message.get_payload(decode=True).decode()]
+    for text in sent:
+        assert "Jane" not in text and "eyelid" not in text
+        assert "Topic:" not in text and "Question:" not in text and "Last messages:" not in text
+
+
+def test_the_summary_when_turned_on(fake_http, fake_smtp):
+    notify_new_request(notice(), env_for(fake_http, fake_smtp, HANDOFF_NOTIFY_SUMMARY="1"))
+    assert "Topic: uneven brows" in fake_http.requests[0].json["text"]
+    body = fake_smtp.mails[0].message.get_payload(decode=True).decode()
+    assert "Topic: uneven brows" in body and "Patient: " + SECRET_TEXT in body
+
+
+def test_patient_text_in_slack_cannot_mention_or_disguise_links():
+    hostile = "<!channel> <@U123> <http://evil.example|click> @here & @channel see evil.example/login"
+    summary = dict(SUMMARY, question=hostile, last_messages=[{"who": "patient", "text": hostile}])
+    text = slack_payload(Notice(42, False, "patient_asked", "twilio", True, summary),
+                         {"HANDOFF_NOTIFY_SUMMARY": "1"})["text"]
+    for control in ("<!", "<@", "<http", "|click>", "@here", "@channel", "evil.example", "http://evil"):
+        assert control not in text, control
+    assert "&lt;!channel&gt; &lt;@U123&gt;" in text and "&amp;" in text and "evil[.]example" in text
+
+
+def test_slack_escape_leaves_plain_text_alone():
+    assert slack_escape("Can I get botox 2 weeks before a wedding? Thanks!") == (
+        "Can I get botox 2 weeks before a wedding? Thanks!")
 
 
 def test_a_message_taken_after_hours_names_the_promise(fake_http, fake_smtp):

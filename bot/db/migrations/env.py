@@ -33,7 +33,7 @@ def run_migrations_online() -> None:
         path = _sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, poolclass=pool.NullPool, future=True)
+    engine = create_engine(url, poolclass=pool.NullPool, future=True, hide_parameters=True)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
