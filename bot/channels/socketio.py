@@ -104,7 +104,7 @@ class ClinicSocketIOInput(SocketIOInput):
                 if inspect.isawaitable(joined):
                     await joined
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-            logger.debug(f"User {sid} joined session {session_id}.")
+            logger.debug("A widget socket joined its session")  # the session id is a bearer secret: not logged
 
         sio.on("session_request", handler=session_request, namespace=self.namespace)  # replaces Rasa's handler
         eio = sio.eio
