@@ -35,7 +35,7 @@ ENGLISH: List[Rule] = [
      r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
     # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
     (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
-     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
+     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
      6),
     (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
     # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
@@ -45,14 +45,17 @@ ENGLISH: List[Rule] = [
      r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
-     r"|\bprevent\b|\bavoid\b", None),
+     r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
+     r"|serious|bad|normal)\b", None),
+    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give|lead to"
+     r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
-     r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still)|i (?:get|have|develop|still|be))\b"
+     r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"
      r" (?:about|of|that)\b|\bfear of\b|\bworry (?:about|that)\b", None),
     (HYPOTHETICAL, "BACKWARD", r"\b(?:a|the) (?:\w+ )?(?:side effect|risk|possibility)\b|\bcommon\b|\bever happen\b"
-     r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b", None),
+     r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b|\bwarning signs?\b", None),
     # Habits and fears, not something happening now: "I faint at the sight of needles".
     (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever\b"
      r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b", None),
@@ -71,7 +74,8 @@ ENGLISH: List[Rule] = [
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
-     r"|\bhealed\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)", None),
+     r"|\bhealed\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
+     r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|points?)\b"
@@ -81,20 +85,21 @@ ENGLISH: List[Rule] = [
     ("TERMINATE", "TERMINATE", r"[,;]|\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
      r"|\bbesides\b|\banyway\b", 1),
     ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
-     r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b", None),
+     r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
+     r"|\basked (?:me )?if\b", None),
 ]
 
 SPANISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
-     r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))", 5),
-    (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|\bpuede\b|\bpueden\b|\bpodria\b|\bes posible\b|\briesgos?\b"
+     r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
+    (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
      r"|\bescuche que\b|\bse puede\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bdesde\b|\bahora\b|\bayer\b|\bhoy\b|\besta (?:manana|noche|tarde)\b|\banoche\b|\bempez\w*"
      r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
      r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b"
      r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:\d+|muchos|varios|unos) anos\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:\d+ |muchos |varios |unos )?anos\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),

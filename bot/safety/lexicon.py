@@ -21,10 +21,13 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly) (?:\w+\s+){0,2}?get(?:ting)? (?:\w+\s+){0,2}?"
+        r"down|(?:stuck|sits?|sitting) (?:\w+\s+){0,3}?(?:halfway down|at the back of my throat)|not go(?:ing)? down"
+        r"|(?:comes?|came|coming) (?:back )?(?:out )?(?:through|thru|of|out) (?:my )?nose",
         r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,2}?(?:weird|funny"
         r"|tight|closed|blocked|heavy|weak|lazy|not working)|lump in (?:my |the )?throat|(?:water|drinks?|food|liquid) (?:\w+\s+){0,2}?"
         r"(?:dribbl\w*|leak\w*|spill\w*|pour\w*) (?:out|down)|(?:cannot|could not) keep (?:water|food|drinks?) in",
-        rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}swallow\w*",
+        rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}swallow\w*(?!\s+the (?:idea|thought|cost|price))",
         rf"swallow\w*\s+(?:\w+\s+){{0,3}}?{_IS}\s+(?:\w+\s+)?(?:hard|difficult|weird|off|strange|funny|painful|tough"
         r"|impossible|different|wrong|tricky)",
         r"(?:food|water|drinks?|liquids?|pills?|coffee|tea|soup|juice|everything|bites?|spit|saliva)\s+(?:\w+\s+){0,4}?"
@@ -39,6 +42,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
     ],
     "urgent:breathing": [
+        r"huffing and puffing|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
+        r"|pull(?:ing)? air in",
         r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
         r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are|will not|cannot)|(?:cannot|could not) breath\w*",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
@@ -51,6 +56,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|funny|wheezy|noisy)",
     ],
     "urgent:speech_voice": [
+        r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
+        r"|trail(?:ing)? off mid",
         r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange)"
         r"|sound(?:s|ing)? (?:\w+\s+)?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
         r"|articulate)|\blisp\w*|(?:mouth|lips?) (?:\w+\s+)?(?:will not|does not|do not|cannot|could not) (?:work|move|close|seal)",
@@ -66,7 +73,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
     ],
     "urgent:vision": [
-        r"\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
+        r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
+        r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)",
+        r"(?<!link is )(?<!pic is )(?<!photo is )(?<!picture is )(?<!video is )(?<!screenshot is )\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
         r"|(?:see|seeing|saw) (?:two|2) (?:of|images)|ghost\w* (?:images?|vision)|two of (?:everything|you|them)",
         r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
         r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
@@ -78,6 +87,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|do not|does not) focus",
     ],
     "urgent:general_weakness": [
+        r"grip is gone|lost my grip|(?:legs|arms|knees) (?:\w+\s+){0,2}?(?:wobbly|shak(?:e|ing|y)|trembl\w*)"
+        r"|muscles (?:\w+\s+){0,2}?(?:quit|gave up|stopped working)|takes everything i have"
+        r"|drop(?:ped|ping)? (?:my |the )?(?:\w+\s+)?(?:mug|cup|phone|glass|fork|keys)",
         r"(?:arms?|legs?|body|muscles?|neck|hands?|knees?) (?:\w+\s+){0,3}?(?:weak|jelly|noodl\w*|like lead|gave out|give out|giving out"
         r"|buckl\w*)|(?:cannot|could not|hard to|struggl\w* to|trouble) (?:walk|stand|get up|climb|lift|grip|hold|open (?:a|the) jar"
         r"|brush my hair|raise my arms?)|no strength|lost (?:my |all )?strength|drop(?:ping)? things|floppy|weakness",
@@ -101,6 +113,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)",
     ],
     "urgent:allergic": [
+        r"(?:red |itchy |raised )?(?:bumps|rash|hives|welts|blotches) (?:\w+\s+){0,4}?(?:spread\w*|all over|on my"
+        r" (?:arms|stomach|chest|legs|back|neck|body))|rash (?:\w+\s+)?spread\w*",
         r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
         r"|(?:face|lips?) (?:\w+\s+){0,2}?(?:blowing up|ballooned|fat|huge)",
         r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen",
@@ -115,6 +129,7 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
+        r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)",
         r"everything went (?:black|dark)|went (?:black|dark)|woke up on the floor|came to on|(?:dizzy|lightheaded|light headed) and (?:fell|collapsed"
         r"|went down|hit)",
         r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
@@ -123,20 +138,20 @@ ENGLISH: Dict[str, List[str]] = {
         r"|collaps\w*|out cold|(?:dropped|fell|hit) (?:\w+\s+)?(?:the )?(?:floor|ground)|(?:almost|nearly) (?:passed|fainted)",
     ],
     "contraindication:pregnant": [
-        r"pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
+        r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
         r"positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
     ],
     "contraindication:trying_to_conceive": [
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
-        r"|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
+        r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
     ],
     "contraindication:breastfeeding": [
         r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
-        r"(?:still|currently|i) nurse\b|(?:am|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
+        r"nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
         r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
     ],
     "contraindication:neuromuscular": [
@@ -156,8 +171,11 @@ ENGLISH: Dict[str, List[str]] = {
         rf"{_TOXINS}\W+(?:\w+\W+){{0,3}}?(?:allerg\w*|reaction)",
         rf"{_TOXINS}\s+(?:\w+\s+){{0,3}}?(?:gave|caused|gives|give) (?:me |her |him )?(?:\w+\s+)?(?:hives|a rash|rash|a reaction|welts"
         r"|swelling)|allerg\w* to (?:\w+\s+)?albumin",
+        rf"{_TOXINS}\W+(?:\w+\W+){{0,2}}?(?:i|she|he) (?:swelled up|broke out in hives|got hives|had (?:a|an) (?:allergic )?reaction)",
     ],
     "contraindication:infection": [
+        r"(?:acne|breakout|broken out|pimples?|zits?)\W+(?:\w+\W+){0,6}?(?:where (?:u|you|they|she|he) inject\w*"
+        r"|injection (?:site|area|spot)|treatment area)",
         r"infect\w*|abscess\w*|cold sores?|fever blisters?|herpes|impetigo|cellulitis|\bpus\b|oozing|\bboils?\b"
         r"|staph|shingles|rash (?:on|at|near|where|around) (?:my |the )?(?:forehead|face|lips?|chin|brows?|cheeks?|jaw|neck"
         r"|injection|site|spot)",
@@ -169,7 +187,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|double (?:the |my |up )?(?:dose|units|amount|botox)|(?:stronger|higher|bigger|lower|smaller) dose"
         r"|(?:\d+|ten|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?:units|u)\b|(?:number|amount|max\w*|minimum) (?:of )?units"
         r"|units? (?:for|on|in|per) (?:me|my|each|spot|side|area|brow|the|a)|(?:add|put|do|use|give|inject)(?: me)? (?:\w+\s+){0,2}?units"
-        r"|\bdose\b|\bdosage\b|\bdosing\b",
+        r"|\bdose\b|\bdosage\b|\bdosing\b|unit count|(?:get|put|do|use) more (?:\w+\s+){0,2}?(?:on|in) (?:my |the )?"
+        r"(?:left|right|one|other|weaker|lower) side",
     ],
     # Common effects that settle on their own. A drooping lid or brow, or an uneven result, is not here: the clinic
     # wants to see those (clinic-facts.md), so they keep the treatment-concern answer and the staff handoff.
@@ -181,11 +200,14 @@ ENGLISH: Dict[str, List[str]] = {
 
 SPANISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        r"(?:no puedo|no puede|no pude|no podia|me cuesta|le cuesta)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
+        r"(?:comida|pastillas?|agua|bocados?))",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|atraganto) (?:con|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)",
     ],
     "urgent:breathing": [
+        r"no (?:me |le )?alcanza el aire|no (?:logro|logra|puedo|puede|pude) respirar",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
         r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:el )?aire|silb\w* (?:el|al)"
@@ -203,6 +225,8 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],
     "urgent:general_weakness": [
+        r"(?:piernas|brazos|cuerpo) (?:\w+ )?como (?:gelatina|trapo)|(?:me cuesta|le cuesta|no puedo|no puede)"
+        r" (?:\w+ )?(?:caminar|pararme|levantarme|sostenerme)",
         r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no tengo fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
@@ -214,7 +238,7 @@ SPANISH: Dict[str, List[str]] = {
         r" garganta|reaccion alergica|anafila\w*",
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
-    "urgent:fainting": [r"desmay\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
+    "urgent:fainting": [r"desmay\w*|desvaneci\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
     "contraindication:pregnant": [r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)"],
     "contraindication:trying_to_conceive": [
         r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
@@ -229,7 +253,7 @@ SPANISH: Dict[str, List[str]] = {
     "contraindication:toxin_allergy": [
         r"(?:alergi\w*|reaccion\w*)\s+(?:\w+\s+){0,3}?(?:botox|toxina|dysport|xeomin)",
     ],
-    "contraindication:infection": [r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*"],
+    "contraindication:infection": [r"(?:acne|granos|espinillas) (?:\w+ )?en (?:la|esa) zona", r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*"],
     "dose:dose": [r"cuantas unidades|que dosis|mas unidades|subir (?:a|las unidades|la dosis)|\bdosis\b|\d+\s*unidades"],
 }
 
