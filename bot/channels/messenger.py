@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import MESSENGER, address_of, conversation_id
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.channels.text_replies import (
     MESSENGER_LIMIT,
     NumberedReplies,
@@ -114,6 +114,10 @@ def _quick_replies_fit(buttons: List[Dict[str, Any]]) -> bool:
         and all(0 < len(str(b.get("title") or "")) <= MAX_QUICK_REPLY_TITLE for b in buttons)
         and all(len(str(b.get("payload") or b.get("title"))) <= MAX_PAYLOAD for b in buttons)
     )
+
+
+def _objects(value: Any) -> List[Dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 class ClinicMessengerOutput(OutputChannel):
@@ -231,7 +235,7 @@ class ClinicMessengerInput(InputChannel):
         return ClinicMessengerOutput(sender, self.options)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limit_per_sender(on_new_message)
+        on_new_message = guard(on_new_message)
         webhook = Blueprint("clinic_messenger_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -258,10 +262,13 @@ class ClinicMessengerInput(InputChannel):
             if not valid_signature(self.app_secret, request.body, request.headers.get("X-Hub-Signature-256")):
                 logger.warning("Rejected a Messenger webhook request without a valid X-Hub-Signature-256")
                 return response.text("Invalid signature.", status=403)
-            payload = request.json or {}
-            for entry in payload.get("entry") or []:
-                for event in entry.get("messaging") or []:
-                    await self.handle_event(event, payload.get("object"), on_new_message)
+            payload = request.json if isinstance(request.json, dict) else {}
+            for entry in _objects(payload.get("entry")):
+                for event in _objects(entry.get("messaging")):
+                    try:
+                        await self.handle_event(event, payload.get("object"), on_new_message)
+                    except (AttributeError, TypeError):  # signed, but not a messaging event: nothing to answer
+                        logger.info("Ignored a malformed Messenger event")
             return response.text("EVENT_RECEIVED")
 
         return webhook

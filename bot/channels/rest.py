@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import REST, conversation_id
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.clinic import clinic
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def parse_body(body: Any) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
     if not isinstance(body, dict):
         return None, 'Send a JSON object like {"sender": "a-random-id", "message": "your question"}.'
     sender, text = body.get("sender"), body.get("message")
-    if not isinstance(sender, str) or not SENDER.match(sender):
+    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
         return None, ('"sender" must be a random id of 16 to 64 letters, digits, "-" or "_", the same for the '
                       'whole conversation.')
     if not isinstance(text, str) or not text.strip():
@@ -89,7 +89,7 @@ class ClinicRestInput(InputChannel):
         return hmac.compare_digest(sent.encode("utf-8"), self.token.encode("utf-8"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limit_per_sender(on_new_message)
+        on_new_message = guard(on_new_message)
         webhook = Blueprint("clinic_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

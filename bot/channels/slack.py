@@ -19,6 +19,7 @@ actions block instead of Rasa's silent drop of all buttons beyond five.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
@@ -31,7 +32,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.conversation_ids import SLACK, address_of, conversation_id
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.channels.text_replies import SLACK_LIMIT, is_link, split_text
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,14 @@ MAX_BUTTON_TEXT = 75
 def _setting(credentials: Optional[Mapping[str, Any]], key: str, variable: str) -> Optional[str]:
     value = (credentials or {}).get(key) or os.environ.get(variable)
     return str(value).strip() if value else None
+
+
+def _is_interactive_payload(request: Request) -> bool:
+    """A form POST Rasa's SlackInput can read: a `payload` field holding a JSON object (a button click)."""
+    try:
+        return isinstance(json.loads(request.form.get("payload") or ""), dict)
+    except (ValueError, TypeError):
+        return False
 
 
 class ClinicSlackOutput(SlackBot):
@@ -167,7 +176,7 @@ class ClinicSlackInput(SlackInput):
 
             return webhook
 
-        webhook = super().blueprint(limit_per_sender(on_new_message))
+        webhook = super().blueprint(guard(on_new_message))
 
         @webhook.middleware("request")
         async def signed_only(request: Request) -> Optional[HTTPResponse]:
@@ -175,9 +184,13 @@ class ClinicSlackInput(SlackInput):
                 logger.warning("Rejected a Slack request without a valid, fresh X-Slack-Signature")
                 return response.text("Invalid or stale Slack signature.", status=403)
             if request.method == "POST" and "json" in (request.content_type or ""):
-                event = request.json or {}
-                if event.get("type") == "url_verification":  # Rasa would answer a bare JSON string
-                    return response.json({"challenge": event.get("challenge")})
+                body = request.json
+                if not isinstance(body, dict) or not isinstance(body.get("event", {}), dict):
+                    return response.text("")  # signed, but nothing Slack sends: Rasa's handler would fail on it
+                if body.get("type") == "url_verification":  # Rasa would answer a bare JSON string
+                    return response.json({"challenge": body.get("challenge")})
+            elif request.method == "POST" and not _is_interactive_payload(request):
+                return response.text("")
             return None
 
         return webhook

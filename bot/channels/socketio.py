@@ -12,7 +12,9 @@ off: any website could open a WebSocket to the assistant. `ClinicSocketIOInput` 
 * fixes session persistence: Rasa 3.6 calls `AsyncServer.enter_room` without `await`, but in python-socketio
   5.10+ it is a coroutine, so the socket never joined its session's room and, with `session_persistence: true`,
   no reply ever reached the browser. Session ids must also be long random ids (16-64 of `A-Za-z0-9_-`); others
-  are replaced by a new one, so a guessable id cannot be used to listen in on someone's conversation.
+  are replaced by a new one, so a guessable id cannot be used to listen in on someone's conversation;
+* takes a patient message only for the session its socket joined (Rasa's handler believed any `session_id` in the
+  event, so a client could write into "sms:+1..." or another widget's conversation), and drops malformed events.
 
 credentials.yml (instead of the `socketio:` key):
 
@@ -32,10 +34,10 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Union
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.web.origins import allowed_origins
 
 logger = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ class ClinicSocketIOInput(SocketIOInput):
         self.max_message_chars = int(max_message_chars)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limit_per_sender(on_new_message)
+        on_new_message = guard(on_new_message)
 
         async def receive(message: UserMessage) -> Any:
             text = (message.text or "").strip()
@@ -98,7 +100,8 @@ class ClinicSocketIOInput(SocketIOInput):
 
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
+            valid = isinstance(requested, str) and SESSION_ID.fullmatch(requested)
+            session_id = requested if valid else uuid.uuid4().hex
             if self.session_persistence:
                 joined = sio.enter_room(sid, session_id, namespace=self.namespace)
                 if inspect.isawaitable(joined):
@@ -106,7 +109,23 @@ class ClinicSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             logger.debug("A widget socket joined its session")  # the session id is a bearer secret: not logged
 
+        async def user_uttered(sid: Text, data: Any) -> None:
+            """Rasa's handler takes any `session_id` the client sends; here a socket only speaks in the session it
+            joined through `session_request`, and a malformed event is dropped instead of raising."""
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str):
+                return
+            session_id = data.get("session_id") if self.session_persistence else sid
+            if self.session_persistence and session_id not in sio.rooms(sid, namespace=self.namespace):
+                logger.info("Dropped a widget message for a session its socket did not join")
+                return
+            metadata = data.get(self.metadata_key)
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await receive(UserMessage(text, output, session_id, input_channel=self.name(),
+                                      metadata=metadata if isinstance(metadata, dict) else None))
+
         sio.on("session_request", handler=session_request, namespace=self.namespace)  # replaces Rasa's handler
+        sio.on(self.user_message_evt, handler=user_uttered, namespace=self.namespace)  # and this one
         eio = sio.eio
         eio.cors_allowed_origins = self.cors_allowed_origins
         eio.cors_credentials = False  # the widget sends no cookies

@@ -39,7 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import TELEGRAM, address_of, conversation_id
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.channels.text_replies import (
     TELEGRAM_LIMIT,
     OptionStore,
@@ -178,7 +178,7 @@ class ClinicTelegramInput(TelegramInput):
             return False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limit_per_sender(on_new_message)
+        on_new_message = guard(on_new_message)
         webhook = Blueprint("clinic_telegram_webhook", __name__)
 
         @webhook.listener("after_server_start")
@@ -206,13 +206,18 @@ class ClinicTelegramInput(TelegramInput):
             if not self.is_authentic(request):
                 logger.warning("Rejected a Telegram webhook request without the secret token")
                 return response.text("Invalid secret token.", status=403)
-            await self.handle(request.json or {}, on_new_message)
+            await self.handle(request.json, on_new_message)
             return response.text("success")
 
         return webhook
 
-    async def handle(self, raw: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        update = Update(**raw)
+    async def handle(self, raw: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        try:
+            update = Update(**raw)
+            update.message, update.callback_query  # noqa: B018 (aiogram parses these lazily and may raise)
+        except Exception:  # signed, but not an Update: nothing to answer
+            logger.info("Ignored a Telegram update that is not an Update object")
+            return
         output = self.get_output_channel()
         if update.callback_query is not None:
             query = update.callback_query

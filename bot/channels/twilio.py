@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, Optional
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -38,7 +39,7 @@ from twilio.rest import Client
 
 from bot.channels import sms_consent
 from bot.channels.conversation_ids import twilio_address, twilio_conversation_id
-from bot.channels.rate_limit import limit_per_sender
+from bot.channels.inbound import guard
 from bot.channels.sms_consent import (
     ConsentStore,
     consent_store,
@@ -251,6 +252,13 @@ class ClinicTwilioOutput(OutputChannel):
             )
 
 
+class _SignedForm(dict):
+    """Form parameters as Twilio's RequestValidator reads repeated ones: every value of a name."""
+
+    def getall(self, name: str) -> List[str]:
+        return self[name]
+
+
 class ClinicTwilioInput(InputChannel):
     """SMS and WhatsApp messages from Twilio, accepted only with a valid X-Twilio-Signature."""
 
@@ -303,10 +311,13 @@ class ClinicTwilioInput(InputChannel):
         if not signature or self.sender is None:
             return False
         url = self.webhook_url or request.url
-        params: Any = request.body.decode("utf-8", "replace") if "bodySHA256=" in url else request.form
         try:
+            params: Any = request.body.decode("utf-8")
+            if "bodySHA256=" not in url:
+                # Twilio signs blank parameters too (Body="" on a picture-only MMS); Sanic's form drops them.
+                params = _SignedForm(parse_qs(params, keep_blank_values=True))
             return RequestValidator(self.sender.auth_token).validate(url, params, signature)
-        except Exception:
+        except Exception:  # a body that is not UTF-8 cannot be one Twilio signed
             return False
 
     def get_output_channel(self, reply_from: Optional[str] = None) -> Optional[OutputChannel]:
@@ -324,7 +335,7 @@ class ClinicTwilioInput(InputChannel):
         }
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = limit_per_sender(on_new_message)
+        on_new_message = guard(on_new_message)
         webhook = Blueprint("clinic_twilio_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -1,0 +1,57 @@
+"""Every patient message passes through here on its way from a channel to the assistant (`guard`): the sender's
+rate limit (rate_limit.py), then text the NLU pipeline can always read.
+
+* Lone UTF-16 surrogates (JSON can carry "\\ud800") made spaCy's tokenizer raise: they become U+FFFD.
+* spaCy tokenizes a long run without spaces (punctuation, emoji) in quadratic time, so 4,000 "$" held the whole
+  server for seconds: runs longer than MAX_RUN characters are broken with spaces. Button payloads ("/intent{...}")
+  are left whole, unless nested deeper than any button's (Rasa's parser would hit Python's recursion limit).
+* Rasa's own commands typed by a patient ("/restart", "/session_start") would silently reset the conversation, and
+  un-pause a chat that staff hold: they are read as the words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels.rate_limit import SenderRateLimiter, limit_per_sender
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+MAX_RUN = 60
+MAX_PAYLOAD_NESTING = 8
+_LONG_RUN = re.compile(rf"(\S{{{MAX_RUN}}})(?=\S)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+RASA_COMMANDS = re.compile(r"^/(restart|session_start|back|action_\w+)\b", re.IGNORECASE)
+
+
+def _nesting(payload: str) -> int:
+    depth = deepest = 0
+    for char in payload:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def readable_text(text: Optional[str]) -> str:
+    text = _SURROGATE.sub("\ufffd", text or "")
+    command = RASA_COMMANDS.match(text)
+    if command:
+        return command.group(1).replace("_", " ") + text[command.end():]
+    if text.startswith("/") and _nesting(text) <= MAX_PAYLOAD_NESTING:
+        return text
+    return _LONG_RUN.sub(r"\1 ", text.lstrip("/") if text.startswith("/") else text)
+
+
+def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) -> Handler:
+    limited = limit_per_sender(on_new_message, limiter)
+
+    async def handle(message: UserMessage) -> Any:
+        message.text = readable_text(message.text)
+        return await limited(message)
+
+    return handle
