@@ -12,7 +12,8 @@ rate limit (rate_limit.py), then text the NLU pipeline can always read.
 from __future__ import annotations
 
 import re
-from typing import Any, Awaitable, Callable, Optional
+import time
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 
@@ -45,6 +46,29 @@ def readable_text(text: Optional[str]) -> str:
     if text.startswith("/") and _nesting(text) <= MAX_PAYLOAD_NESTING:
         return text
     return _LONG_RUN.sub(r"\1 ", text.lstrip("/") if text.startswith("/") else text)
+
+
+class SeenDeliveries:
+    """Ids of deliveries already handled (Twilio's MessageSid, Telegram's update_id, Slack's event_id, Messenger's
+    mid), so a signed request replayed later is not handled twice. Providers retry for minutes, not days: ids are
+    remembered for `ttl_s` seconds, in this process."""
+
+    def __init__(self, ttl_s: float = 24 * 3600, clock: Callable[[], float] = time.monotonic):
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._seen: Dict[str, float] = {}
+
+    def first_time(self, delivery_id: Optional[str]) -> bool:
+        if not delivery_id:
+            return True
+        now = self.clock()
+        if len(self._seen) > 100_000:
+            self._seen = {key: at for key, at in self._seen.items() if now - at < self.ttl_s}
+        seen_at = self._seen.get(delivery_id)
+        if seen_at is not None and now - seen_at < self.ttl_s:
+            return False
+        self._seen[delivery_id] = now
+        return True
 
 
 def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) -> Handler:

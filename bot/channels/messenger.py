@@ -32,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import MESSENGER, address_of, conversation_id
-from bot.channels.inbound import guard
+from bot.channels.inbound import SeenDeliveries, guard
 from bot.channels.text_replies import (
     MESSENGER_LIMIT,
     NumberedReplies,
@@ -114,6 +114,11 @@ def _quick_replies_fit(buttons: List[Dict[str, Any]]) -> bool:
         and all(0 < len(str(b.get("title") or "")) <= MAX_QUICK_REPLY_TITLE for b in buttons)
         and all(len(str(b.get("payload") or b.get("title"))) <= MAX_PAYLOAD for b in buttons)
     )
+
+
+def _delivery_id(event: Dict[str, Any]) -> Optional[str]:
+    message = event.get("message") if isinstance(event.get("message"), dict) else {}
+    return message.get("mid") or None
 
 
 def _objects(value: Any) -> List[Dict[str, Any]]:
@@ -201,6 +206,7 @@ class ClinicMessengerInput(InputChannel):
         options: Optional[OptionStore] = None,
     ) -> None:
         self.verify_token = verify_token
+        self.seen = SeenDeliveries()
         self.app_secret = app_secret
         self.page_access_token = page_access_token
         self.graph_base = graph_base
@@ -265,6 +271,8 @@ class ClinicMessengerInput(InputChannel):
             payload = request.json if isinstance(request.json, dict) else {}
             for entry in _objects(payload.get("entry")):
                 for event in _objects(entry.get("messaging")):
+                    if not self.seen.first_time(_delivery_id(event)):
+                        continue
                     try:
                         await self.handle_event(event, payload.get("object"), on_new_message)
                     except (AttributeError, TypeError):  # signed, but not a messaging event: nothing to answer

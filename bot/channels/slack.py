@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.conversation_ids import SLACK, address_of, conversation_id
-from bot.channels.inbound import guard
+from bot.channels.inbound import SeenDeliveries, guard
 from bot.channels.text_replies import SLACK_LIMIT, is_link, split_text
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ class ClinicSlackInput(SlackInput):
         api_base: Optional[str] = None,
     ) -> None:
         self.api_base = api_base
+        self.seen = SeenDeliveries()
         self.missing = [
             variable
             for variable, value in (("SLACK_BOT_TOKEN", slack_token), ("SLACK_SIGNING_SECRET", slack_signing_secret))
@@ -189,6 +190,8 @@ class ClinicSlackInput(SlackInput):
                     return response.text("")  # signed, but nothing Slack sends: Rasa's handler would fail on it
                 if body.get("type") == "url_verification":  # Rasa would answer a bare JSON string
                     return response.json({"challenge": body.get("challenge")})
+                if not self.seen.first_time(body.get("event_id")):
+                    return response.text("")  # a delivery already handled (a replay, or Slack's own retry)
             elif request.method == "POST" and not _is_interactive_payload(request):
                 return response.text("")
             return None

@@ -39,7 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import TELEGRAM, address_of, conversation_id
-from bot.channels.inbound import guard
+from bot.channels.inbound import SeenDeliveries, guard
 from bot.channels.text_replies import (
     TELEGRAM_LIMIT,
     OptionStore,
@@ -135,6 +135,7 @@ class ClinicTelegramInput(TelegramInput):
         self.api_base = api_base
         self._options = options
         self._output: Optional[ClinicTelegramOutput] = None
+        self.seen = SeenDeliveries()
         settings = (("TELEGRAM_BOT_TOKEN", access_token), ("TELEGRAM_SECRET_TOKEN", secret_token or allow_unverified))
         self.missing = [name for name, value in settings if not value]
         if self.missing:
@@ -206,7 +207,9 @@ class ClinicTelegramInput(TelegramInput):
             if not self.is_authentic(request):
                 logger.warning("Rejected a Telegram webhook request without the secret token")
                 return response.text("Invalid secret token.", status=403)
-            await self.handle(request.json, on_new_message)
+            update_id = request.json.get("update_id") if isinstance(request.json, dict) else None
+            if self.seen.first_time(f"{update_id}" if update_id is not None else None):
+                await self.handle(request.json, on_new_message)
             return response.text("success")
 
         return webhook

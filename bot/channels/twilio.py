@@ -39,7 +39,7 @@ from twilio.rest import Client
 
 from bot.channels import sms_consent
 from bot.channels.conversation_ids import twilio_address, twilio_conversation_id
-from bot.channels.inbound import guard
+from bot.channels.inbound import SeenDeliveries, guard
 from bot.channels.sms_consent import (
     ConsentStore,
     consent_store,
@@ -282,6 +282,7 @@ class ClinicTwilioInput(InputChannel):
     ) -> None:
         self.sender = sender
         self.webhook_url = webhook_url
+        self.seen = SeenDeliveries()
         self._options = options
         self._consent = consent
         if sender is None:
@@ -351,7 +352,8 @@ class ClinicTwilioInput(InputChannel):
             if not self.is_signed(request):
                 logger.warning("Rejected a Twilio webhook request without a valid X-Twilio-Signature")
                 return response.text("Invalid signature.", status=403)
-            await self.handle(request, on_new_message)
+            if self.seen.first_time(request.form.get("MessageSid")):
+                await self.handle(request, on_new_message)
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import uuid
 
 import pytest
 from channel_fakes import MENU
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.asyncio
 def event(message=None, postback=None, sender=PSID, obj="page"):
     messaging = {"sender": {"id": sender}, "recipient": {"id": "PAGE_ID"}, "timestamp": 1700000000000}
     if message is not None:
-        messaging["message"] = {"mid": "m_abc", **message}
+        messaging["message"] = {"mid": f"m_{uuid.uuid4().hex}", **message}
     if postback is not None:
         messaging["postback"] = postback
     return {"object": obj, "entry": [{"id": "PAGE_ID", "time": 1700000000000, "messaging": [messaging]}]}

@@ -2,6 +2,7 @@
 
 import base64
 import logging
+import uuid
 
 import pytest
 from channel_fakes import LONG_ANSWER, MENU
@@ -22,15 +23,16 @@ pytestmark = pytest.mark.asyncio
 
 
 def sms(body, sender=PATIENT, to=CLINIC_NUMBER, **extra):
-    """The form Twilio posts for an inbound SMS."""
+    """The form Twilio posts for an inbound SMS (each with its own MessageSid, as Twilio gives)."""
+    sid = "SM" + uuid.uuid4().hex
     return {
         "ToCountry": "US",
         "ToState": "TX",
-        "SmsMessageSid": "SM" + "1" * 32,
+        "SmsMessageSid": sid,
         "NumMedia": "0",
         "ToCity": "AUSTIN",
         "FromZip": "78701",
-        "SmsSid": "SM" + "1" * 32,
+        "SmsSid": sid,
         "FromState": "TX",
         "SmsStatus": "received",
         "FromCity": "AUSTIN",
@@ -39,7 +41,7 @@ def sms(body, sender=PATIENT, to=CLINIC_NUMBER, **extra):
         "To": to,
         "ToZip": "78701",
         "NumSegments": "1",
-        "MessageSid": "SM" + "1" * 32,
+        "MessageSid": sid,
         "AccountSid": SID,
         "From": sender,
         "ApiVersion": "2010-04-01",
@@ -107,14 +109,23 @@ async def test_behind_a_proxy_the_configured_public_url_is_what_is_signed(
     assert fake_assistant.texts == ["signed for the proxy URL"]
 
 
+async def test_a_replayed_text_is_not_handled_twice(serve, channel, fake_assistant):
+    server = await serve(channel)
+    form = sms("cancel my appointment")
+    assert (await post_signed(server, form))[0] == 200
+    assert (await post_signed(server, form))[0] == 200
+    assert fake_assistant.texts == ["cancel my appointment"]
+
+
 async def test_whatsapp_messages_are_answered_on_whatsapp(serve, channel, fake_api, fake_assistant):
     server = await serve(channel)
-    status, _ = await post_signed(server, sms("hola", sender="whatsapp:" + PATIENT, to="whatsapp:+14155238886"))
+    form = sms("hola", sender="whatsapp:" + PATIENT, to="whatsapp:+14155238886")
+    status, _ = await post_signed(server, form)
     assert status == 200
     assert fake_assistant.received[0].metadata == {
         "channel": "whatsapp",
         "phone": PATIENT,
-        "message_sid": "SM" + "1" * 32,
+        "message_sid": form["MessageSid"],
     }
     assert fake_api.texts() == [
         {"To": "whatsapp:" + PATIENT, "From": "whatsapp:+14155238886", "Body": "You said: hola"}
