@@ -5,6 +5,7 @@ rate limit (rate_limit.py), then text the NLU pipeline can always read.
 * spaCy tokenizes a long run without spaces (punctuation, emoji) in quadratic time, so 4,000 "$" held the whole
   server for seconds: runs longer than MAX_RUN characters are broken with spaces. Button payloads ("/intent{...}")
   are left whole, unless nested deeper than any button's (Rasa's parser would hit Python's recursion limit).
+* A message longer than MAX_CHARS is cut there (Slack allows 40,000 characters).
 * Rasa's own commands typed by a patient ("/restart", "/session_start") would silently reset the conversation, and
   un-pause a chat that staff hold: they are read as the words.
 """
@@ -20,6 +21,7 @@ from rasa.core.channels.channel import UserMessage
 from bot.channels.rate_limit import SenderRateLimiter, limit_per_sender
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+MAX_CHARS = 4000  # what REST accepts; no patient writes more, and spaCy's time grows with the length
 MAX_RUN = 60
 MAX_PAYLOAD_NESTING = 8
 _LONG_RUN = re.compile(rf"(\S{{{MAX_RUN}}})(?=\S)")
@@ -39,7 +41,7 @@ def _nesting(payload: str) -> int:
 
 
 def readable_text(text: Optional[str]) -> str:
-    text = _SURROGATE.sub("\ufffd", text or "")
+    text = _SURROGATE.sub("\ufffd", (text or "")[:MAX_CHARS])
     command = RASA_COMMANDS.match(text)
     if command:
         return command.group(1).replace("_", " ") + text[command.end():]

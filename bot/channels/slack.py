@@ -48,11 +48,14 @@ def _setting(credentials: Optional[Mapping[str, Any]], key: str, variable: str) 
 
 
 def _is_interactive_payload(request: Request) -> bool:
-    """A form POST Rasa's SlackInput can read: a `payload` field holding a JSON object (a button click)."""
+    """A form POST Rasa's SlackInput can read: a `payload` field holding a button click (Rasa answers any other
+    interactive payload, a shortcut or a modal, with a 500 that Slack would retry)."""
     try:
-        return isinstance(json.loads(request.form.get("payload") or ""), dict)
+        payload = json.loads(request.form.get("payload") or "")
     except (ValueError, TypeError):
         return False
+    actions = payload.get("actions") if isinstance(payload, dict) else None
+    return isinstance(actions, list) and bool(actions) and all(isinstance(action, dict) for action in actions)
 
 
 class ClinicSlackOutput(SlackBot):

@@ -98,7 +98,7 @@ class ClinicSocketIOInput(SocketIOInput):
         socketio_webhook = super().blueprint(receive)
         sio = self.sio
 
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             valid = isinstance(requested, str) and SESSION_ID.fullmatch(requested)
             session_id = requested if valid else uuid.uuid4().hex
@@ -109,7 +109,7 @@ class ClinicSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             logger.debug("A widget socket joined its session")  # the session id is a bearer secret: not logged
 
-        async def user_uttered(sid: Text, data: Any) -> None:
+        async def user_uttered(sid: Text, data: Any = None) -> None:
             """Rasa's handler takes any `session_id` the client sends; here a socket only speaks in the session it
             joined through `session_request`, and a malformed event is dropped instead of raising."""
             text = data.get("message") if isinstance(data, dict) else None

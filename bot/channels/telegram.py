@@ -31,7 +31,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, response
@@ -217,12 +217,14 @@ class ClinicTelegramInput(TelegramInput):
     async def handle(self, raw: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         try:
             update = Update(**raw)
-            update.message, update.callback_query  # noqa: B018 (aiogram parses these lazily and may raise)
-        except Exception:  # signed, but not an Update: nothing to answer
+            is_button = isinstance(update.callback_query, CallbackQuery)
+            if not is_button and not (isinstance(update.message, Message) and isinstance(update.message.text, str)):
+                return  # edits, pictures, stickers, channel posts: nothing to answer
+        except Exception:  # signed, but not an Update (aiogram keeps whatever the JSON held)
             logger.info("Ignored a Telegram update that is not an Update object")
             return
         output = self.get_output_channel()
-        if update.callback_query is not None:
+        if is_button:
             query = update.callback_query
             try:
                 await output.answer_callback_query(query.id)  # stops the button's spinner
@@ -236,11 +238,11 @@ class ClinicTelegramInput(TelegramInput):
                 if not text:  # an old button whose payload has expired
                     await output.send_message(chat_id, "That option has expired. Please type your answer.")
                     return
-        elif update.message is not None and update.message.text:
+        else:
             chat_id, text = update.message.chat.id, update.message.text.strip()
             if text.split("@")[0] == "/start":  # Telegram's "Start" button: greet like any first message
                 text = "Hi"
-        else:  # edits, pictures, stickers, channel posts: nothing to answer
+        if not text:
             return
         try:
             await on_new_message(
