@@ -1,4 +1,4 @@
-"""Rasa's HTTP API, as the staff inbox uses it (Rasa runs with `--enable-api --auth-token $RASA_API_TOKEN`).
+"""Rasa's HTTP API, as the staff inbox uses it (`python -m bot.rasa_server`, token RASA_API_TOKEN):
 
   GET  /conversations/{id}/tracker                       the patient's messages while the conversation is paused
   POST /conversations/{id}/execute?output_channel=latest  run action_relay_staff_message: the staff reply goes out
@@ -7,7 +7,7 @@
   POST /conversations/{id}/tracker/events                 [{"event": "resume"}, action_listen] when the staff
                                                           close the handoff
 
-Environment: RASA_URL (default http://localhost:5005), RASA_API_TOKEN (the `--auth-token`).
+Environment: RASA_URL (default http://localhost:5005), RASA_API_TOKEN (the API token Rasa runs with).
 """
 
 from __future__ import annotations
