@@ -61,7 +61,8 @@ def test_heldout_messages_are_not_in_training_data():
     assert files, f"no training data in {TRAINING_NLU_DIR}"
     training_texts = set()
     for path in files:
-        training_texts.update(_normalise(m.get("text")) for m in load_data(str(path)).training_examples if m.get("text"))
+        examples = load_data(str(path)).training_examples
+        training_texts.update(_normalise(m.get("text")) for m in examples if m.get("text"))
     raw = "\n".join(_normalise(path.read_text(encoding="utf-8")) for path in files)
 
     leaked = []

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import logging
 import sqlite3
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Iterator, List
@@ -201,7 +202,8 @@ class FailingAssistant(FakeAssistant):
 
 
 async def text_the_clinic(server: Server, body: str) -> None:
-    params = {"From": PHONE, "To": CLINIC_NUMBER, "Body": body, "MessageSid": "SM" + "1" * 32, "AccountSid": SID}
+    params = {"From": PHONE, "To": CLINIC_NUMBER, "Body": body, "MessageSid": "SM" + uuid.uuid4().hex,
+              "AccountSid": SID}
     signature = RequestValidator(TOKEN).compute_signature(server.url("/webhooks/twilio/webhook"), params)
     status, _ = await server.post("/webhooks/twilio/webhook", data=params, headers={"X-Twilio-Signature": signature})
     assert status == 200

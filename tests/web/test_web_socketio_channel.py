@@ -121,12 +121,41 @@ def test_guessable_or_malformed_session_ids_get_a_fresh_one(channel, requested):
     assert len(emitted) == 1 and emitted[0] != requested and len(emitted[0]) == 32
 
 
+def _joined_socket(channel, session_id: str) -> str:
+    """A connected socket that asked for `session_id`, as the widget does on load."""
+    sio = channel.sio
+
+    async def emit(event, data=None, room=None, **kwargs):
+        return None
+
+    sio.emit = emit
+
+    async def scenario():
+        await sio.manager.connect(f"engine-{session_id}", "/")
+        sid = sio.manager.sid_from_eio_sid(f"engine-{session_id}", "/")
+        await sio.handlers["/"]["session_request"](sid, {"session_id": session_id})
+        return sid
+
+    return run(scenario())
+
+
 def test_long_messages_are_cut_to_the_limit(channel):
     recorder = Recorder()
     channel.blueprint(recorder)
+    sid = _joined_socket(channel, SESSION)
     handler = channel.sio.handlers["/"]["user_uttered"]
-    run(handler("sid-1", {"message": "  " + "a" * 1500 + "  ", "session_id": SESSION}))
-    run(handler("sid-1", {"message": "how long does botox last?", "session_id": SESSION}))
+    run(handler(sid, {"message": "  " + "word " * 300 + "  ", "session_id": SESSION}))
+    run(handler(sid, {"message": "how long does botox last?", "session_id": SESSION}))
     assert [len(m.text) for m in recorder.messages] == [1000, len("how long does botox last?")]
     assert recorder.messages[0].sender_id == SESSION
     assert recorder.messages[0].input_channel == "socketio"
+
+
+def test_a_socket_only_speaks_in_the_session_it_joined(channel):
+    recorder = Recorder()
+    channel.blueprint(recorder)
+    sid = _joined_socket(channel, SESSION)
+    handler = channel.sio.handlers["/"]["user_uttered"]
+    for other in ("sms:+15125550134", "rest:k3J9x8Qm2ZpL7vRt4Y", "another-widget-session-0001"):
+        run(handler(sid, {"message": "cancel my appointment", "session_id": other}))
+    assert recorder.messages == []
