@@ -8,6 +8,8 @@ rate limit (rate_limit.py), then text the NLU pipeline can always read.
 * A message longer than MAX_CHARS is cut there (Slack allows 40,000 characters).
 * Rasa's own commands typed by a patient ("/restart", "/session_start") would silently reset the conversation, and
   un-pause a chat that staff hold: they are read as the words.
+
+`SeenDeliveries` lets each channel drop a signed delivery it has already handled (a replay).
 """
 
 from __future__ import annotations
