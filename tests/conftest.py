@@ -124,8 +124,9 @@ class Assistant:
                 if e.type_name == "bot"]
 
 
-@pytest.fixture(scope="session")
-def assistant(action_server) -> Assistant:
+def load_assistant(action_url: str) -> Assistant:
+    """The trained model in this process with the project's endpoints.yml (NLG, tracker store) and the action
+    server at `action_url`. Two assistants on the same tracker store are one server before and after a restart."""
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it first).")
     from rasa.core.agent import load_agent
@@ -133,23 +134,21 @@ def assistant(action_server) -> Assistant:
     from rasa.utils.endpoints import EndpointConfig
 
     loop = asyncio.new_event_loop()
-    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))  # the NLG that fills clinic facts
-    endpoints.action = EndpointConfig(url=action_server)
-    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
-    yield Assistant(agent, loop)
-    loop.close()
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    endpoints.action = EndpointConfig(url=action_url)
+    return Assistant(loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints)), loop)
+
+
+@pytest.fixture(scope="session")
+def assistant(action_server) -> Assistant:
+    loaded = load_assistant(action_server)
+    yield loaded
+    loaded.loop.close()
 
 
 @pytest.fixture(scope="session")
 def assistant_without_action_server() -> Assistant:
     """The trained model with its action endpoint pointing where nothing listens, as when the action server is down."""
-    from rasa.core.agent import load_agent
-    from rasa.core.utils import AvailableEndpoints
-    from rasa.utils.endpoints import EndpointConfig
-
-    loop = asyncio.new_event_loop()
-    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
-    endpoints.action = EndpointConfig(url=f"http://127.0.0.1:{free_port()}/webhook")
-    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
-    yield Assistant(agent, loop)
-    loop.close()
+    loaded = load_assistant(f"http://127.0.0.1:{free_port()}/webhook")
+    yield loaded
+    loaded.loop.close()

@@ -4,7 +4,6 @@ session carries no personal details over (issue 10, item 8 and item 2)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
-from tests.conftest import MODEL, ROOT, Assistant
+from tests.conftest import Assistant, load_assistant
 
 PHONE = answer_facts(clinic())["clinic_phone"]
 
@@ -30,16 +29,9 @@ def replies_to(assistant: Assistant, sender: str, text: str):
 @pytest.fixture
 def restarted(action_server):
     """A second Rasa agent on the same tracker store and action server: the server after a restart."""
-    from rasa.core.agent import load_agent
-    from rasa.core.utils import AvailableEndpoints
-    from rasa.utils.endpoints import EndpointConfig
-
-    loop = asyncio.new_event_loop()
-    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
-    endpoints.action = EndpointConfig(url=action_server)
-    agent = loop.run_until_complete(load_agent(model_path=str(MODEL), endpoints=endpoints))
-    yield Assistant(agent, loop)
-    loop.close()
+    loaded = load_assistant(action_server)
+    yield loaded
+    loaded.loop.close()
 
 
 @pytest.mark.parametrize("text", ["how much is botox", "book a consultation", "I need to cancel my appointment"])
