@@ -35,12 +35,16 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
     matcher.add([TargetRule(label, label, pattern=pattern) for label, pattern in lexicon.rules(targets)])
     context: ConText = nlp.add_pipe(
         "medspacy_context",
-        config={"rules": None, "input_span_type": "group", "span_group_name": SPANS, "span_attrs": None},
+        config={
+            "rules": None, "input_span_type": "group", "span_group_name": SPANS, "span_attrs": None,
+        },
     )
     context.add([
         ConTextRule(
             category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
             allowed_types=set(only[0]) if only else None,
+            terminated_by=None if category == context_rules.HISTORICAL else {context_rules.CLAUSE_BREAK},
+            on_modifies=_outside,
         )
         for category, direction, pattern, scope, *only in modifiers
     ])
@@ -78,7 +82,21 @@ def _finding(span: Span) -> Finding:
 
 def _findings(nlp: Language, text: str) -> List[Finding]:
     doc = nlp(text)
-    return [_finding(span) for span in doc.spans.get(SPANS, [])]
+    spans = list(doc.spans.get(SPANS, []))
+    idioms = [span for span in spans if span.label_ == lexicon.IDIOM]
+    return [
+        _finding(span) for span in spans
+        if span.label_ != lexicon.IDIOM and not any(_overlap(span, idiom) for idiom in idioms)
+    ]
+
+
+def _overlap(span: Span, other: Span) -> bool:
+    return span.start < other.end and other.start < span.end
+
+
+def _outside(target: Span, modifier: Span, _between: Span) -> bool:
+    """A cue inside a symptom's own words ("air is not going in") does not modify that symptom."""
+    return not _overlap(target, modifier)
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:

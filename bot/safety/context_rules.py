@@ -18,6 +18,7 @@ HISTORICAL = "HISTORICAL"
 OTHER_PERSON = "FAMILY"
 CURRENT = "CURRENT"
 MILD = "MILD"
+CLAUSE_BREAK = "CLAUSE_BREAK"
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -47,18 +48,20 @@ ENGLISH: List[Rule] = [
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
      r"|serious|bad|normal)\b", None),
-    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give|lead to"
+    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
      r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"
-     r" (?:about|of|that)\b|\bfear of\b|\bworry (?:about|that)\b", None),
+     r" (?:about|of|that|i would|i will|i might|i could|i may)\b|\bfear of\b|\bworry (?:about|that)\b", None),
     (HYPOTHETICAL, "BACKWARD", r"\b(?:a|the) (?:\w+ )?(?:side effect|risk|possibility)\b|\bcommon\b|\bever happen\b"
      r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b|\bwarning signs?\b", None),
     # Habits and fears, not something happening now: "I faint at the sight of needles".
-    (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever\b"
-     r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b", None),
+    (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever i (?:see|get|think|hear)\b"
+     r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b"
+     r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
+     r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      r"|(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!normal )(?<!gone )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
@@ -69,20 +72,23 @@ ENGLISH: List[Rule] = [
     (HISTORICAL, "BIDIRECTIONAL", r"\byears? ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
-     r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\banymore\b|\blast year\b|\bin (?:19|20)\d\d\b"
+     r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
      r"|\blong time ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
-     r"|\bhealed\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
+     r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
      r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
-     r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|points?)\b"
-     r"|\bat the (?:site|spot)\b", 5),
-    # A comma ends a denial too: "can't read without squinting, everything blurry" is not denied blurriness.
+     r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|point)s?\b"
+     r"|\bat the (?:site|spot)s?\b", 5),
+    # A comma ends a denial, a question or a "now" too ("can't read without squinting, everything blurry"), but not
+    # a resolution ("could hardly swallow for a few days, all cleared up now"): analyser.py makes every category but
+    # HISTORICAL end at a CLAUSE_BREAK.
+    (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
     # Scope 1: medspaCy's overlap test misses a terminator whose scope contains the other's whole scope.
-    ("TERMINATE", "TERMINATE", r"[,;]|\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
+    ("TERMINATE", "TERMINATE", r"\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
      r"|\bbesides\b|\banyway\b", 1),
     ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
      r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
@@ -90,6 +96,8 @@ ENGLISH: List[Rule] = [
 ]
 
 SPANISH: List[Rule] = [
+    # Only for symptoms, as in English: "no" also asks for a yes ("estoy embarazada, no?").
+    (NEGATED, "FORWARD", r"\bno\b|\bni\b", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
      r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
     (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
@@ -104,5 +112,6 @@ SPANISH: List[Rule] = [
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),
-    ("TERMINATE", "TERMINATE", r"[,;]|\bpero\b|\baunque\b|\bsin embargo\b|\btambien\b", 1),
+    (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
+    ("TERMINATE", "TERMINATE", r"\bpero\b|\baunque\b|\bsin embargo\b|\btambien\b", 1),
 ]

@@ -15,7 +15,7 @@ _TROUBLE = (
     r"|difficulty|difficult|hard|harder|problems?|issues?|hard time|tough time|impossible)"
 )
 _UP_TO_TWO_WORDS = r"(?:\w+\s+){0,2}?"
-_IS = r"(?:is|are|feels?|felt|get|got|gets|getting|went|has been|been|seems?|keeps?|sounds?|looks?|started)"
+_IS = r"(?:is|are|feels?|felt|get|got|gets|getting|gotten|went|has been|been|seems?|keeps?|sounds?|looks?|started)"
 _BODY = r"(?:arms?|legs?|body|neck|hands?|muscles?|shoulders?|whole body|entire body)"
 _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neurotoxins?|tox)"
 
@@ -40,10 +40,14 @@ ENGLISH: Dict[str, List[str]] = {
         r"|chok\w* (?:\w+\s+){0,3}?(?:when|every time|while|whenever) (?:i |she |he )?(?:eat|drink|swallow)\w*"
         r"|weak\w* (?:\w+\s+)?(?:throat|swallowing)",
         r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
+        r"(?:stuck|stops?|stopping|sits?) (?:\w+\s+){0,3}?(?:halfway|on the way down|part way)|(?:goes|gets|went|got) halfway"
+        r"|cough\w* (?:\w+\s+){0,2}?(?:back )?up (?:\w+\s+)?(?:food|soup|water|drinks?|bites?|dinner|lunch|breakfast)"
+        r"|cough\w* (?:\w+\s+){0,2}?(?:back up|when|every time|whenever|while) (?:i |she |he )?(?:tr(?:y|ies|ied) to )?"
+        r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
         r"huffing and puffing|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
-        r"|pull(?:ing)? air in",
+        r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|air (?:\w+\s+){0,2}?(?:not|never) (?:going|getting) (?:in|all the way)",
         r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
         r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are|will not|cannot)|(?:cannot|could not) breath\w*",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
@@ -71,6 +75,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|wrong|weird|funny|slurred|garbled|jumbled|mushy|slow)|voice (?:\w+\s+)?(?:change|changes|changed|different)",
         r"(?:cannot|could not) (?:talk|speak) (?:right|properly|clearly|normally|straight|well)",
         r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
+        r"\bcroak\w*|voice (?:\w+\s+){0,3}?(?:cuts? out|cutting out|breaks? up|keeps breaking)|marbles in (?:my|her|his) mouth"
+        r"|(?:keep|keeps|kept) (?:saying|asking) (?:\w+\s+){0,2}?(?:what|pardon|come again|repeat)",
     ],
     "urgent:vision": [
         r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
@@ -83,6 +89,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|doubled|fuzzy|foggy|hazy|cloudy)",
         r"(?:everything|things|words|text|stuff|screen|faces|vision|eyes?)\s+(?:\w+\s+){0,3}?(?:blurr?y|blurred|fuzzy|double"
         r"|doubled)",
+        r"(?:splits?|splitting) (?:in|into) (?:two|2)|(?:keep|keeps|kept) seeing (?:two|2|double)|(?:looks?|looking|look) doubled",
         r"(?:cannot|could not) (?:see|focus) (?:straight|properly|clearly|right)|eyes? (?:will not|wo not|cannot"
         r"|do not|does not) focus",
     ],
@@ -90,14 +97,14 @@ ENGLISH: Dict[str, List[str]] = {
         r"grip is gone|lost my grip|(?:legs|arms|knees) (?:\w+\s+){0,2}?(?:wobbly|shak(?:e|ing|y)|trembl\w*)"
         r"|muscles (?:\w+\s+){0,2}?(?:quit|gave up|stopped working)|takes everything i have"
         r"|drop(?:ped|ping)? (?:my |the )?(?:\w+\s+)?(?:mug|cup|phone|glass|fork|keys)",
-        r"(?:arms?|legs?|body|muscles?|neck|hands?|knees?) (?:\w+\s+){0,3}?(?:weak|jelly|noodl\w*|like lead|gave out|give out|giving out"
+        r"(?:arms?|legs?|body|muscles?|neck|hands?|knees?|grip) (?:\w+\s+){0,4}?(?:weak|jelly|noodl\w*|like lead|gave out|give out|giving out"
         r"|buckl\w*)|(?:cannot|could not|hard to|struggl\w* to|trouble) (?:walk|stand|get up|climb|lift|grip|hold|open (?:a|the) jar"
         r"|brush my hair|raise my arms?)|no strength|lost (?:my |all )?strength|drop(?:ping)? things|floppy|weakness",
         rf"weak(?:ness)?\s+(?:all over|everywhere|in (?:my |her |his |the |your )?{_BODY})",
         rf"{_BODY}\s+(?:\w+\s+){{0,2}}?(?:weak|floppy|limp|like jelly|like noodles|like rubber)",
         r"(?:just|so|really|very|super|feel(?:ing|s)?|felt|am|been) weak\b|weak (?:af|as hell)"
         r"|(?:cannot|could not|can barely|can hardly) (?:even )?(?:carry|lift|climb|grip|stand up|walk straight)",
-        r"generali[sz]ed (?:muscle )?weakness|muscle weakness|\bso weak\b|really weak|very weak|super weak"
+        r"generali[sz]ed (?:muscle )?weakness|muscle weakness|\bso weak\b|\btoo weak\b|really weak|very weak|super weak"
         r"|feel(?:ing|s)? (?:\w+\s+)?weak\b|weak and",
         r"(?:cannot|could not|can barely|can hardly|hard to|struggling to|trouble) (?:hold|keep|lift|raise|grip)"
         r"(?: up)? (?:my |her |his )?(?:head|arms?|legs?|cup|phone|mug|bag)",
@@ -118,9 +125,10 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
         r"|(?:face|lips?) (?:\w+\s+){0,2}?(?:blowing up|ballooned|fat|huge)",
         r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen",
-        r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
+        r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,4}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:throat|tongue|airway|mouth)",
-        r"(?:itch\w*|rash|bumps|blotch\w*|red spots) (?:all over|everywhere|on my (?:whole|entire) body)",
+        r"(?:itch\w*|rash|bumps|blotch\w*|red spots) (?:\w+\s+){0,3}?(?:all over|everywhere|on my (?:whole|entire) body)",
+        r"(?:whole|entire) face (?:\w+\s+){0,3}?(?:swell\w*|swollen|puff\w*)",
     ],
     "urgent:allergic_swelling": [
         r"(?:lips?|face|eyes?|eyelids?|cheeks?)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w* up|blown up|ballooning)",
@@ -198,13 +206,26 @@ ENGLISH: Dict[str, List[str]] = {
     ],
 }
 
+IDIOM = "idiom:idiom"
+ENGLISH[IDIOM] = [
+    r"(?:nearly |almost )?pass(?:ed|ing)? out (?:from )?laughing|laugh\w* so hard"
+    r"|pass(?:ed|ing)? out (?:\w+\s+){0,2}?(?:asleep|watching (?:tv|netflix|a movie|a show))"
+    r"|(?:nearly|almost) (?:fainted|passed out|died|fell over) (?:when|at|seeing|over|reading|looking)",
+    r"out of breath (?:\w+\s+)?from (?:running|sprinting|rushing|walking|climbing|the (?:gym|stairs|bus|run|walk|hike))",
+    r"(?:knees|heart) (?:\w+\s+)?(?:went|go|goes|going) weak|weak (?:at|in) the knees|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
+    r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?\b(?:\s+\w+){0,5}\s+(?:is|are|looks?|was|were|came out) (?:\w+\s+)?blurr\w*",
+    r"see(?:ing)? double\W+(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?|texts?|messages?|emails?)",
+    r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
+]
+
 SPANISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
         r"(?:no puedo|no puede|no pude|no podia|me cuesta|le cuesta)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
         r"(?:comida|pastillas?|agua|bocados?))",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
-        r"me (?:ahogo|atraganto) (?:con|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)",
+        r"me (?:ahogo|atraganto) (?:con|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
+        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz",
     ],
     "urgent:breathing": [
         r"no (?:me |le )?alcanza el aire|no (?:logro|logra|puedo|puede|pude) respirar",
@@ -258,9 +279,21 @@ SPANISH: Dict[str, List[str]] = {
 }
 
 
+# The words a pattern may skip ("throat feels like it is closing") never include a denial: "face is not swollen"
+# must leave "not" outside the symptom, where ConText reads it (a cue inside a symptom's words is ignored).
+_ANY_WORD = (r"(?:\w+\s+)", r"(?:\w+ )", r"(?:\w+\W+)")
+_WORD_BUT_A_DENIAL = r"(?:(?!(?:not|no|never|nothing|without|ni)\b)\w+\W+)"
+
+
 def rules(lexicon: Dict[str, List[str]]) -> List[Tuple[str, str]]:
     """(label, pattern) pairs for medspaCy's TargetMatcher."""
-    return [(label, pattern) for label, patterns in lexicon.items() for pattern in patterns]
+    return [(label, _without_skipped_denials(pattern)) for label, patterns in lexicon.items() for pattern in patterns]
+
+
+def _without_skipped_denials(pattern: str) -> str:
+    for any_word in _ANY_WORD:
+        pattern = pattern.replace(any_word, _WORD_BUT_A_DENIAL)
+    return pattern
 
 
 # The words typo correction corrects towards (normalise.py): only misspellings of these are changed.

@@ -23,7 +23,7 @@ SHORTHAND = {
     "dont": "do not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
     "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not", "haven't": "have not",
     "havent": "have not", "hasn't": "has not", "hasnt": "has not", "wasn't": "was not", "wasnt": "was not",
-    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "u": "you", "ur": "your", "r": "are",
+    "i'm": "i am", "i'd": "i would", "im": "i am", "i've": "i have", "ive": "i have", "u": "you", "ur": "your", "r": "are",
     "rn": "right now", "bc": "because", "cuz": "because", "coz": "because", "cos": "because", "pls": "please",
     "plz": "please", "idk": "i do not know", "tmrw": "tomorrow", "tmr": "tomorrow", "ppl": "people", "w": "with",
     "w/o": "without", "hrs": "hours", "thru": "through", "preg": "pregnant", "prego": "pregnant",

@@ -146,3 +146,25 @@ def test_decisions(text, decision):
 def test_language_of_the_message():
     assert analyse("no puedo respirar bien desde la inyección").language == "es"
     assert analyse("ok").language == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "feels like air isnt going in all the way since tuesday",  # a denial inside the symptom's own words
+    "my mom just passed out on the couch, she had botox this morning",  # an idiom list must not swallow this
+    "swallowing has gotten really difficult today",
+    "the room splits into two when i look up, since my brow injections",
+    "my voice cuts out when i try to talk since the jaw botox",
+])
+def test_symptoms_in_new_words_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "had strep last month and could hardly swallow for a few days, all cleared up now",  # resolved after a comma
+    "lips and face arent swollen, no itching, can i wear makeup today?",  # a denial between the words of a symptom
+    "I'm seeing double... bookings in my calendar, did I book twice?",
+    "I nearly passed out laughing at your video about brows",
+    "blurred lines between filler and botox, what's the difference?",
+])
+def test_resolved_denied_and_idiomatic_mentions_are_not_urgent(text):
+    assert analyse(text).decision != Decision.EMERGENCY
