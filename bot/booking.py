@@ -25,6 +25,7 @@ from bot.db import models
 from bot.db.models import BOOKED, CANCELLED, RESCHEDULED, Appointment
 from bot.db.session import write_session
 from bot.privacy import pseudonym
+from bot.reminders import schedule as reminders
 
 if TYPE_CHECKING:  # the engine is only needed by open_slots, imported there
     from bot.clinic import Clinic
@@ -113,6 +114,7 @@ class BookingRequest:
     policy_accepted_at: Optional[datetime]
     appointment_type: str = "consultation"
     actor: Optional[str] = None  # default "assistant:<source_channel>"
+    delivery: Optional[reminders.Delivery] = None  # reminders go to this conversation (none without it)
 
 
 @dataclass(frozen=True)
@@ -396,6 +398,7 @@ def _insert_booking(
     session.add(appointment)
     session.flush()  # the database's constraints decide here
     _audit(session, appointment, request.actor or f"assistant:{request.source_channel}", "book", None)
+    reminders.on_booked(session, appointment, request.delivery, now)
     return describe(appointment)
 
 
@@ -557,6 +560,7 @@ def cancel_appointment(
         appointment.cancel_reason = reason
         session.flush()
         _audit(session, appointment, actor, "cancel", before)
+        reminders.on_cancelled(session, appointment.id)
         result = describe(appointment)
     log.info("cancelled appointment id=%s by %s", before["id"], actor)
     return result
@@ -610,6 +614,7 @@ def _reschedule(session: Session, move: _Move) -> BookingResult:
     session.flush()
     _audit(session, old, actor, "reschedule", before)
     _audit(session, new, actor, "book", None)
+    reminders.on_rescheduled(session, old, new, move.now)
     return describe(new)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from bot.booking import BookingError, cancel_appointment, normalize_reference
-from bot.db.models import Appointment, Location
+from bot.db.models import BOOKED, Appointment, Location
 from bot.db.session import Database
 
 
@@ -47,11 +47,16 @@ def _day_bounds_utc(day: date, tz: str) -> tuple:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
+def _status(appointment: Appointment) -> str:
+    """"confirmed" for a booked visit the patient confirmed (YES to a reminder), else the stored status."""
+    return "confirmed" if appointment.status == BOOKED and appointment.confirmed_at else appointment.status
+
+
 def _row(appointment: Appointment) -> Dict[str, Any]:
     local = appointment.start_utc.astimezone(ZoneInfo(appointment.location.timezone))
     return {
         "reference": appointment.reference,
-        "status": appointment.status,
+        "status": _status(appointment),
         "type": appointment.appointment_type,
         "start_local": local.isoformat(),
         "time": f"{local:%H:%M} {local.tzname()}",

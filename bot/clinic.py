@@ -79,6 +79,7 @@ class Clinic:
     staff_hours: WeeklyHours
     handoff_reasons: Dict[str, dict]
     appointment_types: Dict[str, AppointmentType] = field(default_factory=dict)
+    reminders: dict = field(default_factory=dict)  # `reminders:` in data/clinic.yml (bot/reminders/settings.py)
 
     def location(self, location_id: str) -> Location:
         return next(loc for loc in self.locations if loc.id == location_id)
@@ -126,6 +127,7 @@ def load_clinic(path: Path | str | None = None) -> Clinic:
         staff_hours=parse_weekly_hours(raw.get("staff_hours", {})),
         handoff_reasons=raw.get("handoff", {}).get("reasons", {}),
         appointment_types=types,
+        reminders=raw.get("reminders") or {},
     )
 
 

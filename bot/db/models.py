@@ -176,6 +176,9 @@ class Appointment(Base):
     policy_accepted_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
     cancel_reason: Mapped[Optional[str]] = Column(Text)
     rescheduled_from_id: Mapped[Optional[int]] = Column(ForeignKey("appointments.id"))
+    # When the patient confirmed the visit (YES to a reminder, bot/reminders/replies.py). A confirmed visit stays
+    # "booked": that status is what holds the provider's time (exclusion constraint, partial unique index).
+    confirmed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

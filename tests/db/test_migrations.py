@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.migrate import current_revision, downgrade, head_revision, model_metadata, upgrade
 
 TABLES = {
+    "scheduled_messages",
+    "message_consents",
     "locations",
     "providers",
     "working_hours",

@@ -1,0 +1,118 @@
+"""Scheduled messages in the conversation (bot/reminders): delivering one, and YES / R replies to a reminder.
+
+The actions translate only: which message and conversation (tracker), what to say (domain responses), what to do
+(bot.reminders.conversation, which checks that the reply comes from the conversation and channel the reminder
+went to).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import booking_service as service
+from actions.booking_manage import manage_reset_events
+from actions.booking_support import when_text
+
+log = logging.getLogger(__name__)
+RESPONSES = {"reminder": "utter_scheduled_reminder", "check_in": "utter_scheduled_check_in",
+             "touch_up": "utter_scheduled_touch_up"}
+
+
+def visit_facts(booking: Any) -> Dict[str, str]:
+    from bot.clinic import clinic
+
+    return {
+        "visit_when": when_text(booking.start_utc, booking.timezone),
+        "visit_place": f"{clinic().name} {booking.location_name}, {booking.location_address}",
+        "visit_provider": booking.provider_name,
+    }
+
+
+def _channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or ""
+
+
+def _message_id(tracker: Tracker) -> Optional[int]:
+    value = next(tracker.get_latest_entity_values("scheduled_message"), None)
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _reminder(tracker: Tracker) -> Optional[int]:
+    value = tracker.get_slot("reminder_message")
+    return int(value) if value is not None else None
+
+
+def _done() -> List[EventType]:
+    return [SlotSet("reminder_context", None), SlotSet("reminder_message", None)]
+
+
+class ActionDeliverScheduledMessage(Action):
+    def name(self) -> Text:
+        return "action_deliver_scheduled_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.reminders.conversation import start_delivery
+
+        message_id = _message_id(tracker)
+        if message_id is None:
+            return []
+        delivered = await service.in_thread(start_delivery, service.sessions(), message_id, tracker.sender_id,
+                                            _channel(tracker), service.now_utc())
+        if delivered is None:  # not for this conversation, or already delivered: say nothing
+            return []
+        dispatcher.utter_message(response=RESPONSES[delivered.kind], **visit_facts(delivered.booking))
+        return [SlotSet("reminder_context", delivered.kind), SlotSet("reminder_message", float(delivered.message_id))]
+
+
+class ActionReminderConfirm(Action):
+    def name(self) -> Text:
+        return "action_reminder_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.booking import NotChangeable
+        from bot.reminders.conversation import ReplyNotVerified, confirm_visit
+
+        try:
+            booking = await service.in_thread(confirm_visit, service.sessions(), _reminder(tracker),
+                                              tracker.sender_id, _channel(tracker), service.now_utc())
+        except ReplyNotVerified:
+            dispatcher.utter_message(response="utter_reminder_reply_not_verified")
+        except NotChangeable:
+            dispatcher.utter_message(response="utter_reminder_not_changeable")
+        except Exception as error:
+            log.error("confirming a visit failed (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_reminder_failed")
+        else:
+            dispatcher.utter_message(response="utter_reminder_confirmed", **visit_facts(booking))
+        return _done()
+
+
+class ActionReminderReschedule(Action):
+    """Prepares the reschedule form with the reminded booking's reference and contact; the form then looks the
+    booking up itself. Unverified, the form asks for the reference as usual."""
+
+    def name(self) -> Text:
+        return "action_reminder_reschedule"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.booking import NotChangeable
+        from bot.reminders.conversation import ReplyNotVerified, reschedule_target
+
+        try:
+            target = await service.in_thread(reschedule_target, service.sessions(), _reminder(tracker),
+                                             tracker.sender_id, _channel(tracker), service.now_utc())
+        except (ReplyNotVerified, NotChangeable):
+            dispatcher.utter_message(response="utter_reminder_reply_not_verified")
+            return manage_reset_events() + _done()
+        except Exception as error:
+            log.error("finding the reminded booking failed (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_reminder_failed")
+            return manage_reset_events() + _done()
+        return [*manage_reset_events(), *_done(), SlotSet("manage_reference", target.reference),
+                SlotSet("manage_contact", target.contact)]
