@@ -1,0 +1,128 @@
+"""Intent accuracy on patient messages written by someone who never read data/nlu (tests/data/nlu_eval_*.yml).
+
+The set was split once, before any tuning, into a development part (may be read while building) and a test part
+that only this gate reads. Single messages are scored here with the safety analyser switched off, so the
+classifier itself is measured; a message with two questions counts as right when either is recognised (answering
+both is later work). Writes results/nlu_eval.json: accuracy per intent (with its message count) and per style.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.safety import SafetyReport
+
+ROOT = Path(__file__).resolve().parent.parent
+PART = os.environ.get("NLU_EVAL_PART", "test")
+REPORT_FILE = ROOT / "results" / "nlu_eval.json"
+# Measured on the test part when the gate was written (2026-12-04: 0.841 on 377 messages); the floors sit one
+# message under each measured figure, so they guard regressions. Raise them as the figures rise.
+MIN_ACCURACY = 0.82
+MIN_PER_INTENT = {
+    "affirm": 0.25, "ask_aftercare": 0.91, "ask_aftercare_alcohol": 0.8, "ask_aftercare_exercise": 0.66,
+    "ask_aftercare_facial_massage": 0.83, "ask_aftercare_lying_down": 0.83, "ask_aftercare_makeup": 0.8,
+    "ask_aftercare_sleeping": 0.57, "ask_before_after_photos": 0.66, "ask_bot": 0.8, "ask_bruising_swelling": 0.71,
+    "ask_candidate": 0.57, "ask_chin": 0.83, "ask_consultation_fee": 0.71, "ask_contact": 0.5, "ask_cost": 0.63,
+    "ask_dose": 0.85, "ask_downtime": 0.71, "ask_eye_asymmetry": 0.75, "ask_gummy_smile": 0.92, "ask_hours": 0.83,
+    "ask_how_botox_balances": 0.85, "ask_jawline": 0.87, "ask_locations": 0.87, "ask_medical_conditions": 0.71,
+    "ask_mouth_asymmetry": 0.83, "ask_nose_asymmetry": 0.66, "ask_pain": 0.62, "ask_parking": 0.33,
+    "ask_payment": 0.4, "ask_pregnancy": 0.83, "ask_procedure": 0.44, "ask_provider_qualifications": 0.87,
+    "ask_results_duration": 0.55, "ask_results_full": 0.54, "ask_results_onset": 0.9, "ask_safety": 0.83,
+    "ask_side_effects": 0.6, "ask_touch_up": 0.66, "ask_uneven_brows": 0.72, "book_consultation": 0.7,
+    "cancel_booking": 0.5, "correction": 0.62, "deny": 0.33, "goodbye": 0.33, "greet": 0.5, "out_of_scope": 0.85,
+    "report_treatment_concern": 0.88, "request_human": 0.33, "reschedule_booking": 0.71, "stop": 0.0, "thank": 0.0,
+}
+TARGET_ACCURACY = 0.95  # issue 9
+
+
+def _items(part: str) -> list:
+    return yaml.safe_load((ROOT / "tests" / "data" / f"nlu_eval_{part}.yml").read_text(encoding="utf-8"))
+
+
+def _singles(part: str) -> list:
+    return [item for item in _items(part) if "text" in item]
+
+
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_eval_set_is_independent_of_the_training_data(part):
+    """No evaluation message is near a training example (bot/nlu_overlap.py: word Jaccard >= 0.6 or character
+    3-gram cosine >= 0.8, symmetric, so both directions); training data may never copy one."""
+    from bot.nlu_overlap import near_duplicates
+
+    texts = [item["text"] for item in _singles(part)]
+    assert near_duplicates(texts, [ROOT / "data" / "nlu"]) == []
+
+
+def test_eval_set_is_large_and_labels_are_real_intents():
+    domain_intents = set(yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"])
+    items = _items("dev") + _items("test")
+    messages = [m for item in items for m in item.get("turns", [item])]
+    assert len(messages) >= 600
+    labels = {label for m in messages for label in [m["intent"], *m.get("also", [])]}
+    assert labels <= domain_intents, labels - domain_intents
+
+
+@pytest.fixture(scope="module")
+def scored(assistant, request):
+    """(item, predicted intent) for every single message, with the safety guard switched off."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr("bot.nlp.rasa_components.analyse", lambda text: SafetyReport(language="en"))
+    request.addfinalizer(patch.undo)
+    return [(item, (assistant.parse(item["text"]).get("intent") or {}).get("name")) for item in _singles(PART)]
+
+
+def _right(item: dict, predicted: str) -> bool:
+    accepted = {item["intent"], *item.get("also", [])}
+    # Below the confidence threshold an out-of-scope message gets the same honest reply as out_of_scope.
+    return predicted in accepted or (item["intent"] == "out_of_scope" and predicted == "nlu_fallback")
+
+
+def _report(scored: list) -> dict:
+    per_intent, per_style = defaultdict(Counter), defaultdict(Counter)
+    confusions = Counter()
+    for item, predicted in scored:
+        right = _right(item, predicted)
+        for table, key in ((per_intent, item["intent"]), (per_style, item.get("style", "plain"))):
+            table[key]["messages"] += 1
+            table[key]["right"] += right
+        if not right:
+            confusions[f"{item['intent']} -> {predicted}"] += 1
+    share = lambda c: round(c["right"] / c["messages"], 4)  # noqa: E731
+    right = sum(c["right"] for c in per_intent.values())
+    return {
+        "part": PART,
+        "messages": len(scored),
+        "accuracy": round(right / len(scored), 4),
+        "per_intent": {k: {"messages": c["messages"], "accuracy": share(c)} for k, c in sorted(per_intent.items())},
+        "per_style": {k: {"messages": c["messages"], "accuracy": share(c)} for k, c in sorted(per_style.items())},
+        "confusions": dict(confusions.most_common()),
+    }
+
+
+@pytest.fixture(scope="module")
+def figures(scored):
+    report = _report(scored)
+    REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    REPORT_FILE.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nNLU eval ({PART}): accuracy {report['accuracy']} on {report['messages']} messages ({REPORT_FILE})")
+    return report
+
+
+def test_overall_accuracy(figures):
+    assert figures["accuracy"] >= MIN_ACCURACY, figures["confusions"]
+
+
+def test_every_intent_above_its_floor(figures):
+    low = {k: v for k, v in figures["per_intent"].items() if v["accuracy"] < MIN_PER_INTENT[k]}
+    assert not low, low
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9 target (0.95) not met yet; figures in results/nlu_eval.json")
+def test_accuracy_reaches_the_target(figures):
+    assert figures["accuracy"] >= TARGET_ACCURACY
