@@ -41,7 +41,11 @@ $(WIDGET_JS): widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
 build/minilm/model.safetensors: $(VENV)/.installed bot/nlp/sentence_encoder.py
 	$(PY) -m bot build-encoder
 
-setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.safetensors $(WIDGET_JS)
+# The safety analyser's second reader for urgent reports (bot/safety/urgency_net.py).
+build/urgency_net.npz: build/minilm/model.safetensors bot/safety/urgency_net.py $(wildcard bot/safety/labelled/*.yml data/nlu/*.yml)
+	$(PY) -m bot build-urgency-net
+
+setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.safetensors build/urgency_net.npz $(WIDGET_JS)
 
 widget: $(WIDGET_JS)
 

@@ -28,7 +28,7 @@ def main() -> None:
 
     from bot.safety import analyse, warm_up
 
-    texts = [item["text"] for item in yaml.safe_load((ROOT / "tests/data/safety_eval_dev.yml").read_text())]
+    texts = [item["text"] for item in yaml.safe_load((ROOT / "bot/safety/labelled/dev.yml").read_text())]
     loop = asyncio.new_event_loop()
     agent = loop.run_until_complete(load_agent(model_path=str(ROOT / "models/clinic.tar.gz")))
     warm_up()

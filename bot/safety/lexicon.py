@@ -15,7 +15,7 @@ _TROUBLE = (
     r"|difficulty|difficult|hard|harder|problems?|issues?|hard time|tough time|impossible)"
 )
 _UP_TO_TWO_WORDS = r"(?:\w+\s+){0,2}?"
-_IS = r"(?:is|are|feels?|felt|get|got|gets|getting|gotten|went|has been|been|seems?|keeps?|sounds?|looks?|started)"
+_IS = r"(?:is|are|feels?|felt|get|got|gets|getting|gotten|went|gone|has been|been|seems?|keeps?|sounds?|looks?|started)"
 _BODY = r"(?:arms?|legs?|body|neck|hands?|muscles?|shoulders?|whole body|entire body)"
 _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neurotoxins?|tox)"
 
@@ -24,7 +24,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly) (?:\w+\s+){0,2}?get(?:ting)? (?:\w+\s+){0,2}?"
         r"down|(?:stuck|sits?|sitting) (?:\w+\s+){0,3}?(?:halfway down|at the back of my throat)|not go(?:ing)? down"
         r"|(?:comes?|came|coming) (?:back )?(?:out )?(?:through|thru|of|out) (?:my )?nose",
-        r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,2}?(?:weird|funny"
+        r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,3}?(?:weird|funny"
         r"|tight|closed|blocked|heavy|weak|lazy|not working)|lump in (?:my |the )?throat|(?:water|drinks?|food|liquid) (?:\w+\s+){0,2}?"
         r"(?:dribbl\w*|leak\w*|spill\w*|pour\w*) (?:out|down)|(?:cannot|could not) keep (?:water|food|drinks?) in",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}swallow\w*(?!\s+the (?:idea|thought|cost|price))",
@@ -42,12 +42,18 @@ ENGLISH: Dict[str, List[str]] = {
         r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
         r"(?:stuck|stops?|stopping|sits?) (?:\w+\s+){0,3}?(?:halfway|on the way down|part way)|(?:goes|gets|went|got) halfway"
         r"|cough\w* (?:\w+\s+){0,2}?(?:back )?up (?:\w+\s+)?(?:food|soup|water|drinks?|bites?|dinner|lunch|breakfast)"
+        r"|(?:tries|attempts) to swallow|\bsputter\w*|make (?:it|food|them|anything) go down|(?:still )?feels? stuck"
+        r"|(?:solid|anything|food|bites?|it) (?:\w+\s+){0,2}?gets? caught|caught in my throat"
+        r"|swallow\w* (?:\w+\s+){0,3}?(?:is|feels) like a (?:whole )?(?:project|struggle|battle|chore|workout|effort)"
+        r"|swallow (?:does not|did not|will not|is not) (?:kick in|work|happen)|(?:spit|spat) out (?:my |the |a )?"
+        r"(?:food|sandwich|lunch|dinner|breakfast|bite|meal)"
         r"|cough\w* (?:\w+\s+){0,2}?(?:back up|when|every time|whenever|while) (?:i |she |he )?(?:tr(?:y|ies|ied) to )?"
         r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
         r"huffing and puffing|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
-        r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|air (?:\w+\s+){0,2}?(?:not|never) (?:going|getting) (?:in|all the way)",
+        r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|run(?:ning)? out of (?:air|breath)|out of air"
+        r"|(?:sitting|standing|elephant|weight) on my chest|breath\w* (?:really |so |very )?hard (?:just |while |when |sitting)|air (?:\w+\s+){0,2}?(?:not|never) (?:going|getting) (?:in|all the way)",
         r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
         r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are|will not|cannot)|(?:cannot|could not) breath\w*",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
@@ -56,14 +62,14 @@ ENGLISH: Dict[str, List[str]] = {
         r"|chest (?:is |feels |got )?(?:so |really |very )?tight|breathing (?:problems?|issues?|trouble|difficult\w*)"
         r"|(?:get|take|catch|fill) (?:a |my )?(?:full |deep |good |whole )?(?:breath|lungs)|chest (?:feels |is )?(?:so )?heavy"
         r"|weight (?:\w+\s+)?on my chest",
-        rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+)?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange"
+        rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+){{0,2}}?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange|heavy"
         r"|funny|wheezy|noisy)",
     ],
     "urgent:speech_voice": [
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
         r"|trail(?:ing)? off mid",
         r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange)"
-        r"|sound(?:s|ing)? (?:\w+\s+)?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
+        r"|sound(?:s|ing)? (?:\w+\s+){0,3}?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
         r"|articulate)|\blisp\w*|(?:mouth|lips?) (?:\w+\s+)?(?:will not|does not|do not|cannot|could not) (?:work|move|close|seal)",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:speak\w*|talk\w*|say(?:ing)? (?:my )?words|get(?:ting)? (?:my |the )?words out"
         r"|pronounc\w*|form(?:ing)? words)\b(?!\s+(?:to|with|on|about|over|through|right now|now|at the moment|long"
@@ -71,11 +77,12 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:speech|speaking|talking|voice) (?:problems?|issues?|trouble|difficult\w*)|slurr\w*|hoarse\w*|raspy|lost (?:my|her|his) voice|dysphonia|dysarthria|mumbl\w*",
         rf"(?:speech|words|voice|talking)\s+{_UP_TO_TWO_WORDS}{_IS}\s+(?:\w+\s+)?(?:slurred|off|weird|funny|strange"
         r"|garbled|thick|different|messed up|wrong|hoarse|raspy|weak|gone|croaky|cracking|jumbled|mushy|muffled|nasal)",
-        r"(?:words|it|speech|sentences) (?:are |keep |will not |do not |does not )?(?:coming|comes?|came) out (?:all )?(?:right"
+        r"(?:words|it|speech|sentences) (?:are |keep |will not |do not |does not |have been |has been |been )?(?:coming|comes?|came) out (?:all )?(?:right"
         r"|wrong|weird|funny|slurred|garbled|jumbled|mushy|slow)|voice (?:\w+\s+)?(?:change|changes|changed|different)",
         r"(?:cannot|could not) (?:talk|speak) (?:right|properly|clearly|normally|straight|well)",
         r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
-        r"\bcroak\w*|voice (?:\w+\s+){0,3}?(?:cuts? out|cutting out|breaks? up|keeps breaking)|marbles in (?:my|her|his) mouth"
+        r"work to get (?:the |my )?words out|(?:mouth|speech|tongue|words) (?:\w+\s+)?(?:is |are |feels )?on a delay"
+        r"|mouth ?full? of marbles|\bcroak\w*|voice (?:\w+\s+){0,3}?(?:cuts? out|cutting out|breaks? up|keeps breaking)|marbles in (?:my|her|his) mouth"
         r"|(?:keep|keeps|kept) (?:saying|asking) (?:\w+\s+){0,2}?(?:what|pardon|come again|repeat)",
     ],
     "urgent:vision": [
@@ -89,7 +96,10 @@ ENGLISH: Dict[str, List[str]] = {
         r"|doubled|fuzzy|foggy|hazy|cloudy)",
         r"(?:everything|things|words|text|stuff|screen|faces|vision|eyes?)\s+(?:\w+\s+){0,3}?(?:blurr?y|blurred|fuzzy|double"
         r"|doubled)",
-        r"(?:splits?|splitting) (?:in|into) (?:two|2)|(?:keep|keeps|kept) seeing (?:two|2|double)|(?:looks?|looking|look) doubled",
+        r"(?:shadow|ghost) (?:copy|image|version)|images? (?:\w+\s+){0,3}?on top of (?:the other|each other|another)"
+        r"|(?:two|2) of (?:my|the|every)\b|(?:look|looks|looked|looking|seeing|see|saw) (?:\w+\s+)?doubled"
+        r"|(?:cannot|could not) line (?:\w+\s+)?up|eyes (?:\w+\s+){0,3}?not pointing (?:the same|in the same)"
+        r"|(?:splits?|splitting) (?:in|into) (?:two|2)|(?:keep|keeps|kept) seeing (?:two|2|double)|(?:looks?|looking|look) doubled",
         r"(?:cannot|could not) (?:see|focus) (?:straight|properly|clearly|right)|eyes? (?:will not|wo not|cannot"
         r"|do not|does not) focus",
     ],
@@ -100,7 +110,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:arms?|legs?|body|muscles?|neck|hands?|knees?|grip) (?:\w+\s+){0,4}?(?:weak|jelly|noodl\w*|like lead|gave out|give out|giving out"
         r"|buckl\w*)|(?:cannot|could not|hard to|struggl\w* to|trouble) (?:walk|stand|get up|climb|lift|grip|hold|open (?:a|the) jar"
         r"|brush my hair|raise my arms?)|no strength|lost (?:my |all )?strength|drop(?:ping)? things|floppy|weakness",
-        rf"weak(?:ness)?\s+(?:all over|everywhere|in (?:my |her |his |the |your )?{_BODY})",
+        rf"weak(?:ness)?\s+(?:all over|everywhere|in (?:my |her |his |the |your )?{_BODY})|weak (?:\w+\s+)?{_BODY}",
+        r"getting weaker|moving through (?:wet )?(?:sand|mud|water|molasses|concrete)|chewing (?:\w+\s+)?tires me"
+        r"|(?:arms?|legs?|limbs|whole body) (?:\w+\s+){0,3}?(?:heavy as|like lead|like bricks)",
         rf"{_BODY}\s+(?:\w+\s+){{0,2}}?(?:weak|floppy|limp|like jelly|like noodles|like rubber)",
         r"(?:just|so|really|very|super|feel(?:ing|s)?|felt|am|been) weak\b|weak (?:af|as hell)"
         r"|(?:cannot|could not|can barely|can hardly) (?:even )?(?:carry|lift|climb|grip|stand up|walk straight)",
@@ -117,21 +129,22 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:open|stay open|lift|go up)",
         r"(?:cannot|could not|can barely|can hardly) (?:open|lift|keep open) (?:my |her |his |one |the )?(?:left |right )?"
         r"(?:eye|eyelid|lid)s?",
-        r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)",
+        r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)"
+        r"|(?:eye)?lids? (?:\w+\s+)?(?:sliding|slipping|falling|coming) down",
     ],
     "urgent:allergic": [
         r"(?:red |itchy |raised )?(?:bumps|rash|hives|welts|blotches) (?:\w+\s+){0,4}?(?:spread\w*|all over|on my"
         r" (?:arms|stomach|chest|legs|back|neck|body))|rash (?:\w+\s+)?spread\w*",
         r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
         r"|(?:face|lips?) (?:\w+\s+){0,2}?(?:blowing up|ballooned|fat|huge)",
-        r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen",
+        r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen|(?:itchy|scratchy|swollen|tight) (?:\w+\s+)?throat",
         r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,4}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:throat|tongue|airway|mouth)",
         r"(?:itch\w*|rash|bumps|blotch\w*|red spots) (?:\w+\s+){0,3}?(?:all over|everywhere|on my (?:whole|entire) body)",
         r"(?:whole|entire) face (?:\w+\s+){0,3}?(?:swell\w*|swollen|puff\w*)",
     ],
     "urgent:allergic_swelling": [
-        r"(?:lips?|face|eyes?|eyelids?|cheeks?)\s+(?:\w+\s+){0,2}?(?:swell\w*|swollen|puff\w* up|blown up|ballooning)",
+        r"(?:lips?|face|eyes?|eyelids?|cheeks?)\s+(?:\w+\s+){0,3}?(?:swell\w*|swollen|puff\w* up|blown up|ballooning)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:lips?|whole face|face|eyes?)",
         r"(?:face|lips?) (?:is |are )?(?:getting )?(?:huge|bigger and bigger)|(?:\d+ ?x|twice|double|three times) (?:its|their|the)"
         r" (?:normal )?size",
@@ -142,13 +155,13 @@ ENGLISH: Dict[str, List[str]] = {
         r"|went down|hit)",
         r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
         r"|outline|pink|yellow|blue|purple|green))",
-        r"pass(?:ed|ing)? out|black(?:ed|ing)? out|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
+        r"pass(?:ed|ing)? out|black(?:ed|ing)? out|\bblackout\b|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
         r"|collaps\w*|out cold|(?:dropped|fell|hit) (?:\w+\s+)?(?:the )?(?:floor|ground)|(?:almost|nearly) (?:passed|fainted)",
     ],
     "contraindication:pregnant": [
         r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
-        r"positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
+        r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
     ],
     "contraindication:trying_to_conceive": [
@@ -159,7 +172,7 @@ ENGLISH: Dict[str, List[str]] = {
     "contraindication:breastfeeding": [
         r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
-        r"nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
+        r"(?:to|can i|could i|i|you) nurse\b|in (?:the|my) (?:breast ?)?milk|nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|are|if|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
         r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
     ],
     "contraindication:neuromuscular": [
@@ -180,6 +193,7 @@ ENGLISH: Dict[str, List[str]] = {
         rf"{_TOXINS}\s+(?:\w+\s+){{0,3}}?(?:gave|caused|gives|give) (?:me |her |him )?(?:\w+\s+)?(?:hives|a rash|rash|a reaction|welts"
         r"|swelling)|allerg\w* to (?:\w+\s+)?albumin",
         rf"{_TOXINS}\W+(?:\w+\W+){{0,2}}?(?:i|she|he) (?:swelled up|broke out in hives|got hives|had (?:a|an) (?:allergic )?reaction)",
+        rf"(?:hives|swelling|rash|welts|reaction|broke out) (?:\w+\s+){{0,4}}?(?:from|after|to) (?:my |the |a )?{_TOXINS}",
     ],
     "contraindication:infection": [
         r"(?:acne|breakout|broken out|pimples?|zits?)\W+(?:\w+\W+){0,6}?(?:where (?:u|you|they|she|he) inject\w*"
@@ -195,6 +209,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|double (?:the |my |up )?(?:dose|units|amount|botox)|(?:stronger|higher|bigger|lower|smaller) dose"
         r"|(?:\d+|ten|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?:units|u)\b|(?:number|amount|max\w*|minimum) (?:of )?units"
         r"|units? (?:for|on|in|per) (?:me|my|each|spot|side|area|brow|the|a)|(?:add|put|do|use|give|inject)(?: me)? (?:\w+\s+){0,2}?units"
+        r"|(?:do|use|put|give me|try) (?:\w+\s+)?(?:less|more)(?: units| product| botox)? (?:this time|than last time|next time)"
+        r"|double the usual|(?:more|less) than (?:the |my )?usual"
         r"|\bdose\b|\bdosage\b|\bdosing\b|unit count|(?:get|put|do|use) more (?:\w+\s+){0,2}?(?:on|in) (?:my |the )?"
         r"(?:left|right|one|other|weaker|lower) side",
     ],
@@ -211,10 +227,16 @@ ENGLISH[IDIOM] = [
     r"(?:nearly |almost )?pass(?:ed|ing)? out (?:from )?laughing|laugh\w* so hard"
     r"|pass(?:ed|ing)? out (?:\w+\s+){0,2}?(?:asleep|watching (?:tv|netflix|a movie|a show))"
     r"|(?:nearly|almost) (?:fainted|passed out|died|fell over) (?:when|at|seeing|over|reading|looking)",
-    r"out of breath (?:\w+\s+)?from (?:running|sprinting|rushing|walking|climbing|the (?:gym|stairs|bus|run|walk|hike))",
+    r"out of breath (?:\w+\s+)?from (?:running|sprinting|rushing|walking|climbing|the (?:gym|stairs|bus|run|walk|hike))"
+    r"|(?:ran|run|running|climbed|climbing|rushed|rushing|sprinted|sprinting)\b(?:\s+\w+){0,12}?\s+(?:out of breath|winded|panting)",
+    r"chok\w* (?:\w+\s+){0,4}?laugh\w*|laugh\w* (?:\w+\s+){0,3}?chok\w*|chok\w* up\b|(?:hard|bitter|tough) pill to swallow",
+    r"weak at (?!all\b)\w+|(?:came|come|comes|turned) out (?:all |kinda |really |so |a bit )?blurr\w*",
+    r"(?:hoarse|voice is gone|lost my voice|no voice) (?:\w+\s+){0,2}?from (?:screaming|yelling|shouting|singing|cheering|coaching"
+    r"|a cold|the concert|the game)",
     r"(?:knees|heart) (?:\w+\s+)?(?:went|go|goes|going) weak|weak (?:at|in) the knees|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
     r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?\b(?:\s+\w+){0,5}\s+(?:is|are|looks?|was|were|came out) (?:\w+\s+)?blurr\w*",
-    r"see(?:ing)? double\W+(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?|texts?|messages?|emails?)",
+    r"see(?:ing)? double\W+(?:\w+\s+){0,3}?(?:bookings?|charges?|appointments?|entries|confirmations?|texts?|messages?|emails?"
+    r"|statement|bill|bank|card|calendar|inbox)",
     r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
 ]
 
@@ -225,30 +247,31 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|atraganto) (?:con|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
-        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz",
+        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no me (?:pasa|baja|bajan) (?:\w+\s+){0,2}?"
+        r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [
         r"no (?:me |le )?alcanza el aire|no (?:logro|logra|puedo|puede|pude) respirar",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
-        r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:el )?aire|silb\w* (?:el|al)"
+        r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"
         r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
     ],
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
-        r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
+        r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
     ],
     "urgent:vision": [
-        r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
+        r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|duplicad\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
         r"(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],
     "urgent:general_weakness": [
         r"(?:piernas|brazos|cuerpo) (?:\w+ )?como (?:gelatina|trapo)|(?:me cuesta|le cuesta|no puedo|no puede)"
         r" (?:\w+ )?(?:caminar|pararme|levantarme|sostenerme)",
-        r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no tengo fuerzas?|no puedo (?:levantar|sostener)",
+        r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no (?:tengo|tiene|tenia) fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi) ojo",

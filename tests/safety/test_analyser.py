@@ -168,3 +168,24 @@ def test_symptoms_in_new_words_are_urgent(text):
 ])
 def test_resolved_denied_and_idiomatic_mentions_are_not_urgent(text):
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+def test_the_urgency_net_decides_only_what_the_rules_did_not_read(monkeypatch):
+    from bot.safety import analyser
+    from bot.safety.findings import SafetyReport, decide
+
+    assert decide(SafetyReport(language="en", urgent_likelihood=0.95)) == Decision.EMERGENCY
+    assert decide(SafetyReport(language="en", urgent_likelihood=0.5)) == Decision.NONE
+    monkeypatch.setattr(analyser, "urgent_likelihood", lambda text: 1.0)
+    assert analyse("no trouble swallowing, just a small bruise").decision != Decision.EMERGENCY  # denied
+    assert analyse("could botox ever make it hard to swallow?").decision == Decision.WARNING_SIGNS  # asked
+    assert analyse("I'm 12 weeks pregnant, can I still come friday?").decision == Decision.DEFERRAL
+    assert analyse("estoy bien, solo quiero una cita").decision != Decision.EMERGENCY  # English only
+    assert analyse("two of my cat on the couch since the injections").decision == Decision.EMERGENCY
+
+
+def test_the_urgency_net_reads_meaning():
+    from bot.safety.urgency_net import urgent_likelihood
+
+    assert urgent_likelihood("since the injections my food won't go down and I keep choking") > 0.9
+    assert urgent_likelihood("what are your opening hours on saturday?") < 0.1

@@ -1,5 +1,6 @@
-"""The analyser on the development parts of the safety set (read while building, unlike the test part that only the
-gate reads): what it finds there may not get worse. The figures to report are the test part's (docs/safety.md)."""
+"""The analyser on the development parts of the safety set (bot/safety/labelled: read while building, unlike the test
+part that only the gate reads): what it finds there may not get worse. The figures to report are the test part's
+(docs/safety.md)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,21 @@ import yaml
 
 from bot.safety import Decision, analyse
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+LABELLED = Path(__file__).resolve().parents[2] / "bot" / "safety" / "labelled"
 WANTED = {"emergency": Decision.EMERGENCY, "deferral": Decision.DEFERRAL, "dose_deferral": Decision.DOSE}
-# Share of each part's messages whose decision is the expected one, when the third broadening landed (dev3 was
-# measured before it: emergency 0.870, deferral 0.929, non-urgent escalated 0.083).
+# Share of each part's messages whose decision is the expected one, with the rules and the urgency net, when the
+# fourth broadening landed. The parts also train the urgency net, so these guard regressions and say nothing about
+# new messages: dev3 and dev4 were each measured fresh first (docs/safety.md), the test part is what counts.
 FLOORS = {
     ("dev", "emergency"): 1.0, ("dev", "deferral"): 1.0, ("dev", "dose_deferral"): 1.0,
     ("dev2", "emergency"): 1.0, ("dev2", "deferral"): 0.97, ("dev2", "dose_deferral"): 1.0,
-    ("dev3", "emergency"): 0.99, ("dev3", "deferral"): 0.94, ("dev3", "dose_deferral"): 0.95,
+    ("dev3", "emergency"): 1.0, ("dev3", "deferral"): 0.95, ("dev3", "dose_deferral"): 1.0,
+    ("dev4", "emergency"): 1.0, ("dev4", "deferral"): 1.0, ("dev4", "dose_deferral"): 1.0,
 }
 
 
 def _share(part: str, expect: str) -> float:
-    items = [i for i in yaml.safe_load((DATA / f"safety_eval_{part}.yml").read_text()) if i["expect"] == expect]
+    items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] == expect]
     return sum(analyse(i["text"]).decision == WANTED[expect] for i in items) / len(items)
 
 
@@ -31,8 +34,8 @@ def test_development_part_findings_do_not_regress(part, expect):
     assert _share(part, expect) >= FLOORS[(part, expect)]
 
 
-@pytest.mark.parametrize("part, ceiling", [("dev", 0.01), ("dev2", 0.05), ("dev3", 0.05)])
+@pytest.mark.parametrize("part, ceiling", [("dev", 0.02), ("dev2", 0.05), ("dev3", 0.05), ("dev4", 0.04)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
-    items = [i for i in yaml.safe_load((DATA / f"safety_eval_{part}.yml").read_text()) if i["expect"] != "emergency"]
+    items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
     assert escalated <= ceiling
