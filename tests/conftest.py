@@ -59,6 +59,14 @@ def tracker_store_file(tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture(scope="session", autouse=True)
+def event_broker_file(tmp_path_factory) -> str:
+    """Their conversation events go to a throwaway SQL event broker (bot/handoff/events.py), never var/events.db."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('events') / 'events.db'}"
+    os.environ["EVENT_BROKER_URL"] = url
+    return url
+
+
 @pytest.fixture(scope="session")
 def test_database_url(tmp_path_factory) -> str:
     """A fresh SQLite clinic database, migrated and seeded as `make db` does, for the session's action server."""

@@ -1,9 +1,11 @@
 """What the staff inbox does with a handed-off conversation, through Rasa's HTTP API and the queue.
 
-* `sync`: copies the patient's new messages from Rasa's tracker into the queue (once each, by message id), and the
-  assistant's own messages after the handoff (for context). A message with urgent symptoms (intent
-  report_emergency, which the safety guard sets) makes the request urgent; the 911 answer itself comes from Rasa,
-  paused or not (bot/nlp/paused_safety.py), so it does not wait for this poll or for this web app.
+* `add_events`: copies the patient's new messages among a conversation's events into the queue (once each, by
+  message id), and the assistant's own messages after the handoff (for context). A message with urgent symptoms
+  (intent report_emergency, which the safety guard sets) makes the request urgent; the 911 answer itself comes from
+  Rasa, paused or not (bot/nlp/paused_safety.py), so it does not wait for this web app. The events come from Rasa's
+  event broker as they happen (bot/handoff/events.py); `sync` reads one request's whole tracker once, to catch up
+  (when the consumer starts or the broker comes back, when staff open or close the conversation).
 * `reply`: stores the staff message, then has Rasa run `action_relay_staff_message` with `output_channel=latest`,
   which sends it on the patient's own channel. When Rasa's answer holds a "messages" list, the channel could not
   push (plain REST): the message is marked "not_pushable" so the inbox can say so.
@@ -64,22 +66,31 @@ class Inbox:
         return await asyncio.to_thread(function, *args, **kwargs)
 
     async def sync(self, request: HandoffRequest) -> List[HandoffMessage]:
-        """New messages of one open request from Rasa; retries staff messages Rasa has not taken yet."""
+        """One read of the request's tracker from Rasa, for catching up (bot/handoff/events.py follows the events)."""
         try:
             tracker = await self.rasa.tracker(request.conversation_id)
         except RASA_ERRORS as error:
             log.warning("handoff request %s: reading the tracker failed (%s)", request.id, type(error).__name__)
             return []
-        found = new_messages(tracker.get("events") or [], request.since_ts)
+        return await self.add_events(request, tracker.get("events") or [])
+
+    async def add_events(self, request: HandoffRequest, events: List[Dict[str, Any]]) -> List[HandoffMessage]:
+        """Stores the new messages among the conversation's `events` (an emergency makes the request urgent), then
+        retries staff messages Rasa has not taken yet; returns the messages added."""
+        found = new_messages(events, request.since_ts)
         added = await self._db(self.queue.add_patient_messages, request.id, found)
         added_ids = {message.external_id for message in added}
         urgent = [m for m in found if m.external_id in added_ids and m.intent == EMERGENCY_INTENT]
         if urgent:
             await self._db(self.queue.mark_urgent, request.id)
+        await self.relay_pending(request)
+        return added
+
+    async def relay_pending(self, request: HandoffRequest) -> None:
+        """Relays the request's staff messages that Rasa has not taken yet (e.g. it was down when they were sent)."""
         pending = [m for m in await self._db(self.queue.undelivered, request.id) if m.relayed_at is None]
         if pending:
             await self.relay(request)
-        return added
 
     async def sync_open(self) -> int:
         count = 0
@@ -102,6 +113,7 @@ class Inbox:
     async def take(self, request_id: int, staff_id: int, staff_name: str) -> HandoffRequest:
         before = await self._db(self.queue.get, request_id)
         request = await self._db(self.queue.take, request_id, staff_id)
+        await self.sync(request)  # the whole conversation in front of the staff member, whatever the broker did
         if before.status != request.status:
             joined = f"{staff_name} from our team has joined the chat."
             await self._db(self.queue.add_system_message, request_id, joined)

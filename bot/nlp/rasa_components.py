@@ -14,10 +14,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp import action_reply_validation, action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
+from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
 
 LANGUAGE_ENTITY = "patient_language"
+FALLBACK_INTENT = "nlu_fallback"
 DECISION_INTENTS = {
     Decision.EMERGENCY: EMERGENCY_INTENT,
     Decision.DOSE: "ask_dose",
@@ -26,7 +28,12 @@ DECISION_INTENTS = {
     Decision.LANGUAGE_NOTICE: "out_of_scope",
 }
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
-ESCALATING_INTENTS = {EMERGENCY_INTENT, "report_treatment_concern"}
+ESCALATING_INTENTS = {EMERGENCY_INTENT, CONCERN_INTENT}
+# Questions about an area that, said after a treatment with a problem, report the result instead.
+AREA_QUESTIONS = {
+    "ask_gummy_smile", "ask_uneven_brows", "ask_mouth_asymmetry", "ask_eye_asymmetry", "ask_nose_asymmetry",
+    "ask_chin", "ask_jawline", "ask_how_botox_balances", "ask_candidate",
+}
 
 paused_safety.install()
 action_server_down.install()
@@ -100,7 +107,7 @@ class SafetyGuard(_Stateless):
     def _guard(message: Message, report: SafetyReport) -> None:
         ranking = message.get(INTENT_RANKING_KEY) or []
         predicted = (message.get(INTENT) or {}).get("name")
-        intent = safety_intent(report, predicted)
+        intent = safety_intent(report, predicted) or concern_intent(message.get(TEXT) or "", ranking)
         if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
             intent = next((r["name"] for r in ranking if r["name"] != EMERGENCY_INTENT), "out_of_scope")
         if intent is not None and intent != predicted:
@@ -118,6 +125,15 @@ class SafetyGuard(_Stateless):
 def _entity(name: str, value: str) -> Dict[str, Any]:
     """An entity about the whole message (no span in the text)."""
     return {"entity": name, "value": value, "start": 0, "end": 0, "confidence": 1.0}
+
+
+def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:
+    """A question about an area (or a concern the classifier was unsure of) that says a treatment has happened and
+    went wrong is a concern."""
+    best = next((r["name"] for r in ranking if r["name"] != FALLBACK_INTENT), None)
+    if (best in AREA_QUESTIONS or best == CONCERN_INTENT) and reports_a_treatment_problem(text):
+        return CONCERN_INTENT
+    return None
 
 
 def safety_intent(report: SafetyReport, predicted: Optional[str]) -> Optional[str]:

@@ -76,4 +76,14 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     texts = [text or " " for text in texts]
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    if len(texts) == 1:
+        return _one(texts[0])[None, :]
     return np.concatenate([_encoder()(texts[start:start + BATCH]) for start in range(0, len(texts), BATCH)])
+
+
+@lru_cache(maxsize=256)
+def _one(text: str) -> np.ndarray:
+    """A patient's message is read twice, by the intent classifier and by the safety analyser: encoded once."""
+    vector = _encoder()([text])[0]
+    vector.setflags(write=False)
+    return vector

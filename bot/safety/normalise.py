@@ -29,7 +29,8 @@ SHORTHAND = {
     "plz": "please", "idk": "i do not know", "tmrw": "tomorrow", "tmr": "tomorrow", "ppl": "people", "w": "with",
     "w/o": "without", "n": "and", "it's": "it is", "that's": "that is", "she's": "she is", "he's": "he is",
     "everything's": "everything is", "sight's": "sight is", "vision's": "vision is", "breathing's": "breathing is",
-    "voice's": "voice is", "speech's": "speech is", "swallowing's": "swallowing is", "hrs": "hours", "thru": "through", "preg": "pregnant", "prego": "pregnant",
+    "voice's": "voice is", "speech's": "speech is", "swallowing's": "swallowing is", "hrs": "hours",
+    "thru": "through", "preg": "pregnant", "prego": "pregnant",
 }
 _WORD = re.compile(r"[a-z0-9]+(?:['/][a-z0-9]+)*")
 _REPEATS = re.compile(r"([a-z])\1{2,}")

@@ -47,7 +47,7 @@ def build(target: Path = WEIGHTS) -> Path:
 
     from bot.nlp.sentence_encoder import encode
 
-    texts, urgent = zip(*(_labelled_messages() + _nlu_messages()))
+    texts, urgent = zip(*(_labelled_messages() + _nlu_messages()), strict=True)
     fitted = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(encode(texts), urgent)
     target.parent.mkdir(parents=True, exist_ok=True)
     np.savez(target, coef=fitted.coef_[0], intercept=fitted.intercept_)

@@ -16,8 +16,8 @@ redirect to the login page, the JSON API answers 401; every POST needs the sessi
   GET  /staff/static/<file>                 staff.js, staff.css
 
 Environment: DATABASE_URL (the clinic database), RASA_URL and RASA_API_TOKEN (Rasa's HTTP API), STAFF_COOKIE_SECURE
-("1" behind https: the session cookie gets `Secure`), HANDOFF_SYNC_SECONDS (how often open conversations are read
-from Rasa, default 2).
+("1" behind https: the session cookie gets `Secure`), EVENT_BROKER_URL and EVENT_BROKER_QUEUE (where Rasa's
+conversation events come from, see bot/handoff/events.py).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from bot.db.handoff_models import STAFF, SYSTEM, HandoffMessage, HandoffRequest
 from bot.db.session import Database
+from bot.handoff.events import event_source
 from bot.handoff.hours import describe_opening, is_staffed, next_opening, staff_zone
 from bot.handoff.inbox import Inbox
 from bot.handoff.queue import HandoffError, HandoffQueue, NotFound
@@ -77,7 +78,6 @@ class StaffContext:
     inbox: Inbox
     templates: Environment
     secure_cookies: bool
-    sync_seconds: float
 
 
 def make_context(db: Optional[Database] = None, rasa: Optional[RasaAPI] = None,
@@ -93,7 +93,6 @@ def make_context(db: Optional[Database] = None, rasa: Optional[RasaAPI] = None,
     return StaffContext(
         db=db, queue=queue, auth=StaffAuth(db), rasa=rasa, inbox=Inbox(queue, rasa), templates=templates,
         secure_cookies=(env.get("STAFF_COOKIE_SECURE") or "").lower() in ("1", "true", "yes"),
-        sync_seconds=float(env.get("HANDOFF_SYNC_SECONDS") or 2),
     )
 
 
@@ -404,9 +403,8 @@ def staff_blueprint(ctx: StaffContext, name: str = "staff_inbox") -> Blueprint:
             handoff = await db(ctx.queue.get, request_id)
         except NotFound:
             return json_reply({"error": "No such conversation."}, 404)
-        if handoff.is_open:
-            await ctx.inbox.sync(handoff)
-            handoff = await db(ctx.queue.get, request_id)
+        if handoff.is_open:  # new messages come with Rasa's events; only staff messages Rasa missed are retried
+            await ctx.inbox.relay_pending(handoff)
         messages = await db(ctx.queue.messages, request_id)
         return json_reply(
             {
@@ -431,32 +429,20 @@ def staff_blueprint(ctx: StaffContext, name: str = "staff_inbox") -> Blueprint:
     return bp
 
 
-# --- registration and the background sync -----------------------------------------------------------------------
+# --- registration and the event consumer ------------------------------------------------------------------------
 
 
-async def sync_forever(ctx: StaffContext) -> None:
-    """Copies new patient messages of every open handoff from Rasa, so nothing is lost while no one is looking.
-
-    A failure (e.g. the database not migrated yet) is logged once, then quietly retried more slowly until it works.
-    """
-    failing = None
-    while True:
-        try:
-            await ctx.inbox.sync_open()
-            if failing:
-                log.info("handoff sync works again")
-            failing = None
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # keep syncing; the next round may work
-            name = type(error).__name__
-            (log.debug if failing == name else log.warning)("handoff sync failed (%s)", name)
-            failing = name
-        await asyncio.sleep(ctx.sync_seconds * (5 if failing else 1))
+async def consume_events(ctx: StaffContext) -> None:
+    """Follows Rasa's conversation events into the queue (bot/handoff/events.py); Rasa's trackers are read once at
+    start, never in a loop."""
+    try:
+        await event_source(ctx.inbox).run()
+    except Exception as error:  # e.g. var/ is not writable: the inbox still works, without new messages
+        log.error("the handoff event consumer stopped (%s)", type(error).__name__)
 
 
-def register_staff(app: Sanic, ctx: Optional[StaffContext] = None, background_sync: bool = True) -> StaffContext:
-    """Adds the staff inbox to `app` (and, unless turned off, the background sync of open conversations)."""
+def register_staff(app: Sanic, ctx: Optional[StaffContext] = None, event_consumer: bool = True) -> StaffContext:
+    """Adds the staff inbox to `app` (and, unless turned off, the consumer of Rasa's conversation events)."""
     existing = getattr(app.ctx, "staff", None)
     if existing is not None:  # registered already (create_app does it)
         return existing
@@ -466,14 +452,14 @@ def register_staff(app: Sanic, ctx: Optional[StaffContext] = None, background_sy
     app.blueprint(staff_blueprint(ctx))
     app.ctx.staff = ctx
 
-    if background_sync:
+    if event_consumer:
         @app.after_server_start
-        async def start_sync(app_: Sanic, _loop: Any) -> None:
-            app_.ctx.staff_sync = asyncio.get_running_loop().create_task(sync_forever(ctx))
+        async def start_consumer(app_: Sanic, _loop: Any) -> None:
+            app_.ctx.staff_events = asyncio.get_running_loop().create_task(consume_events(ctx))
 
         @app.before_server_stop
-        async def stop_sync(app_: Sanic, _loop: Any) -> None:
-            task = getattr(app_.ctx, "staff_sync", None)
+        async def stop_consumer(app_: Sanic, _loop: Any) -> None:
+            task = getattr(app_.ctx, "staff_events", None)
             if task is not None:
                 task.cancel()
             await ctx.rasa.close()

@@ -43,7 +43,7 @@ def inbox(tmp_path_factory):
     port = free_port()
     log = (folder / "web.log").open("w")
     env = {**os.environ, "DATABASE_URL": url, "RASA_URL": f"http://127.0.0.1:{free_port()}", "PYTHONPATH": str(ROOT),
-           "HANDOFF_SYNC_SECONDS": "60"}
+           "EVENT_BROKER_URL": f"sqlite:///{folder / 'events.db'}"}
     process = subprocess.Popen([sys.executable, str(ROOT / "tests/handoff/serve_web.py"), str(port)], cwd=ROOT,
                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

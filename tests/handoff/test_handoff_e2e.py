@@ -140,7 +140,7 @@ def running_stack(folder: Path, staff_hours: Dict[str, str], with_web: bool = Tr
     endpoints_with_action_server(folder, action_port)
     env = {
         "DATABASE_URL": db_url, "CLINIC_FILE": str(clinic_file), "WIDGET_ALLOWED_ORIGINS": web_url,
-        "RASA_URL": rasa_url, "RASA_API_TOKEN": TOKEN, "HANDOFF_SYNC_SECONDS": "1",
+        "RASA_URL": rasa_url, "RASA_API_TOKEN": TOKEN, "EVENT_BROKER_URL": f"sqlite:///{folder / 'events.db'}",
         "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER,
         "TWILIO_API_BASE": twilio.base, "TWILIO_WEBHOOK_URL": f"{rasa_url}/webhooks/twilio/webhook",
         "HANDOFF_SLACK_WEBHOOK_URL": f"{twilio.base}/slack/webhook", "STAFF_INBOX_URL": f"{web_url}/staff",

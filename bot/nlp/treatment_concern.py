@@ -1,0 +1,27 @@
+"""A patient who says a treatment has happened and something is wrong with it is reporting a concern, not asking.
+
+"my smile looks crooked since my lip flip" reads, by its topic, like the question about crooked smiles; the clinic
+wants to see it instead (the treatment-concern answer and the staff handoff). Both parts must be there: a treatment
+that has happened and a problem with the result.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONCERN_INTENT = "report_treatment_concern"
+_TREATMENT = r"(?:botox|tox|treatment|injections?|shots?|lip flip|appointment|appt|visit|jab|needles?)"
+_AFTER_TREATMENT = re.compile(
+    rf"\b(?:since|after|from|following)\s+(?:my|the|your|last\s+\w+'?s?)\s+(?:\w+\s+)?{_TREATMENT}\b"
+    rf"|\b{_TREATMENT}\s+(?:\w+\s+){{0,3}}?(?:made|left|gave|has made|turned)\b",
+    re.IGNORECASE,
+)
+_PROBLEM = re.compile(
+    r"\b(?:uneven|crooked|lopsided|asymmetr\w*|droop\w*|off|weird|wrong|frozen|flat|higher|lower|worse|odd|strange"
+    r"|pulls?|pulling|one[- ]sided|not even|stuck)\b",
+    re.IGNORECASE,
+)
+
+
+def reports_a_treatment_problem(text: str) -> bool:
+    return bool(_AFTER_TREATMENT.search(text) and _PROBLEM.search(text))

@@ -1,0 +1,27 @@
+"""The routing the NLU pipeline adds to the classifier: a reported treatment problem is a concern."""
+
+import pytest
+
+from bot.nlp.rasa_components import concern_intent
+
+
+def ranking(*names):
+    return [{"name": name, "confidence": 1.0 / (n + 2)} for n, name in enumerate(names)]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("my smile looks crooked since my lip flip", ("ask_mouth_asymmetry", "report_treatment_concern")),
+    ("since my botox one brow sits way higher", ("ask_uneven_brows",)),
+    ("my smile looks crooked since my lip flip", ("nlu_fallback", "report_treatment_concern", "ask_mouth_asymmetry")),
+])
+def test_a_problem_after_a_treatment_is_a_concern(text, names):
+    assert concern_intent(text, ranking(*names)) == "report_treatment_concern"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("can botox fix a crooked smile?", ("ask_mouth_asymmetry",)),  # no treatment yet
+    ("since my botox I love my brows, what does a touch up cost?", ("ask_cost",)),  # no problem, not an area
+    ("after my treatment is it wrong to lie down?", ("ask_aftercare_lying_down",)),  # aftercare stays aftercare
+])
+def test_questions_stay_questions(text, names):
+    assert concern_intent(text, ranking(*names)) is None
