@@ -6,7 +6,9 @@
 * Patients with no appointment that starts, was booked or changed after the cutoff, created before it. One without
   appointments is deleted. Appointments reference their patient (NOT NULL, no cascade) and are the clinic's
   records, so a patient with past appointments is anonymised instead: name replaced, phone and email cleared, and
-  the appointments' idempotency keys (hashes of the conversation id, which holds the phone on SMS) cleared.
+  the appointments' idempotency keys (hashes of the conversation id, which holds the phone on SMS) cleared, and the
+  conversation ids (`recipient`) of their scheduled messages and message consents replaced. A patient with a
+  message still to send (pending or sending) is not inactive; consent rows of a patient who is deleted go with it.
 * Rows that only identify someone: booking look-up and staff login failures; SMS consent rows of numbers that opted
   back in. Opt-outs are kept: a STOP must outlive retention.
 """
@@ -25,9 +27,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.sms_consent import sms_consent
 from bot.db.handoff_models import CLOSED, OPEN_STATUSES, HandoffMessage, HandoffRequest, LoginFailure
 from bot.db.models import Appointment, LookupFailure, Patient
+from bot.db.reminder_models import PENDING, SENDING, MessageConsent, ScheduledMessage
 from bot.db.session import database_url, make_engine, tracker_store_url, write_session
 
 REMOVED_NAME = "(removed)"
+REMOVED_RECIPIENT = "(removed)"  # recipient is NOT NULL: the row stays as the record of what was sent or agreed
 _AGE = re.compile(r"(\d+)([hdw])")
 _AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -51,6 +55,9 @@ class RetentionCounts:
     handoff_messages: int = 0
     patients_deleted: int = 0
     patients_anonymised: int = 0
+    scheduled_messages_anonymised: int = 0
+    message_consents_anonymised: int = 0
+    message_consents_deleted: int = 0
     sms_consent_rows: int = 0
     lookup_failures: int = 0
     staff_login_failures: int = 0
@@ -79,7 +86,8 @@ def run_retention(
         open_conversations = _open_handoff_conversations(clinic)
         conversations, events = _purge_conversations(tracker_engine, cutoff, open_conversations, dry_run)
         requests, messages = _purge_handoffs(clinic, cutoff, dry_run)
-        deleted, anonymised = _purge_patients(clinic, cutoff, dry_run)
+        deleted, anonymised, messages_cleared, consents_cleared, consents_deleted = _purge_patients(
+            clinic, cutoff, dry_run)
         return RetentionCounts(
             conversations=conversations,
             conversation_events=events,
@@ -87,6 +95,9 @@ def run_retention(
             handoff_messages=messages,
             patients_deleted=deleted,
             patients_anonymised=anonymised,
+            scheduled_messages_anonymised=messages_cleared,
+            message_consents_anonymised=consents_cleared,
+            message_consents_deleted=consents_deleted,
             sms_consent_rows=_purge_sms_consent(clinic, cutoff, dry_run),
             lookup_failures=_purge(clinic, LookupFailure, dry_run, LookupFailure.at < cutoff),
             staff_login_failures=_purge(clinic, LoginFailure, dry_run, LoginFailure.at < cutoff),
@@ -169,21 +180,51 @@ def _inactive_patient(cutoff: datetime) -> Any:
         Appointment.patient_id == Patient.id,
         (Appointment.start_utc >= cutoff) | (Appointment.created_at >= cutoff) | (Appointment.updated_at >= cutoff),
     )
-    return (Patient.created_at < cutoff) & ~recent_appointment
+    still_to_send = exists().where(
+        ScheduledMessage.appointment_id == Appointment.id,
+        Appointment.patient_id == Patient.id,
+        ScheduledMessage.status.in_((PENDING, SENDING)),
+    )
+    return (Patient.created_at < cutoff) & ~recent_appointment & ~still_to_send
 
 
-def _purge_patients(clinic: sessionmaker, cutoff: datetime, dry_run: bool) -> "tuple[int, int]":
-    """(deleted, anonymised). A booking always stores a phone or an email, so a patient without either is one
-    anonymised by an earlier run."""
+def _purge_patients(clinic: sessionmaker, cutoff: datetime, dry_run: bool) -> "tuple[int, int, int, int, int]":
+    """(deleted, anonymised, scheduled messages anonymised, consents anonymised, consents deleted). A booking always
+    stores a phone or an email, so a patient without either is one anonymised by an earlier run; the recipients of
+    their rows are cleared again (none is left after the first run)."""
     inactive = _inactive_patient(cutoff)
     has_appointments = exists().where(Appointment.patient_id == Patient.id)
     not_yet_anonymised = Patient.phone.isnot(None) | Patient.email.isnot(None)
     with write_session(clinic) as session:
+        to_delete = select(Patient.id).where(inactive, ~has_appointments)
+        consents_deleted = _delete(session, MessageConsent, dry_run, MessageConsent.patient_id.in_(to_delete))
         deleted = _delete(session, Patient, dry_run, inactive, ~has_appointments)
         ids = list(session.execute(select(Patient.id).where(inactive, has_appointments, not_yet_anonymised)).scalars())
+        inactive_ids = select(Patient.id).where(inactive, has_appointments)
+        messages, consents = _clear_recipients(session, inactive_ids, dry_run)
         if not dry_run and ids:
             _anonymise(session, ids)
-    return deleted, len(ids)
+    return deleted, len(ids), messages, consents, consents_deleted
+
+
+def _clear_recipients(session: Session, patient_ids: Any, dry_run: bool) -> "tuple[int, int]":
+    """(scheduled messages, consents) of these patients whose conversation id is replaced."""
+    appointments = select(Appointment.id).where(Appointment.patient_id.in_(patient_ids))
+    message_rows = (ScheduledMessage.appointment_id.in_(appointments),
+                    ScheduledMessage.recipient != REMOVED_RECIPIENT)
+    consent_rows = (MessageConsent.patient_id.in_(patient_ids), MessageConsent.recipient != REMOVED_RECIPIENT)
+    if dry_run:
+        return _count(session, ScheduledMessage, *message_rows), _count(session, MessageConsent, *consent_rows)
+    messages = session.execute(
+        update(ScheduledMessage).where(*message_rows)
+        .values(recipient=REMOVED_RECIPIENT, updated_at=ScheduledMessage.updated_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    consents = session.execute(
+        update(MessageConsent).where(*consent_rows).values(recipient=REMOVED_RECIPIENT)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return messages, consents
 
 
 def _anonymise(session: Session, patient_ids: List[int]) -> None:

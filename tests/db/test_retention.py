@@ -1,6 +1,7 @@
 """Retention (`bot/retention.py`, `python -m bot retention`) on SQLite and PostgreSQL: exactly the old data goes."""
 
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -296,3 +297,83 @@ def test_bad_ages_are_refused(text: str, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit):
         main(["retention", "--older-than", text])
     assert "--older-than" in capsys.readouterr().err
+
+
+# --- scheduled messages and message consents (bot/reminders): their recipient is the conversation id ---------------
+
+
+def _fill_messages(database: Database, pending_for_old: bool = False) -> None:
+    """A sent reminder and a consent for the old patient (anonymised), the same for the recent one (kept), a consent
+    given by the never-booked patient (deleted with them); with `pending_for_old`, a touch-up still to send."""
+    from bot.db.reminder_models import MessageConsent, ScheduledMessage
+
+    with database.write_session() as session:
+        def patient_id(label: str) -> int:
+            return session.execute(select(Patient.id).where(Patient.name == PATIENTS[label][0])).scalar_one()
+
+        def appointment_id(reference: str) -> int:
+            return session.execute(select(Appointment.id).where(Appointment.reference == reference)).scalar_one()
+
+        rows = [("old", "REFOLD", "sent"), ("recent", "REFRECENT", "sent")]
+        if pending_for_old:
+            rows.append(("old", "REFOLD2", "pending"))
+        for label, reference, status in rows:
+            recipient = f"sms:{PATIENTS[label][1]}"
+            session.add(ScheduledMessage(
+                appointment_id=appointment_id(reference), kind="reminder", due_at=days_ago(40),
+                next_try_at=days_ago(40),
+                channel="twilio", recipient=recipient, status=status, idempotency_key=f"{reference}:{status}",
+                created_at=days_ago(90), updated_at=days_ago(40),
+            ))
+            session.add(MessageConsent(patient_id=patient_id(label), appointment_id=appointment_id(reference),
+                                       purpose="reminders", granted=True, channel="twilio", recipient=recipient,
+                                       text="We'll send appointment reminders here.", at=days_ago(90)))
+        session.add(MessageConsent(patient_id=patient_id("never_booked"), appointment_id=None, purpose="marketing",
+                                   granted=False, channel="twilio", recipient="sms:+15125550199", text="No thanks",
+                                   at=days_ago(100)))
+
+
+def _recipients(url: str) -> Dict[str, list]:
+    from bot.db.reminder_models import MessageConsent, ScheduledMessage
+
+    engine = make_engine(url)
+    try:
+        return {
+            "messages": _rows(engine, select(ScheduledMessage.recipient, ScheduledMessage.updated_at)),
+            "consents": _rows(engine, select(MessageConsent.recipient, MessageConsent.text)),
+        }
+    finally:
+        engine.dispose()
+
+
+def test_old_rows_of_messages_and_consents_lose_their_conversation_id(filled: Dict[str, str], database) -> None:
+    from bot.retention import REMOVED_RECIPIENT
+
+    _fill_messages(database)
+    before = _recipients(filled["clinic"])
+    expected = replace(EXPECTED, scheduled_messages_anonymised=1, message_consents_anonymised=1,
+                       message_consents_deleted=1)
+    assert run_retention(CUTOFF, dry_run=True, clinic_url=filled["clinic"], tracker_url=filled["tracker"]) == expected
+    assert _recipients(filled["clinic"]) == before
+
+    counts = run_retention(CUTOFF, clinic_url=filled["clinic"], tracker_url=filled["tracker"])
+
+    assert (counts.scheduled_messages_anonymised, counts.message_consents_anonymised,
+            counts.message_consents_deleted, counts.patients_anonymised) == (1, 1, 1, 1)
+    after = _recipients(filled["clinic"])
+    recent = f"sms:{PATIENTS['recent'][1]}"
+    assert [recipient for recipient, _ in after["messages"]] == sorted([REMOVED_RECIPIENT, recent])
+    assert sorted(u for _, u in after["messages"]) == sorted(u for _, u in before["messages"])  # not rewritten
+    assert after["consents"] == sorted([(REMOVED_RECIPIENT, "We'll send appointment reminders here."),
+                                        (recent, "We'll send appointment reminders here.")], key=repr)
+    assert run_retention(CUTOFF, clinic_url=filled["clinic"], tracker_url=filled["tracker"]) == RetentionCounts()
+
+
+def test_a_patient_with_a_message_still_to_send_is_kept(filled: Dict[str, str], database) -> None:
+    _fill_messages(database, pending_for_old=True)
+
+    counts = run_retention(CUTOFF, clinic_url=filled["clinic"], tracker_url=filled["tracker"])
+
+    assert (counts.patients_anonymised, counts.scheduled_messages_anonymised) == (0, 0)
+    assert PATIENTS["old"] in state(filled)["patients"]
+    assert f"sms:{PATIENTS['old'][1]}" in [recipient for recipient, _ in _recipients(filled["clinic"])["messages"]]
