@@ -122,11 +122,12 @@ def analyse(text: str) -> SafetyReport:
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)
-    in_english = _findings(english, english_text)
-    # Spanish words in a mostly English message count, but an English finding keeps the assertion English gave it.
-    read_in_english = {(f.kind, f.name) for f in in_english}
-    found = in_english + [f for f in _findings(spanish, plain(text)) if (f.kind, f.name) not in read_in_english]
-    found = list(dict.fromkeys(found))
+    in_english, in_spanish = _findings(english, english_text), _findings(spanish, plain(text))
+    # Both languages count (a Spanish symptom in a mostly English message), but a finding both read keeps the
+    # assertion its message's own language gave it.
+    first, second = (in_spanish, in_english) if language == "es" else (in_english, in_spanish)
+    read = {(f.kind, f.name) for f in first}
+    found = list(dict.fromkeys(first + [f for f in second if (f.kind, f.name) not in read]))
     findings = tuple(_without_checkins_beside_urgent([f for f in found if f.kind != IDIOM]))
     likelihood = urgent_likelihood(text) if _unread_by_the_rules(language, found) else 0.0
     return SafetyReport(language=language, findings=findings, urgent_likelihood=likelihood)
