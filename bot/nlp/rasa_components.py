@@ -86,7 +86,8 @@ class SafetyGuard(_Stateless):
     """Acts on the safety analyser (bot/safety) before any intent decision: its decision overrides the classifier.
 
     Emergency, deferral, dose and warning-sign decisions replace the predicted intent with the intent whose rule
-    gives that answer; a predicted emergency that the analyser does not confirm falls back to the next intent.
+    gives that answer; a predicted emergency that the analyser does not confirm falls back to the next intent. With
+    nothing for safety, a problem reported after a treatment goes to the concern path (bot/nlp/treatment_concern.py).
     Every message also carries its language and the contraindication found, as entities the responses' variations
     read.
     """
