@@ -23,7 +23,6 @@ from bot.safety.normalise import normalise, plain
 from bot.safety.urgency_net import urgent_likelihood
 
 SPANS = "safety"
-IDIOM = lexicon.IDIOM.split(":")[0]
 # Face or lip swelling that is mild or at the injection site is an ordinary check-in, not an allergic sign.
 _SWELLING = "urgent:allergic_swelling"
 
@@ -45,7 +44,7 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
         ConTextRule(
             category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
             allowed_types=set(only[0]) if only else None,
-            terminated_by=None if category == context_rules.HISTORICAL else {context_rules.CLAUSE_BREAK},
+            terminated_by=None if category == context_rules.RESOLVED else {context_rules.CLAUSE_BREAK},
             on_modifies=_outside,
         )
         for category, direction, pattern, scope, *only in modifiers
@@ -68,7 +67,7 @@ def _assertion(categories: Set[str]) -> Assertion:
     if context_rules.CURRENT not in categories:
         if context_rules.HYPOTHETICAL in categories:
             return Assertion.HYPOTHETICAL
-        if context_rules.HISTORICAL in categories:
+        if categories & {context_rules.HISTORICAL, context_rules.RESOLVED}:
             return Assertion.PAST
     return Assertion.OTHER_PERSON if about_someone_else else Assertion.REPORTED
 
@@ -82,23 +81,27 @@ def _finding(span: Span) -> Finding:
     return Finding(kind, name, _assertion(categories))
 
 
-def _findings(nlp: Language, text: str) -> List[Finding]:
+def _read(nlp: Language, text: str) -> Tuple[List[Finding], str]:
+    """The findings, and the text without its idioms: what is left may still report a symptom in other words."""
     doc = nlp(text)
     spans = list(doc.spans.get(SPANS, []))
     idioms = [span for span in spans if span.label_ == lexicon.IDIOM]
-    return [Finding(*lexicon.IDIOM.split(":"), Assertion.REPORTED) for _ in idioms[:1]] + [
+    findings = [
         _finding(span) for span in spans
         if span.label_ != lexicon.IDIOM
         and not any(_overlap(span, idiom) for idiom in idioms)
         and not any(_nested(span, other) for other in spans)
     ]
+    in_idioms = {token.i for idiom in idioms for token in idiom}
+    return findings, "".join(token.text_with_ws for token in doc if token.i not in in_idioms)
 
 
 def _nested(span: Span, other: Span) -> bool:
-    """"pregnant" inside "not trying to get pregnant" is the longer finding's word, not a finding of its own."""
-    same_kind = span.label_.split(":")[0] == other.label_.split(":")[0]
+    """"pregnant" inside "not trying to get pregnant" is the longer finding's word, not a finding of its own.
+    Only contraindications nest: throat swelling inside "lip and throat swelling" is still an allergic sign."""
+    both_contraindications = span.label_.split(":")[0] == other.label_.split(":")[0] == CONTRAINDICATION
     inside = other.start <= span.start and span.end <= other.end and len(other) > len(span)
-    return same_kind and inside
+    return both_contraindications and inside
 
 
 def _overlap(span: Span, other: Span) -> bool:
@@ -122,23 +125,28 @@ def analyse(text: str) -> SafetyReport:
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)
-    in_english, in_spanish = _findings(english, english_text), _findings(spanish, plain(text))
+    (in_english, unidiomatic), (in_spanish, _) = _read(english, english_text), _read(spanish, plain(text))
     # Both languages count (a Spanish symptom in a mostly English message), but a finding both read keeps the
     # assertion its message's own language gave it.
     first, second = (in_spanish, in_english) if language == "es" else (in_english, in_spanish)
     read = {(f.kind, f.name) for f in first}
     found = list(dict.fromkeys(first + [f for f in second if (f.kind, f.name) not in read]))
-    findings = tuple(_without_checkins_beside_urgent([f for f in found if f.kind != IDIOM]))
-    likelihood = urgent_likelihood(text) if _unread_by_the_rules(language, found) else 0.0
+    findings = tuple(_without_checkins_beside_urgent(found))
+    # The net was trained on messages as patients typed them: it reads the normalised text only without idioms.
+    net_text = text if unidiomatic == english_text else unidiomatic
+    likelihood = urgent_likelihood(net_text) if _unread_by_the_rules(language, found) else 0.0
     return SafetyReport(language=language, findings=findings, urgent_likelihood=likelihood)
 
 
 def _unread_by_the_rules(language: str, found: List[Finding]) -> bool:
     """The urgency net reads English messages in which the rules found no urgent symptom (denied, past or asked
-    about), no contraindication and no idiom: there, a message in other words may still report one."""
-    return language == "en" and not any(f.kind in (URGENT, CONTRAINDICATION, IDIOM) for f in found)
+    about) and no contraindication: there, a message in other words may still report one. It reads the message
+    without its idioms, so "ran up the stairs, out of breath" is not read as urgent and an idiom hides nothing else."""
+    return language == "en" and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
 
 
 def warm_up() -> None:
-    """Builds the pipelines and loads the dictionaries, so the first patient does not wait for it."""
+    """Builds the pipelines, loads the dictionaries and the urgency net's weights, so the first patient does not
+    wait for it and a missing weights file stops the start rather than every message."""
+    urgent_likelihood("warm up")
     analyse("warm up: no trouble swallowing since yesterday")

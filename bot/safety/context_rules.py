@@ -19,6 +19,7 @@ OTHER_PERSON = "FAMILY"
 CURRENT = "CURRENT"
 MILD = "MILD"
 CLAUSE_BREAK = "CLAUSE_BREAK"
+RESOLVED = "RESOLVED"
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -36,13 +37,14 @@ ENGLISH: List[Rule] = [
      r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
     # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
     (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
-     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even|take|use|need))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
+     r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
      6),
     (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
     # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
     (NEGATED, "BACKWARD", r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
-    (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))", 6),
+    # Short reach: "nothing is going down and I can't swallow" denies nothing.
+    (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
     (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
@@ -84,9 +86,17 @@ ENGLISH: List[Rule] = [
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|point)s?\b"
      r"|\bat the (?:site|spot)s?\b", 5),
-    # A comma ends a denial, a question or a "now" too ("can't read without squinting, everything blurry"), but not
-    # a resolution ("could hardly swallow for a few days, all cleared up now"): analyser.py makes every category but
-    # HISTORICAL end at a CLAUSE_BREAK.
+    # A resolution that ends its clause, without a subject of its own, reaches back across a comma ("could hardly
+    # swallow for a few days, all cleared up now"); "I had botox last year, I cannot swallow" and "I can't breathe,
+    # it's better than the bruise" keep the symptom now. It reads as PAST. The comma is part of the match, so this
+    # longer modifier wins over HISTORICAL's shorter one on the same words.
+    (RESOLVED, "BACKWARD", r"(?:\b(?:it|that|which|all|they|those|both|everything)(?: has| had| have| is| was| were| are|'s)?"
+     r" (?:all |completely |totally |fully )?(?:cleared(?: up)?|went away|gone(?: away)?|resolved|healed|better|fixed"
+     r"|back to normal)|\b(?:fully |completely )?recovered|[,;.] (?:and )?(?:all |completely |totally |fully )?"
+     r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal))\b"
+     r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
+    # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
+    # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
     (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
     # Scope 1: medspaCy's overlap test misses a terminator whose scope contains the other's whole scope.
     ("TERMINATE", "TERMINATE", r"\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
@@ -102,7 +112,7 @@ SPANISH: List[Rule] = [
     # Only for symptoms, as in English: "no" also asks for a yes ("estoy embarazada, no?").
     (NEGATED, "FORWARD", r"\bnada\b|\bno\b(?! (?:tengo|he tenido|siento|hay|estoy|esta|me (?:cuesta|duele|pica|falta|siento)"
      r"|veo (?:borroso|doble|nublado)))", 3, URGENT_LABELS),
-    (NEGATED, "FORWARD", r"\bni\b|\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
+    (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
      r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
     (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
@@ -111,8 +121,11 @@ SPANISH: List[Rule] = [
      r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
      r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b"
      r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:\d+ |muchos |varios |unos )?anos\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\d+ |un |dos |tres |cuatro |cinco |seis |muchos |varios )?anos?\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
+    # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
+    (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
+     r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),

@@ -55,7 +55,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|run(?:ning)? out of (?:air|breath)|out of air"
         r"|(?:sitting|standing|elephant|weight) on my chest|breath\w* (?:really |so |very )?hard (?:just |while |when |sitting)|air (?:\w+\s+){0,2}?(?:not|never) (?:going|getting) (?:in|all the way)",
         r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
-        r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are|will not|cannot)|(?:cannot|could not) breath\w*",
+        r"|\bpanting\b|short of air|lungs (?:\w+\s+)?(?:feel|are) (?:so |really |very )?(?:tight|heavy|full|weird|burning|closed|closing|on fire)"
+        r"|lungs (?:\w+\s+)?(?:will not|cannot|do not) (?:fill|expand|open|work)|(?:cannot|could not) breath\w*",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:breath\w*|get(?:ting)? (?:enough )?air)",
         r"short(?:ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*|suffocat\w*|struggling for air"
         r"|(?:cannot|could not) catch (?:my|her|his|their) breath|air (?:will not|is not|not) (?:going|getting) in"
@@ -224,19 +225,27 @@ ENGLISH: Dict[str, List[str]] = {
 
 IDIOM = "idiom:idiom"
 ENGLISH[IDIOM] = [
-    r"(?:nearly |almost )?pass(?:ed|ing)? out (?:from )?laughing|laugh\w* so hard"
-    r"|pass(?:ed|ing)? out (?:\w+\s+){0,2}?(?:asleep|watching (?:tv|netflix|a movie|a show))"
-    r"|(?:nearly|almost) (?:fainted|passed out|died|fell over) (?:when|at|seeing|over|reading|looking)",
-    r"out of breath (?:\w+\s+)?from (?:running|sprinting|rushing|walking|climbing|the (?:gym|stairs|bus|run|walk|hike))"
-    r"|(?:ran|run|running|climbed|climbing|rushed|rushing|sprinted|sprinting)\b(?:\s+\w+){0,12}?\s+(?:out of breath|winded|panting)",
-    r"chok\w* (?:\w+\s+){0,4}?laugh\w*|laugh\w* (?:\w+\s+){0,3}?chok\w*|chok\w* up\b|(?:hard|bitter|tough) pill to swallow",
-    r"weak at (?!all\b)\w+|(?:came|come|comes|turned) out (?:all |kinda |really |so |a bit )?blurr\w*",
+    # Each idiom is its literal phrase: a symptom beside a near-idiom ("almost fainted when I stood up") stays urgent.
+    r"(?:nearly |almost )?pass(?:ed|ing)? out (?:from )?laughing|laugh\w* so hard|pass(?:ed|ing)? out (?:early |so early )?asleep"
+    r"|(?:nearly|almost) (?:fainted|passed out|died) (?:when i saw|seeing|over|at|looking at) (?:the |my |your )?"
+    r"(?:price|prices|bill|total|quote|cost|invoice|receipt)|(?:nearly|almost) (?:fainted|passed out|died) when i saw how "
+    r"(?:good|great|amazing|nice|pretty|gorgeous)",
+    r"(?:out of breath|winded|panting) (?:\w+\s+)?(?:from|after) (?:running|sprinting|rushing|walking|climbing|jogging"
+    r"|my (?:run|workout|jog|walk)|the (?:gym|stairs|bus|run|walk|hike))|(?:ran|run|running|climbed|climbing|walked|rushed"
+    r"|hiked|jogged) (?:up|down) (?:\w+\s+){0,12}?(?:out of breath|winded|panting)",
+    r"chok\w* (?:\w+\s+){0,4}?laugh\w*|laugh\w* (?:\w+\s+){0,3}?chok\w*|(?:hard|bitter|tough) pill to swallow"
+    r"|chok\w* up\b(?!\s+(?:\w+\s+)?(?:food|water|drinks?|liquids?|pills?|meals?|bites?|everything|it|saliva|spit"
+    r"|mucus|phlegm)\b)",
+    r"(?:came|come|comes|turned) out (?:all |kinda |really |so |a bit )?blurr\w*",
     r"(?:hoarse|voice is gone|lost my voice|no voice) (?:\w+\s+){0,2}?from (?:screaming|yelling|shouting|singing|cheering|coaching"
     r"|a cold|the concert|the game)",
-    r"(?:knees|heart) (?:\w+\s+)?(?:went|go|goes|going) weak|weak (?:at|in) the knees|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
-    r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?\b(?:\s+\w+){0,5}\s+(?:is|are|looks?|was|were|came out) (?:\w+\s+)?blurr\w*",
-    r"see(?:ing)? double\W+(?:\w+\s+){0,3}?(?:bookings?|charges?|appointments?|entries|confirmations?|texts?|messages?|emails?"
-    r"|statement|bill|bank|card|calendar|inbox)",
+    r"weak (?:at|in) the knees|knees (?:went|go|goes|going) weak when i (?:saw|see|looked|heard)"
+    r"|weak at (?:planning|math|maths|names|spelling|sports|cooking|remembering|directions|numbers|organi[sz]ing)\b|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
+    r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?(?: (?:on|in|from)(?: \w+){1,2}| you sent)?"
+    r" (?:is|are|looks?|was|were|came out) "
+    r"(?:so |really |kinda |a bit |all )?blurr\w*(?! to me)",
+    r"see(?:ing)? double\W+(?:(?:in|on) )?(?:my |the |your )?(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?"
+    r"|statement|bill|bank|card|calendar)",
     r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
 ]
 
@@ -305,7 +314,7 @@ SPANISH: Dict[str, List[str]] = {
 # The words a pattern may skip ("throat feels like it is closing") never include a denial: "face is not swollen"
 # must leave "not" outside the symptom, where ConText reads it (a cue inside a symptom's words is ignored).
 _ANY_WORD = (r"(?:\w+\s+)", r"(?:\w+ )", r"(?:\w+\W+)")
-_WORD_BUT_A_DENIAL = r"(?:(?!(?:not|no|never|nothing|without|ni)\b)\w+\W+)"
+_WORD_BUT_A_DENIAL = r"(?:(?!(?:not|no|never|nothing|without)\b)\w+\W+)"
 
 
 def rules(lexicon: Dict[str, List[str]]) -> List[Tuple[str, str]]:

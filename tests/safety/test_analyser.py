@@ -170,6 +170,43 @@ def test_resolved_denied_and_idiomatic_mentions_are_not_urgent(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
+# A review against an earlier version: each of these lost the emergency answer to an idiom read too broadly, a
+# denial or past reference that reached too far, or Spanish "ni" ("not even") read as a denial.
+@pytest.mark.parametrize("text", [
+    "I keep running out of breath",
+    "I have been running a fever and I am out of breath",
+    "I almost fainted when I stood up this morning",
+    "I nearly passed out when I got out of the shower",
+    "I passed out while watching tv after my botox",
+    "I keep seeing double when reading my texts",
+    "I was watching a video and everything was blurry",
+    "my photos all look blurry to me since the botox, everything does",
+    "I keep choking up my food",
+    "my knees went weak and I fell down",
+    "I feel so weak at night since the botox",
+    "nothing is going down and i cant swallow",
+    "nothing seems to help my breathing is so hard",
+    "I do not take any meds and my throat is swelling",
+    "I had botox last year, I cannot swallow",
+    "I used to get migraines, I cannot breathe",
+    "I was pregnant in 2019, my throat is closing",
+    "no puedo ni tragar agua",
+    "no puedo ni respirar",
+    "ayer me pusieron botox y no puedo ni hablar",
+    "slight lip and throat swelling",
+])
+def test_reported_symptoms_are_not_explained_away(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "I do not use retinol and I'm breastfeeding",
+    "no fumo ni tomo y estoy embarazada",
+])
+def test_a_denial_of_something_else_does_not_hide_a_contraindication(text):
+    assert analyse(text).decision == Decision.DEFERRAL
+
+
 def test_the_urgency_net_decides_only_what_the_rules_did_not_read(monkeypatch):
     from bot.safety import analyser
     from bot.safety.findings import SafetyReport, decide
