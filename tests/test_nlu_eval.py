@@ -2,8 +2,9 @@
 
 The set was split once, before any tuning, into a development part (may be read while building) and a test part
 that only this gate reads. Single messages are scored here with the safety analyser switched off, so the
-classifier itself is measured; a message with two questions counts as right when either is recognised (answering
-both is later work). Writes results/nlu_eval.json: accuracy per intent (with its message count) and per style.
+classifier itself is measured; a message with two questions counts as right when either is recognised, and
+separately as answered in full when both are (the main intent and the `also_asked` entity). Writes
+results/nlu_eval.json: accuracy per intent (with its message count) and per style, and the two-question figures.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ MIN_PER_INTENT = {
     "report_treatment_concern": 0.77, "request_human": 0.0, "reschedule_booking": 0.57, "stop": 0.0, "thank": 0.0,
 }
 TARGET_ACCURACY = 0.95  # issue 9
+# Two questions in one message (bot/nlp/question_parts.py), measured on the test part when the split landed
+# (2026-12-05): 44 of 61 both answered, 1 of 316 single questions given a second answer. The second question's
+# threshold was chosen on the development part (25 of 34, 1 of 198). Floors two messages from the measured figures.
+MIN_BOTH_ANSWERED = 0.68
+MAX_SECOND_ANSWERS = 0.01
 
 
 def _items(part: str) -> list:
@@ -71,11 +77,16 @@ def test_eval_set_is_large_and_labels_are_real_intents():
 
 @pytest.fixture(scope="module")
 def scored(assistant, request):
-    """(item, predicted intent) for every single message, with the safety guard switched off."""
+    """(item, predicted intent, second question or None) for every single message, with the safety guard off."""
     patch = pytest.MonkeyPatch()
     patch.setattr("bot.nlp.rasa_components.analyse", lambda text: SafetyReport(language="en"))
     request.addfinalizer(patch.undo)
-    return [(item, (assistant.parse(item["text"]).get("intent") or {}).get("name")) for item in _singles(PART)]
+    return [(item, *_prediction(assistant.parse(item["text"]))) for item in _singles(PART)]
+
+
+def _prediction(parsed: dict) -> tuple:
+    also = next((e["value"] for e in parsed.get("entities", []) if e["entity"] == "also_asked"), None)
+    return (parsed.get("intent") or {}).get("name"), also
 
 
 def _right(item: dict, predicted: str) -> bool:
@@ -87,7 +98,7 @@ def _right(item: dict, predicted: str) -> bool:
 def _report(scored: list) -> dict:
     per_intent, per_style = defaultdict(Counter), defaultdict(Counter)
     confusions = Counter()
-    for item, predicted in scored:
+    for item, predicted, _ in scored:
         right = _right(item, predicted)
         for table, key in ((per_intent, item["intent"]), (per_style, item.get("style", "plain"))):
             table[key]["messages"] += 1
@@ -103,6 +114,18 @@ def _report(scored: list) -> dict:
         "per_intent": {k: {"messages": c["messages"], "accuracy": share(c)} for k, c in sorted(per_intent.items())},
         "per_style": {k: {"messages": c["messages"], "accuracy": share(c)} for k, c in sorted(per_style.items())},
         "confusions": dict(confusions.most_common()),
+        **_two_question_figures(scored),
+    }
+
+
+def _two_question_figures(scored: list) -> dict:
+    two = [(item, {predicted, also}) for item, predicted, also in scored if item.get("also")]
+    single = [also for item, _, also in scored if not item.get("also")]
+    return {
+        "two_questions": len(two),
+        "two_questions_both_answered": round(sum({item["intent"], *item["also"]} <= got for item, got in two)
+                                             / len(two), 4),
+        "single_questions_given_a_second_answer": round(sum(also is not None for also in single) / len(single), 4),
     }
 
 
@@ -122,6 +145,14 @@ def test_overall_accuracy(figures):
 def test_every_intent_above_its_floor(figures):
     low = {k: v for k, v in figures["per_intent"].items() if v["accuracy"] < MIN_PER_INTENT[k]}
     assert not low, low
+
+
+def test_two_questions_in_one_message_are_both_answered(figures):
+    assert figures["two_questions_both_answered"] >= MIN_BOTH_ANSWERED
+
+
+def test_one_question_rarely_gets_a_second_answer(figures):
+    assert figures["single_questions_given_a_second_answer"] <= MAX_SECOND_ANSWERS
 
 
 @pytest.mark.xfail(strict=True, reason="issue 9 target (0.95) not met yet; figures in results/nlu_eval.json")

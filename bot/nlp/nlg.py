@@ -3,6 +3,10 @@
 Responses quote facts as `{clinic_phone}`, `{price_per_unit}` and so on. They are not slots: this generator adds
 them to the slot values of every response, so the emergency, deferral and dose answers carry the clinic's phone
 number even when the action server is down. Configured in endpoints.yml (`nlg: type: ...`).
+
+It also answers a second question asked in the same message (the `also_asked` entity, bot/nlp/sentence_intents.py):
+the answer to the main question carries the other answer too, in the order the patient asked them. Here, because
+every answer to a question is a response rendered by this server, whichever rule or action chose it.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
+from bot.nlp.sentence_intents import ALSO_ASKED, QUESTION_PREFIX
 
 
 class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
@@ -22,7 +28,38 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
         self.facts = answer_facts(clinic())
 
+    async def generate(
+        self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
+    ) -> Optional[Dict[Text, Any]]:
+        answer = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        also = _also_asked(tracker, utter_action)
+        if not answer or not also or not answer.get("text"):
+            return answer
+        other = await super().generate(self._answer_to(also["value"], utter_action), tracker, output_channel, **kwargs)
+        if not other or not other.get("text"):
+            return answer
+        texts = [other["text"], answer["text"]] if also.get("role") == "before" else [answer["text"], other["text"]]
+        return {**answer, "text": "\n\n".join(texts)}
+
+    def _answer_to(self, intent: Text, main_answer: Text) -> Text:
+        """utter_cost, or its variant for the topic the main answer is about (utter_cost__gummy_smile)."""
+        answer = "utter_" + intent.removeprefix(QUESTION_PREFIX)
+        topic = main_answer.removeprefix("utter_").split("__")[-1]
+        return f"{answer}__{topic}" if f"{answer}__{topic}" in self.responses else answer
+
     def generate_from_slots(
         self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
         return super().generate_from_slots(utter_action, {**filled_slots, **self.facts}, output_channel, **kwargs)
+
+
+def _also_asked(tracker: DialogueStateTracker, utter_action: Text) -> Optional[Dict[Text, Any]]:
+    """The second question of the patient's latest message, when this response answers its main question."""
+    message = tracker.latest_message
+    main = ((message.intent if message else None) or {}).get("name") or ""
+    if not main.startswith(QUESTION_PREFIX):
+        return None
+    main_answer = "utter_" + main.removeprefix(QUESTION_PREFIX)
+    if utter_action != main_answer and not utter_action.startswith(main_answer + "__"):
+        return None
+    return next((entity for entity in message.entities if entity.get("entity") == ALSO_ASKED), None)

@@ -14,6 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp import action_reply_validation, action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
+from bot.nlp.sentence_intents import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
@@ -27,6 +28,8 @@ DECISION_INTENTS = {
     # A language the assistant does not answer in yet: the misunderstanding action gives the notice in it.
     Decision.LANGUAGE_NOTICE: "out_of_scope",
 }
+# Decisions that leave the classifier's answer, and a second question's, in place.
+QUIET_DECISIONS = {Decision.NONE, Decision.CHECKIN}
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
 ESCALATING_INTENTS = {EMERGENCY_INTENT, CONCERN_INTENT}
 # Questions about an area that, said after a treatment with a problem, report the result instead.
@@ -116,11 +119,14 @@ class SafetyGuard(_Stateless):
             message.set(INTENT, chosen, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != intent], add_to_output=True)
         finding = next(iter(report.contraindications), None)
+        entities = message.get(ENTITIES, [])
+        if report.decision not in QUIET_DECISIONS or intent not in (None, predicted):  # safety's answer stands alone
+            entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
         context = [
             _entity(LANGUAGE_ENTITY, report.language),
             _entity(FINDING_ENTITY, finding.name if finding else "none"),
         ]
-        message.set(ENTITIES, message.get(ENTITIES, []) + context, add_to_output=True)
+        message.set(ENTITIES, entities + context, add_to_output=True)
 
 
 def _entity(name: str, value: str) -> Dict[str, Any]:

@@ -6,6 +6,10 @@ model; at run time its probabilities are blended with DIET's: `weight` * encoder
 Measured on the NLU evaluation set's development part (docs/nlu-report.md): DIET alone 0.72, the encoder alone 0.85,
 the blend at 0.7 0.86. Rasa's LanguageModelFeaturizer feeding DIET did worse than either (0.53) and 6x slower.
 The weights are stored as plain arrays, not a pickle.
+
+A message that asks two questions ("how much is it, and do you take credit cards?") is split into its parts
+(bot/nlp/question_parts.py); a part whose own intent is another question, confidently, is added as the entity
+`also_asked` (role "before" when it was asked before the main question), and bot/nlp/nlg.py answers it too.
 """
 
 from __future__ import annotations
@@ -18,21 +22,24 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import sentence_encoder
+from bot.nlp.question_parts import question_parts
 
 WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
+ALSO_ASKED = "also_asked"
+QUESTION_PREFIX = "ask_"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"weight": 0.7, "C": 10.0, "max_iter": 3000}
+        return {"weight": 0.7, "C": 10.0, "max_iter": 3000, "second_question_threshold": 0.5}
 
     def __init__(
         self,
@@ -90,7 +97,26 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         vectors = sentence_encoder.encode([m.get(TEXT) for m in with_text])
         for message, probabilities in zip(with_text, self._probabilities(vectors), strict=True):
             self._blend(message, probabilities)
+            self._add_second_question(message)
         return messages
+
+    def _add_second_question(self, message: Message) -> None:
+        main = message.get(INTENT)["name"]
+        parts = question_parts(message.get(TEXT))
+        if len(parts) < 2 or not main.startswith(QUESTION_PREFIX):
+            return
+        probabilities = self._probabilities(sentence_encoder.encode([part.text for part in parts]))
+        known = list(self._weights["intents"])
+        main_part = int(probabilities[:, known.index(main)].argmax()) if main in known else 0
+        for index, (part, row) in enumerate(zip(parts, probabilities, strict=True)):
+            intent, confidence = str(known[row.argmax()]), float(row.max())
+            if index == main_part or intent == main or not intent.startswith(QUESTION_PREFIX):
+                continue
+            if confidence >= self._config["second_question_threshold"]:
+                also = {"entity": ALSO_ASKED, "value": intent, "start": part.start, "end": part.end,
+                        "role": "before" if index < main_part else "after", "confidence": confidence}
+                message.set(ENTITIES, message.get(ENTITIES, []) + [also], add_to_output=True)
+                return
 
     def _probabilities(self, vectors: np.ndarray) -> np.ndarray:
         scores = vectors @ self._weights["coef"].T + self._weights["intercept"]

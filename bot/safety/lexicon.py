@@ -219,7 +219,7 @@ ENGLISH: Dict[str, List[str]] = {
     # wants to see those (clinic-facts.md), so they keep the treatment-concern answer and the staff handoff.
     "checkin:checkin": [
         r"bruis\w*|swell\w*|swollen|puffy|head\s*aches?|migraine|heav(?:y|iness)|tender\w*|\bsore\w*|sting\w*"
-        r"|itch\w*|redness|\bbumps?\b|\blumps?\b|stiff\w*|tight(?:ness)?|twitch\w*|numb\w*",
+        r"|itch\w*|redness|\bbumps?\b|\blumps?\b|stiff\w*|tight(?:ness)?|twitch\w*|numb(?:ness|ed|ing|ish)?\b",
     ],
 }
 

@@ -137,6 +137,7 @@ def test_findings_carry_their_assertion(text, name, assertion):
         ("¿Cuánto cuesta el botox para la sonrisa gingival?", Decision.LANGUAGE_NOTICE),
         ("Combien coûte une consultation pour les sourcils?", Decision.LANGUAGE_NOTICE),
         ("how much is botox for a gummy smile", Decision.NONE),
+        ("is there parking? also what's your phone number", Decision.NONE),  # "number" is not numbness
     ],
 )
 def test_decisions(text, decision):
