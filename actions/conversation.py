@@ -1,15 +1,14 @@
 """Conversation-level actions: misunderstandings and follow-up questions answered in context."""
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.follow_ups import answer_in_context
+
 MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
-# Topics whose follow-ups ("and how long does that last?") have their own answer,
-# e.g. utter_results_duration__gummy_smile.
-CONTEXT_TOPICS = ("gummy_smile", "uneven_brows", "mouth_asymmetry", "jawline")
 
 
 def user_intents(tracker: Tracker) -> List[str]:
@@ -25,13 +24,11 @@ def misunderstandings_in_a_row(tracker: Tracker) -> int:
     return count
 
 
-def last_topic(tracker: Tracker) -> Optional[str]:
-    """The most recent treatment topic the patient asked about before this message."""
-    for intent in reversed(user_intents(tracker)[:-1]):
-        topic = (intent or "").removeprefix("ask_")
-        if topic in CONTEXT_TOPICS:
-            return topic
-    return None
+def user_turns(tracker: Tracker) -> List[Tuple[Optional[str], List[Dict[str, Any]]]]:
+    return [
+        (event["parse_data"]["intent"].get("name"), event["parse_data"].get("entities", []))
+        for event in tracker.events if event.get("event") == "user"
+    ]
 
 
 class ActionHandleMisunderstanding(Action):
@@ -54,7 +51,8 @@ class ActionHandleMisunderstanding(Action):
 
 
 class ActionAnswerInContext(Action):
-    """Answers a follow-up question about the topic the patient was just asking about, or in general."""
+    """Answers a question in the context of the conversation (bot/follow_ups.py): the topic asked about before,
+    or the previous question about another area ("and for the brows?")."""
 
     def name(self) -> Text:
         return "action_answer_in_context"
@@ -62,9 +60,6 @@ class ActionAnswerInContext(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        question = (tracker.latest_message.get("intent", {}).get("name") or "").removeprefix("ask_")
-        topic = last_topic(tracker)
-        specific = f"utter_{question}__{topic}"
-        response = specific if topic and specific in domain.get("responses", {}) else f"utter_{question}"
-        dispatcher.utter_message(response=response)
+        response = answer_in_context(user_turns(tracker), domain.get("responses", {}))
+        dispatcher.utter_message(response=response or "utter_out_of_scope")
         return []

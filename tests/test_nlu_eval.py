@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -46,6 +47,9 @@ TARGET_ACCURACY = 0.95  # issue 9
 # threshold was chosen on the development part (25 of 34, 1 of 198). Floors two messages from the measured figures.
 MIN_BOTH_ANSWERED = 0.68
 MAX_SECOND_ANSWERS = 0.01
+# Follow-up conversations judged on the reply: test part 60 of 70 turns when answering in context landed
+# (2026-12-05; the development part went from 48 to 52 of 53 with it).
+MIN_FOLLOWUPS_RIGHT = 0.82
 
 
 def _items(part: str) -> list:
@@ -87,6 +91,36 @@ def scored(assistant, request):
 def _prediction(parsed: dict) -> tuple:
     also = next((e["value"] for e in parsed.get("entities", []) if e["entity"] == "also_asked"), None)
     return (parsed.get("intent") or {}).get("name"), also
+
+
+def _conversations(part: str) -> list:
+    return [item for item in _items(part) if "turns" in item]
+
+
+@pytest.fixture(scope="module")
+def followups(assistant, request):
+    """(turn, right) for every turn of the follow-up conversations, judged on the reply, with the safety guard off."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr("bot.nlp.rasa_components.analyse", lambda text: SafetyReport(language="en"))
+    request.addfinalizer(patch.undo)
+    judged = []
+    for conversation in _conversations(PART):
+        sender = f"eval-{conversation['id']}-{uuid.uuid4().hex[:6]}"
+        for turn in conversation["turns"]:
+            before = len(assistant.bot_messages(sender))
+            assistant.messages(turn["text"], sender)
+            answers = [name for name, _ in assistant.bot_messages(sender)[before:]]
+            parsed = assistant.tracker(sender).latest_message.intent.get("name")
+            judged.append((turn, _replied_right(turn["intent"], parsed, answers)))
+    return judged
+
+
+def _replied_right(intent: str, parsed: str, answers: list) -> bool:
+    """A question is answered by its response or that response's topic variant; anything else by its intent."""
+    if not intent.startswith("ask_"):
+        return parsed == intent
+    answer = "utter_" + intent.removeprefix("ask_")
+    return any(name == answer or name.startswith(answer + "__") for name in answers)
 
 
 def _right(item: dict, predicted: str) -> bool:
@@ -145,6 +179,15 @@ def test_overall_accuracy(figures):
 def test_every_intent_above_its_floor(figures):
     low = {k: v for k, v in figures["per_intent"].items() if v["accuracy"] < MIN_PER_INTENT[k]}
     assert not low, low
+
+
+def test_follow_ups_are_answered_in_context(followups):
+    right = sum(ok for _, ok in followups) / len(followups)
+    print(f"\nFollow-up conversations ({PART}): {right:.3f} of {len(followups)} turns answered right")
+    report = json.loads(REPORT_FILE.read_text(encoding="utf-8")) if REPORT_FILE.exists() else {}
+    REPORT_FILE.write_text(json.dumps({**report, "followup_turns": len(followups), "followup_turns_right": round(right, 4)},
+                                      indent=2) + "\n", encoding="utf-8")
+    assert right >= MIN_FOLLOWUPS_RIGHT, [(turn["text"], turn["intent"]) for turn, ok in followups if not ok]
 
 
 def test_two_questions_in_one_message_are_both_answered(figures):

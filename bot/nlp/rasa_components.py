@@ -12,6 +12,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.follow_ups import SAME_QUESTION_INTENT, asks_the_same_about
 from bot.nlp import action_reply_validation, action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.nlp.sentence_intents import ALSO_ASKED
@@ -81,6 +82,22 @@ class ClinicEntityExtractor(_Stateless, EntityExtractorMixin):
                 for ent in doc.ents
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class FollowUpDetector(_Stateless):
+    """"and for the brows?" asks the previous question about another area: the intent that answers it in context
+    (bot/follow_ups.py), whatever the classifier made of so few words."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if asks_the_same_about(message.get(TEXT) or "", message.get(ENTITIES, [])):
+                chosen = {"name": SAME_QUESTION_INTENT, "confidence": 1.0}
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != SAME_QUESTION_INTENT],
+                            add_to_output=True)
         return messages
 
 
