@@ -66,4 +66,6 @@ def answer_facts(clinic: Clinic) -> Dict[str, str]:
         "aftercare_massage": clinic.aftercare["avoid_massage_and_facials"],
         "aftercare_alcohol": clinic.aftercare["avoid_alcohol"],
         "cancellation_policy": clinic.booking["cancellation_policy"]["text"],
+        "what_to_bring": clinic.booking["what_to_bring"],
+        **{f"visit_{topic}": text for topic, text in clinic.visit.items()},
     }

@@ -80,6 +80,7 @@ class Clinic:
     handoff_reasons: Dict[str, dict]
     appointment_types: Dict[str, AppointmentType] = field(default_factory=dict)
     reminders: dict = field(default_factory=dict)  # `reminders:` in data/clinic.yml (bot/reminders/settings.py)
+    visit: Dict[str, str] = field(default_factory=dict)  # the visit policies patients ask about
 
     def location(self, location_id: str) -> Location:
         return next(loc for loc in self.locations if loc.id == location_id)
@@ -128,6 +129,7 @@ def load_clinic(path: Path | str | None = None) -> Clinic:
         handoff_reasons=raw.get("handoff", {}).get("reasons", {}),
         appointment_types=types,
         reminders=raw.get("reminders") or {},
+        visit=raw["visit"],
     )
 
 
