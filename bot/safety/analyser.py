@@ -19,7 +19,7 @@ from spacy.tokens import Span
 from bot.safety import context_rules, lexicon
 from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
 from bot.safety.language import detect_language
-from bot.safety.normalise import normalise, plain
+from bot.safety.normalise import normalise, plain, plain_spanish
 from bot.safety.urgency_net import urgent_likelihood
 
 SPANS = "safety"
@@ -62,7 +62,7 @@ def _pipelines() -> Tuple[Language, Language]:
 
 def _assertion(categories: Set[str]) -> Assertion:
     about_someone_else = context_rules.OTHER_PERSON in categories
-    if context_rules.NEGATED in categories:
+    if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
     if context_rules.CURRENT not in categories:
         if context_rules.HYPOTHETICAL in categories:
@@ -98,7 +98,8 @@ def _read(nlp: Language, text: str) -> Tuple[List[Finding], str]:
 
 def _nested(span: Span, other: Span) -> bool:
     """"pregnant" inside "not trying to get pregnant" is the longer finding's word, not a finding of its own.
-    Only contraindications nest: throat swelling inside "lip and throat swelling" is still an allergic sign."""
+    Only contraindications nest: throat swelling inside "lip and throat swelling" is still an allergic sign, and so
+    is the reaction in "I'm having an allergic reaction to the botox"."""
     both_contraindications = span.label_.split(":")[0] == other.label_.split(":")[0] == CONTRAINDICATION
     inside = other.start <= span.start and span.end <= other.end and len(other) > len(span)
     return both_contraindications and inside
@@ -109,8 +110,9 @@ def _overlap(span: Span, other: Span) -> bool:
 
 
 def _outside(target: Span, modifier: Span, _between: Span) -> bool:
-    """A cue inside a symptom's own words ("air is not going in") does not modify that symptom."""
-    return not _overlap(target, modifier)
+    """A cue that starts inside a symptom's own words ("air is not going in") does not modify that symptom; one that
+    starts before it and runs through it ("no me desmaye ni ...") does."""
+    return not target.start <= modifier.start < target.end
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:
@@ -125,7 +127,7 @@ def analyse(text: str) -> SafetyReport:
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)
-    (in_english, unidiomatic), (in_spanish, _) = _read(english, english_text), _read(spanish, plain(text))
+    (in_english, unidiomatic), (in_spanish, _) = _read(english, english_text), _read(spanish, plain_spanish(text))
     # Both languages count (a Spanish symptom in a mostly English message), but a finding both read keeps the
     # assertion its message's own language gave it.
     first, second = (in_spanish, in_english) if language == "es" else (in_english, in_spanish)

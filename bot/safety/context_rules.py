@@ -20,6 +20,7 @@ CURRENT = "CURRENT"
 MILD = "MILD"
 CLAUSE_BREAK = "CLAUSE_BREAK"
 RESOLVED = "RESOLVED"
+ANIMAL = "ANIMAL"  # "my dog keeps wheezing": not a person's symptom
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -33,7 +34,7 @@ _PEOPLE = (
 ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
      r"(?!\s*[,.!?])", 6),
-    (NEGATED, "FORWARD", r"\bwithout\b|\bnever (?:had|have|got|been|get)\b|\bnothing like\b|\bzero\b|\bnone of\b"
+    (NEGATED, "FORWARD", r"\bwithout\b|\bnever\b(?= (?:had|have|got|been|get|fainted|passed out|experienced|noticed))|\bnothing like\b|\bzero\b|\bnone of\b"
      r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
     # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
     (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
@@ -46,7 +47,7 @@ ENGLISH: List[Rule] = [
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
     (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
-     r"|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
+     r"|\bany chance\b|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
@@ -64,7 +65,8 @@ ENGLISH: List[Rule] = [
     (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever i (?:see|get|think|hear)\b"
      r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b"
      r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
-     r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b", None),
+     r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
+     r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,3}sometimes\b)", None),
     (CURRENT, "BIDIRECTIONAL", r"\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      r"|(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!normal )(?<!gone )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
@@ -81,7 +83,14 @@ ENGLISH: List[Rule] = [
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
      r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
-     r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b", None),
+     r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b"
+     r"|\bin my (?:teens|20s|30s|40s|twenties|thirties|forties)\b|\b(?:was|felt) fine after(?:wards)?\b", None),
+    # "I had an allergic reaction to Dysport before": a past reaction, which the toxin allergy defers. Short reach,
+    # so "I had a reaction an hour ago and my throat is closing" keeps the throat now.
+    (HISTORICAL, "FORWARD", r"\b(?:had|gave me)\b(?= (?:an?|some|a bad|a mild) (?:\w+ )?(?:allergic )?reaction)", 4),
+    (HISTORICAL, "BACKWARD", r"\bbefore\b(?= *(?:[,.!?]|but\b|$))", 6),
+    (ANIMAL, "FORWARD", r"\b(?:my|our|the) (?:dogs?|pupp(?:y|ies)|pup|cats?|kittens?|goldfish|fish|birds?|parrot"
+     r"|hamster|pets?|horse|rabbit|bunny)\b", 4),
     (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|point)s?\b"
@@ -93,7 +102,8 @@ ENGLISH: List[Rule] = [
     (RESOLVED, "BACKWARD", r"(?:\b(?:it|that|which|all|they|those|both|everything)(?: has| had| have| is| was| were| are|'s)?"
      r" (?:all |completely |totally |fully )?(?:cleared(?: up)?|went away|gone(?: away)?|resolved|healed|better|fixed"
      r"|back to normal)|\b(?:fully |completely )?recovered|[,;.] (?:and )?(?:all |completely |totally |fully )?"
-     r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal))\b"
+     r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal"
+     r"|(?:was|felt) fine after(?:wards)?))\b"
      r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
     # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
     # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
@@ -119,13 +129,14 @@ SPANISH: List[Rule] = [
      r"|\bescuche que\b|\bse puede\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bdesde\b|\bahora\b|\bayer\b|\bhoy\b|\besta (?:manana|noche|tarde)\b|\banoche\b|\bempez\w*"
      r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
-     r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b"
+     r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b(?! si\b)"
      r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\d+ |un |dos |tres |cuatro |cinco |seis |muchos |varios )?anos?\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
+    (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),

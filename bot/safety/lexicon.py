@@ -68,7 +68,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:speech_voice": [
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
-        r"|trail(?:ing)? off mid",
+        r"|trail(?:ing)? off mid|(?:speaking|talking) (?:is|feels|has been|got) (?:so |really |very )?(?:hard|difficult|tough)"
+        r"|voice (?:is|sounds) (?:\w+\s+)?like a whisper|can only whisper",
         r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange)"
         r"|sound(?:s|ing)? (?:\w+\s+){0,3}?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
         r"|articulate)|\blisp\w*|(?:mouth|lips?) (?:\w+\s+)?(?:will not|does not|do not|cannot|could not) (?:work|move|close|seal)",
@@ -90,7 +91,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
         r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)",
         r"(?<!link is )(?<!pic is )(?<!photo is )(?<!picture is )(?<!video is )(?<!screenshot is )\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
-        r"|(?:see|seeing|saw) (?:two|2) (?:of|images)|ghost\w* (?:images?|vision)|two of (?:everything|you|them)",
+        r"|(?:see|seeing|saw) (?:two|2) (?:of|images|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)"
+        r"|two of (?:everything|you|them)",
         r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
         r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
         rf"(?:vision|eyesight|sight|eyes?)\s+{_UP_TO_TWO_WORDS}{_IS}\s+(?:\w+\s+){{0,2}}?(?:blurr?y|blurred|double"
@@ -178,7 +180,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "contraindication:neuromuscular": [
         r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
-        r"|neuromuscular|muscular dystrophy|guillain|myopath\w*|\bmg\b(?=\s+(?:diagnosis|flare|patient))",
+        r"|neuromuscular|muscular dystrophy|guillain|myopath\w*|\bmg\b(?=\s+(?:diagnosis|flare|patient))"
+        r"|(?<=my )mg\b|(?:have|with|has|diagnosed with) mg\b",
     ],
     "contraindication:medication": [
         r"aminoglycosides?|gentamicin|tobramycin|amikacin|neomycin|streptomycin|kanamycin",
@@ -230,7 +233,7 @@ ENGLISH[IDIOM] = [
     r"|(?:nearly|almost) (?:fainted|passed out|died) (?:when i saw|seeing|over|at|looking at) (?:the |my |your )?"
     r"(?:price|prices|bill|total|quote|cost|invoice|receipt)|(?:nearly|almost) (?:fainted|passed out|died) when i saw how "
     r"(?:good|great|amazing|nice|pretty|gorgeous)",
-    r"(?:out of breath|winded|panting) (?:\w+\s+)?(?:from|after) (?:running|sprinting|rushing|walking|climbing|jogging"
+    r"(?:out of breath|winded|panting|breathless) (?:\w+\s+)?(?:from|after) (?:running|sprinting|rushing|walking|climbing|jogging"
     r"|my (?:run|workout|jog|walk)|the (?:gym|stairs|bus|run|walk|hike))|(?:ran|run|running|climbed|climbing|walked|rushed"
     r"|hiked|jogged) (?:up|down) (?:\w+\s+){0,12}?(?:out of breath|winded|panting)",
     r"chok\w* (?:\w+\s+){0,4}?laugh\w*|laugh\w* (?:\w+\s+){0,3}?chok\w*|(?:hard|bitter|tough) pill to swallow"
@@ -247,6 +250,12 @@ ENGLISH[IDIOM] = [
     r"see(?:ing)? double\W+(?:(?:in|on) )?(?:my |the |your )?(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?"
     r"|statement|bill|bank|card|calendar)",
     r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
+    r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|cost|bill|quote|total|news) (?:is |was )?(?:a bit |kinda |so |pretty )?"
+    r"hard to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
+    r"(?:weak|sore|tired|dead|shaky) (?:\w+\s+)?from (?:arm day|leg day|the gym|my workout|the workout|lifting|working out)"
+    r"|blurr\w* (?:selfie|photo|pic|picture|image|video|screenshot)s?|(?:phone|screen|laptop|monitor|tv|windshield)\b(?:\s+\w+){0,2}"
+    r" (?:is|are|was|looks?) (?:so |really |all |kinda )?blurr\w*|(?:throat|mouth|lips|eyes|skin) (?:is |are |feels? )?(?:so |really "
+    r"|a bit |kinda )?dry from|words came out (?:all )?wrong (?:when i (?:booked|called|texted)|on the phone|in my (?:text|message|email))",
 ]
 
 SPANISH: Dict[str, List[str]] = {
@@ -269,12 +278,14 @@ SPANISH: Dict[str, List[str]] = {
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
     ],
     "urgent:vision": [
         r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|duplicad\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
-        r"(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
+        r"(?:ve|ves|vemos|ven|viendo) (?:todo )?(?:doble|borroso)"
+        r"|(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],
     "urgent:general_weakness": [
@@ -297,7 +308,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
         r"|fertilidad|\bfiv\b|in vitro",
     ],
-    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da) (?:el )?pecho|dando de mamar"],
+    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|dando de mamar"],
     "contraindication:neuromuscular": [r"miasteni\w*|lambert|\bela\b|esclerosis lateral|neuromuscular"],
     "contraindication:medication": [
         r"anticoagul\w*|warfarina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
@@ -309,6 +320,12 @@ SPANISH: Dict[str, List[str]] = {
     "contraindication:infection": [r"(?:acne|granos|espinillas) (?:\w+ )?en (?:la|esa) zona", r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*"],
     "dose:dose": [r"cuantas unidades|que dosis|mas unidades|subir (?:a|las unidades|la dosis)|\bdosis\b|\d+\s*unidades"],
 }
+
+SPANISH[IDIOM] = [
+    r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad))|me muero de risa",
+    r"(?:foto|imagen|video|pantalla)s? (?:\w+ ){0,3}?(?:se ve|se ven|sale|salio|esta|estan) (?:muy |un poco )?borros\w*"
+    r"|(?:senal|wifi|internet|bateria|conexion) (?:esta |muy |anda )*debil",
+]
 
 
 # The words a pattern may skip ("throat feels like it is closing") never include a denial: "face is not swollen"

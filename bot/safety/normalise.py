@@ -43,6 +43,16 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# "ni" after a denial continues it ("no me desmaye ni me siento debil" = "... y no me siento debil"); after "no
+# puedo" it means "not even" and reports ("no puedo ni tragar").
+_NI_AFTER_A_DENIAL = re.compile(r"(\bno\b(?! (?:puedo|puede|pude|podia|logro|logra|alcanzo)\b)[^,.;?!]{1,40}?)\bni\b")
+
+
+def plain_spanish(text: str) -> str:
+    """The plain text, with "ni" that continues a denial spelled out as "y no", which ConText reads as one."""
+    return _NI_AFTER_A_DENIAL.sub(r"\1y no", plain(text))
+
+
 @lru_cache(maxsize=1)
 def _english_words() -> FrozenSet[str]:
     dictionary = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"

@@ -195,12 +195,33 @@ def test_resolved_denied_and_idiomatic_mentions_are_not_urgent(text):
     "no puedo ni respirar",
     "ayer me pusieron botox y no puedo ni hablar",
     "slight lip and throat swelling",
+    "I had an allergic reaction an hour ago and my throat is closing",  # a past reaction reaches no further
+    "i think im having an allergic reaction to the botox",
 ])
 def test_reported_symptoms_are_not_explained_away(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
 @pytest.mark.parametrize("text", [
+    "my dog keeps wheezing when he gets excited lol anyway can i book for saturday",  # an animal's symptom
+    "mi perro tiene ronchas y lo llevo al veterinario, tengo que cambiar la cita",
+    "no me desmayé ni me siento débil, solo me dolió un poquito la cabeza",  # "ni" continues the denial
+    "never had hives, never fainted, want to book a consult",
+    "that price is hard to swallow lol, any promos?",
+    "broke out in hives from ibuprofen in my 20s, does that matter",
+])
+def test_what_is_not_a_persons_symptom_now_is_not_urgent(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
+def test_walking_the_dog_does_not_make_a_symptom_the_dogs():
+    assert analyse("both legs buckled walking my dog this morning, my whole body feels weak").decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "I had an allergic reaction to Dysport before, but Botox is a different brand so should be fine?",  # the reaction is the allergy's
+    "¿las mamás que dan pecho pueden ponerse botox?",
+    "my neurologist said my MG is stable so botox should be fine",
     "I do not use retinol and I'm breastfeeding",
     "no fumo ni tomo y estoy embarazada",
 ])
