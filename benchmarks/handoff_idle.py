@@ -20,26 +20,26 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import List
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from server_processes import CLOCK_TICKS, cpu_seconds, free_port, started, wait_until_up  # noqa: E402  (a sibling file)
+
 from bot.db.session import Database  # noqa: E402
 from bot.handoff.queue import HandoffQueue, NewRequest  # noqa: E402
 
 MODEL = ROOT / "models" / "clinic.tar.gz"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 POLLER = """
 import asyncio
@@ -55,46 +55,6 @@ async def poll():  # what bot/web/staff.py did before the events: every open req
 
 asyncio.run(poll())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"{url}: the process exited with {process.returncode}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    sys.exit(f"{url} did not come up within {timeout}s")
-
-
-@contextmanager
-def started(args: List[str], env: Dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    with log.open("w") as output:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def idle_cpu(processes: List[subprocess.Popen], seconds: float) -> float:

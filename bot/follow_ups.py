@@ -23,7 +23,8 @@ AREA_TOPICS = {
 
 Turn = Tuple[Optional[str], Sequence[Dict[str, Any]]]
 
-_OPENER = re.compile(r"^(?:and|what about|how about|same for|same with|same goes for|even|also|or|but|plus|ok and|so)\b")
+_OPENER = re.compile(
+    r"^(?:and|what about|how about|same for|same with|same goes for|even|also|or|but|plus|ok and|so)\b")
 # Words that leave an elliptical follow-up elliptical: "and for the brows too?", "what about the denver clinic".
 _FILLER = set(
     "the my your a an for in at on around near by area areas one ones too then please pls lol there location clinic"

@@ -13,6 +13,13 @@ import os
 import sys
 
 TOKEN_ENV = "RASA_API_TOKEN"
+# One Rasa process answers one message at a time. Left to their defaults, OpenBLAS, OpenMP, TensorFlow and the
+# tokenizer each start a thread per core that spin-waits between the many small operations of a turn: that doubled
+# the CPU per message for a few milliseconds less latency (benchmarks/cost_per_message.py, docs/performance.md).
+# More messages at once are served by more processes, not more threads. An operator's own setting wins.
+ONE_THREAD_EACH = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1",
+                   "TOKENIZERS_PARALLELISM": "false"}
 
 
 def rasa_argv(token: str, options: list) -> list:
@@ -23,6 +30,8 @@ def main() -> None:
     token = (os.environ.get(TOKEN_ENV) or "").strip()
     if not token:
         sys.exit(f"Set {TOKEN_ENV} (Rasa's HTTP API token); `make run` makes one in var/rasa_api_token.")
+    for name, value in ONE_THREAD_EACH.items():  # before numpy and TensorFlow are imported: they read it once
+        os.environ.setdefault(name, value)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = rasa_argv(token, sys.argv[1:])

@@ -185,7 +185,8 @@ def test_follow_ups_are_answered_in_context(followups):
     right = sum(ok for _, ok in followups) / len(followups)
     print(f"\nFollow-up conversations ({PART}): {right:.3f} of {len(followups)} turns answered right")
     report = json.loads(REPORT_FILE.read_text(encoding="utf-8")) if REPORT_FILE.exists() else {}
-    REPORT_FILE.write_text(json.dumps({**report, "followup_turns": len(followups), "followup_turns_right": round(right, 4)},
+    REPORT_FILE.write_text(json.dumps({**report, "followup_turns": len(followups),
+                                       "followup_turns_right": round(right, 4)},
                                       indent=2) + "\n", encoding="utf-8")
     assert right >= MIN_FOLLOWUPS_RIGHT, [(turn["text"], turn["intent"]) for turn, ok in followups if not ok]
 

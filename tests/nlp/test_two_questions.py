@@ -10,7 +10,8 @@ from bot.nlp.question_parts import question_parts
 @pytest.mark.parametrize("text, parts", [
     ("how much is it and do you take credit cards?", ["how much is it", "do you take credit cards?"]),
     ("is there parking? also what's your phone number", ["is there parking?", "what's your phone number"]),
-    ("can i drink tonight, and is it ok to sleep on my side?", ["can i drink tonight", "is it ok to sleep on my side?"]),
+    ("can i drink tonight, and is it ok to sleep on my side?",
+     ["can i drink tonight", "is it ok to sleep on my side?"]),
     # "and" between two things asked about is one question
     ("how long do bruising and swelling last?", ["how long do bruising and swelling last?"]),
     ("is botox and filler the same thing?", ["is botox and filler the same thing?"]),
@@ -38,7 +39,8 @@ def test_the_second_question_is_found_with_its_order(assistant):
 
 
 def test_one_question_has_no_second(assistant):
-    assert _second(assistant, "I'm a hairdresser and fully booked all week. Will I be able to work straight after?") is None
+    story = "I'm a hairdresser and fully booked all week. Will I be able to work straight after?"
+    assert _second(assistant, story) is None
 
 
 def test_both_questions_are_answered_in_the_order_asked(assistant):

@@ -215,11 +215,13 @@ def test_what_is_not_a_persons_symptom_now_is_not_urgent(text):
 
 
 def test_walking_the_dog_does_not_make_a_symptom_the_dogs():
-    assert analyse("both legs buckled walking my dog this morning, my whole body feels weak").decision == Decision.EMERGENCY
+    message = "both legs buckled walking my dog this morning, my whole body feels weak"
+    assert analyse(message).decision == Decision.EMERGENCY
 
 
 @pytest.mark.parametrize("text", [
-    "I had an allergic reaction to Dysport before, but Botox is a different brand so should be fine?",  # the reaction is the allergy's
+    # the reaction is the allergy's:
+    "I had an allergic reaction to Dysport before, but Botox is a different brand so should be fine?",
     "¿las mamás que dan pecho pueden ponerse botox?",
     "my neurologist said my MG is stable so botox should be fine",
     "I do not use retinol and I'm breastfeeding",

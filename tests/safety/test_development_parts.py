@@ -38,7 +38,8 @@ def test_development_part_findings_do_not_regress(part, expect):
     assert _share(part, expect) >= FLOORS[(part, expect)]
 
 
-@pytest.mark.parametrize("part, ceiling", [("dev", 0.02), ("dev2", 0.05), ("dev3", 0.06), ("dev4", 0.045), ("dev5", 0.03)])
+@pytest.mark.parametrize("part, ceiling",
+                         [("dev", 0.02), ("dev2", 0.05), ("dev3", 0.06), ("dev4", 0.045), ("dev5", 0.03)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)

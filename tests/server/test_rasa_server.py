@@ -42,6 +42,20 @@ def test_the_api_token_is_not_in_the_process_list(rasa_server):
     assert "bot.rasa_server" in command_line and token not in command_line
 
 
+def test_numeric_libraries_run_one_thread_each_set_before_they_load():
+    """Spin-waiting worker threads doubled the CPU per message (docs/performance.md). Rasa's own entry point is
+    replaced by one that reports what it would start with."""
+    probe = ("import os, sys, types; fake = types.ModuleType('rasa.__main__'); "
+             "fake.main = lambda: print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'], "
+             "os.environ['TF_INTRA_OP_PARALLELISM_THREADS'], 'numpy' in sys.modules); "
+             "sys.modules['rasa.__main__'] = fake; from bot.rasa_server import main; main()")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                            env={**environment, "RASA_API_TOKEN": "probe-token"})
+    assert result.stdout.split() == ["1", "1", "1", "False"], result.stderr
+
+
 def test_the_http_api_needs_the_token(rasa_server):
     _, url, token, _ = rasa_server
     assert requests.get(f"{url}/status", timeout=10).status_code == 401
