@@ -9,7 +9,6 @@ moves the booking in one transaction (bot.booking.reschedule_appointment).
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -38,6 +37,7 @@ from actions.booking_support import (
     when_text,
 )
 from bot.clinic import clinic
+from bot.references import find_reference
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +56,6 @@ NOT_FOUND = (
 
 def manage_reset_events() -> List[EventType]:
     return reset_events(["requested_slot", *MANAGE_SLOTS, *SEARCH_SLOTS])
-
-
-def find_reference(text: str, strict: bool = False) -> Optional[str]:
-    """A booking reference in `text` ("7k2q-9xbm" -> "7K2Q9XBM"). Strict (for messages that did not answer the
-    question "what's your reference?") wants a code that contains a digit or was typed in capitals."""
-    from bot.booking import REFERENCE_ALPHABET, REFERENCE_LENGTH, normalize_reference
-
-    words = re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text or "")
-    candidates = list(words) + [a + b for a, b in zip(words, words[1:], strict=False)]
-    for word in candidates:
-        code = normalize_reference(word)
-        if len(code) != REFERENCE_LENGTH:
-            continue
-        if strict and not (any(ch.isdigit() for ch in code) or word.replace("-", "").isupper()):
-            continue
-        if all(ch in REFERENCE_ALPHABET for ch in code) or not strict:
-            return code
-    return None
 
 
 def booking_value(result: Any) -> Dict[str, Any]:

@@ -17,10 +17,12 @@ from bot.nlp import action_reply_validation, action_server_down, paused_safety
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.nlp.sentence_intents import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
+from bot.references import is_only_a_reference
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
 
 LANGUAGE_ENTITY = "patient_language"
+ANSWER_INTENT = "inform"
 FALLBACK_INTENT = "nlu_fallback"
 DECISION_INTENTS = {
     Decision.EMERGENCY: EMERGENCY_INTENT,
@@ -85,6 +87,25 @@ class ClinicEntityExtractor(_Stateless, EntityExtractorMixin):
         return messages
 
 
+def choose_intent(message: Message, name: str) -> None:
+    chosen = {"name": name, "confidence": 1.0}
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != name], add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class BookingReferenceDetector(_Stateless):
+    """A message that is only a booking reference answers a question: a random code like "TBQS2SKC" must not be
+    read as "bye" or "no", which would end the booking form that asked for it."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if is_only_a_reference(message.get(TEXT) or ""):
+                choose_intent(message, ANSWER_INTENT)
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FollowUpDetector(_Stateless):
     """"and for the brows?" asks the previous question about another area: the intent that answers it in context
@@ -93,11 +114,7 @@ class FollowUpDetector(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if asks_the_same_about(message.get(TEXT) or "", message.get(ENTITIES, [])):
-                chosen = {"name": SAME_QUESTION_INTENT, "confidence": 1.0}
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != SAME_QUESTION_INTENT],
-                            add_to_output=True)
+                choose_intent(message, SAME_QUESTION_INTENT)
         return messages
 
 

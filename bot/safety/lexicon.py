@@ -211,7 +211,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|units? (?:do|should|would|will|can) (?:i|you|she|he)|dose (?:for|do|should|would) (?:me|i)",
         r"(?:go|bump|bumping|going|move|moving) (?:me )?up (?:to|from)|(?:more|extra|fewer|less) units|up the (?:dose|units)"
         r"|double (?:the |my |up )?(?:dose|units|amount|botox)|(?:stronger|higher|bigger|lower|smaller) dose"
-        r"|(?:\d+|ten|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?:units|u)\b|(?:number|amount|max\w*|minimum) (?:of )?units"
+        r"|\b(?:\d+|ten|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?:units|u)\b|(?:number|amount|max\w*|minimum) (?:of )?units"
         r"|units? (?:for|on|in|per) (?:me|my|each|spot|side|area|brow|the|a)|(?:add|put|do|use|give|inject)(?: me)? (?:\w+\s+){0,2}?units"
         r"|(?:do|use|put|give me|try) (?:\w+\s+)?(?:less|more)(?: units| product| botox)? (?:this time|than last time|next time)"
         r"|double the usual|(?:more|less) than (?:the |my )?usual"

@@ -2,7 +2,6 @@
 
 import pytest
 
-from actions.booking_manage import find_reference
 from actions.booking_support import (
     Turn,
     correction_fields,
@@ -160,15 +159,6 @@ def test_stopping():
     assert wants_to_stop(turn("stop", "stop"))
     assert wants_to_stop(turn("never mind", "deny"))
     assert not wants_to_stop(turn("no", "deny"))
-
-
-def test_booking_references():
-    assert find_reference("it's 7k2q-9xbm") == "7K2Q9XBM"
-    assert find_reference("7K2Q 9XBM") == "7K2Q9XBM"
-    assert find_reference("cancel booking 7K2Q9XBM please", strict=True) == "7K2Q9XBM"
-    assert find_reference("i want to cancel", strict=True) is None
-    assert find_reference("appointment", strict=True) is None
-    assert find_reference("123") is None
 
 
 @pytest.mark.parametrize("raw", ["quiero una cita el viernes", "je voudrais un rendez-vous demain",

@@ -138,6 +138,8 @@ def test_findings_carry_their_assertion(text, name, assertion):
         ("Combien coûte une consultation pour les sourcils?", Decision.LANGUAGE_NOTICE),
         ("how much is botox for a gummy smile", Decision.NONE),
         ("is there parking? also what's your phone number", Decision.NONE),  # "number" is not numbness
+        ("68U9Z72U", Decision.NONE),  # a booking reference, not 72 units
+        ("can I get 20u in my brows", Decision.DOSE),
     ],
 )
 def test_decisions(text, decision):
