@@ -59,6 +59,8 @@ from actions.booking_support import (
     yes_or_no,
 )
 from bot.clinic import Clinic, clinic
+from bot.reminders.schedule import Delivery, delivery_for_booking
+from bot.reminders.settings import ReminderSettings
 
 log = logging.getLogger(__name__)
 
@@ -867,6 +869,12 @@ class ActionStartBooking(Action):
         return events
 
 
+def reminder_delivery(tracker: Tracker, the_clinic: Clinic) -> Optional[Delivery]:
+    """Where this booking's reminders go, with the notice the patient is shown and agrees to by booking."""
+    return delivery_for_booking(tracker.get_latest_input_channel() or "", tracker.sender_id,
+                                tracker.get_slot("email"), service.now_utc(), ReminderSettings.of(the_clinic))
+
+
 def actor(tracker: Tracker) -> str:
     return f"assistant:{tracker.get_latest_input_channel() or 'web'}"
 
@@ -898,6 +906,7 @@ class ActionBookConsultation(Action):
         the_clinic = clinic()
         value = tracker.get_slot("appointment")
         agreed_at = tracker.get_slot("policy_agreed_at")
+        delivery = reminder_delivery(tracker, the_clinic)
         request = BookingRequest(
             slot=service.slot_from_value(value),
             patient_name=tracker.get_slot("patient_name"),
@@ -908,6 +917,7 @@ class ActionBookConsultation(Action):
             idempotency_key=service.idempotency_key("book", tracker.sender_id, service.slot_key(value)),
             policy_version=tracker.get_slot("policy_version"),
             policy_accepted_at=datetime.fromisoformat(agreed_at) if agreed_at else None,
+            delivery=delivery,
         )
         try:
             result = await service.in_thread(book_consultation, service.sessions(), request, clinic=the_clinic)
@@ -932,8 +942,14 @@ class ActionBookConsultation(Action):
         lines = confirmation_lines(result, the_clinic, f"You're booked! Your reference is {result.reference}.")
         lines.append(f"To cancel or reschedule, just tell me and have your reference ready. "
                      f"{policy(the_clinic).get('text', '')}".strip())
+        if delivery is not None:
+            lines.append(delivery.consent_text)
         dispatcher.utter_message(text="\n".join(lines))
-        return [*booking_reset_events(), SlotSet("booking_reference", result.reference)]
+        if delivery is None:
+            return [*booking_reset_events(), SlotSet("booking_reference", result.reference)]
+        dispatcher.utter_message(response="utter_ask_touch_up_invitation")
+        return [*booking_reset_events(), SlotSet("booking_reference", result.reference),
+                SlotSet("touch_up_offer", result.reference)]
 
     async def offer_next(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          taken: Dict[str, str]) -> List[EventType]:

@@ -350,6 +350,7 @@ class ActionCancelBooking(Action):
             await service.in_thread(
                 cancel_appointment, service.sessions(), booking["reference"], actor(tracker),
                 reason="cancelled by the patient in chat", contact=tracker.get_slot("manage_contact"),
+                now=service.now_utc(), clinic=the_clinic,
             )
         except BookingError:
             dispatcher.utter_message(
@@ -392,7 +393,8 @@ class ActionRescheduleBooking(Action):
         try:
             result = await service.in_thread(
                 reschedule_appointment, service.sessions(), booking["reference"], service.slot_from_value(new),
-                actor(tracker), contact=tracker.get_slot("manage_contact"), idempotency_key=key, clinic=the_clinic,
+                actor(tracker), contact=tracker.get_slot("manage_contact"), idempotency_key=key,
+                now=service.now_utc(), clinic=the_clinic,
             )
         except SlotTaken:
             return await self.offer_next(dispatcher, tracker, new)

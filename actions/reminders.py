@@ -118,6 +118,37 @@ class ActionReminderReschedule(Action):
                 SlotSet("manage_contact", target.contact)]
 
 
+# The "Yes, book it" button's payload again (a double click) is not a yes to invitations: consent is never implied.
+# The invitation's own buttons carry the entity touch_up_answer, so their payloads differ.
+REPEATED_BOOKING_YES = "/affirm"
+
+
+class ActionAnswerTouchUpInvitation(Action):
+    """Yes or no to the touch-up invitation offered with the booking confirmation (action_book_consultation sets
+    touch_up_offer to the new reference). Without an offer, a yes or no after booking just closes the booking."""
+
+    def name(self) -> Text:
+        return "action_answer_touch_up_invitation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.reminders.schedule import answer_touch_up_invitation
+
+        reference = tracker.get_slot("touch_up_offer")
+        granted = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        if not reference or tracker.latest_message.get("text") == REPEATED_BOOKING_YES:
+            dispatcher.utter_message(response="utter_all_set")
+            return [SlotSet("touch_up_offer", None)]
+        try:
+            await service.in_thread(answer_touch_up_invitation, service.sessions(), reference, granted,
+                                    service.now_utc())
+        except Exception as error:
+            log.error("recording the touch-up answer failed (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_touch_up_answer_failed")
+        else:
+            dispatcher.utter_message(response="utter_touch_up_yes" if granted else "utter_touch_up_no")
+        return [SlotSet("touch_up_offer", None)]
+
+
 # Actions that are not a step of the conversation: skipped when looking for what came right before a user message.
 _NOT_A_STEP = {"action_listen", "action_extract_slots", "action_session_start"}
 

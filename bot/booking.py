@@ -135,6 +135,7 @@ class BookingResult:
     provider_credentials: str
     policy_version: Optional[str]
     created: bool = True
+    late_cancel: bool = False  # cancelled or moved inside the cancellation window before the start
 
     @property
     def local_start(self) -> datetime:
@@ -169,6 +170,7 @@ def describe(appointment: Appointment, created: bool = True) -> BookingResult:
         provider_credentials=appointment.provider.credentials,
         policy_version=appointment.policy_version,
         created=created,
+        late_cancel=bool(appointment.late_cancel),
     )
 
 
@@ -536,6 +538,26 @@ def lookup_booking(
         return describe(appointment, created=False)
 
 
+def is_late_cancel(start_utc: datetime, now: datetime, window: timedelta) -> bool:
+    """Giving up a visit less than `window` before its start (or after it) is late; exactly `window` before is not."""
+    return start_utc - now < window
+
+
+def _cancellation_window(clinic: Optional["Clinic"]) -> timedelta:
+    if clinic is None:
+        from bot.clinic import clinic as this_clinic
+
+        clinic = this_clinic()
+    return clinic.cancellation_window
+
+
+def _give_up_slot(appointment: Appointment, status: str, now: datetime, window: timedelta) -> None:
+    """Cancelled or moved away at `now`: a late cancel when that is inside the cancellation window."""
+    appointment.status = status
+    appointment.cancelled_at = now
+    appointment.late_cancel = is_late_cancel(appointment.start_utc, now, window)
+
+
 def _changeable(session: Session, reference: str, contact: Optional[str]) -> Appointment:
     appointment = _find(session, reference, contact, for_update=True)
     if appointment is None:
@@ -551,18 +573,23 @@ def cancel_appointment(
     actor: str,
     reason: Optional[str] = None,
     contact: Optional[str] = None,
+    now: Optional[datetime] = None,
+    clinic: Optional["Clinic"] = None,
 ) -> BookingResult:
-    """Cancels a booked appointment (checking `contact` when given). Raises BookingNotFound or NotChangeable."""
+    """Cancels a booked appointment (checking `contact` when given), a late cancel inside the clinic's cancellation
+    window (`clinic`, else the process's clinic). Raises BookingNotFound or NotChangeable."""
+    now = now or datetime.now(timezone.utc)
+    window = _cancellation_window(clinic)
     with write_session(session_factory) as session:
         appointment = _changeable(session, reference, contact)
         before = _snapshot(appointment)
-        appointment.status = CANCELLED
+        _give_up_slot(appointment, CANCELLED, now, window)
         appointment.cancel_reason = reason
         session.flush()
         _audit(session, appointment, actor, "cancel", before)
         reminders.on_cancelled(session, appointment.id)
         result = describe(appointment)
-    log.info("cancelled appointment id=%s by %s", before["id"], actor)
+    log.info("cancelled appointment id=%s by %s late=%s", before["id"], actor, result.late_cancel)
     return result
 
 
@@ -595,6 +622,7 @@ class _Move:
     key: Optional[str]
     clinic: Optional["Clinic"]
     now: datetime
+    window: timedelta
 
 
 def _reschedule(session: Session, move: _Move) -> BookingResult:
@@ -606,7 +634,7 @@ def _reschedule(session: Session, move: _Move) -> BookingResult:
     _check_place(session, slot)
     before = _snapshot(old)
     hold = _hold(old.type, slot.start, slot.end)
-    old.status = RESCHEDULED  # same transaction: the old time is freed only when the new one is held
+    _give_up_slot(old, RESCHEDULED, move.now, move.window)  # same transaction: freed only when the new one is held
     session.flush()
     _check_free(session, slot, hold, old.appointment_type, move.clinic, move.now)
     new = _moved(old, slot, hold, key)
@@ -629,11 +657,11 @@ def reschedule_appointment(
     clinic: Optional["Clinic"] = None,
 ) -> BookingResult:
     """Moves a booking to `new_slot` in one transaction: the new appointment (new reference, linked by
-    rescheduled_from_id) is booked and the old one marked rescheduled together. On SlotTaken the old booking is
-    left exactly as it was."""
+    rescheduled_from_id) is booked and the old one marked rescheduled together, a late cancel when moved inside the
+    cancellation window. On SlotTaken the old booking is left exactly as it was."""
     now = now or datetime.now(timezone.utc)
     _check_slot(new_slot, now)
-    move = _Move(reference, new_slot, actor, contact, idempotency_key, clinic, now)
+    move = _Move(reference, new_slot, actor, contact, idempotency_key, clinic, now, _cancellation_window(clinic))
 
     def attempt() -> BookingResult:
         with write_session(session_factory) as session:

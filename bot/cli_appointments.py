@@ -1,7 +1,8 @@
-"""Staff commands: `python -m bot db upgrade|seed` and `python -m bot appointments list|cancel`.
+"""Staff commands: `python -m bot db upgrade|seed` and `python -m bot appointments list|cancel`, and the front
+desk's `appointments attended|no-show REF --staff USER`, `appointments day` and `appointments report` (bot/front_desk).
 
-The database is the one DATABASE_URL names (default var/clinic.db). Output is for staff at a terminal, so it shows
-patient names; nothing here is logged.
+The database is the one DATABASE_URL names (default var/clinic.db). Output is for staff at a terminal, so `list`
+shows patient names (`day` first names only); nothing here is logged.
 """
 
 from __future__ import annotations
@@ -9,16 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from datetime import date, datetime
+from typing import Any, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from bot.booking import BookingError, cancel_appointment, normalize_reference
-from bot.db.models import BOOKED, Appointment, Location
+from bot.db.models import ATTENDED, NO_SHOW, Appointment
 from bot.db.session import Database
+from bot.front_desk import FrontDeskError, MonthReport, day_sheet, monthly_report, record_outcome, visit_status
+from bot.front_desk.day import appointments_on, day_summary, locations
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -40,23 +40,11 @@ def _db_seed(_: argparse.Namespace) -> int:
     return 0
 
 
-def _day_bounds_utc(day: date, tz: str) -> tuple:
-    zone = ZoneInfo(tz)
-    start = datetime.combine(day, time(0), zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
-
-
-def _status(appointment: Appointment) -> str:
-    """"confirmed" for a booked visit the patient confirmed (YES to a reminder), else the stored status."""
-    return "confirmed" if appointment.status == BOOKED and appointment.confirmed_at else appointment.status
-
-
 def _row(appointment: Appointment) -> Dict[str, Any]:
     local = appointment.start_utc.astimezone(ZoneInfo(appointment.location.timezone))
     return {
         "reference": appointment.reference,
-        "status": _status(appointment),
+        "status": visit_status(appointment),
         "type": appointment.appointment_type,
         "start_local": local.isoformat(),
         "time": f"{local:%H:%M} {local.tzname()}",
@@ -68,46 +56,52 @@ def _row(appointment: Appointment) -> Dict[str, Any]:
 
 
 def list_appointments(database: Database, day: date, location_id: Optional[str] = None) -> List[Dict[str, Any]]:
-    """Appointments (any status) starting on `day` in each location's own time zone."""
-    rows: List[Dict[str, Any]] = []
+    """Appointments (any status) starting on `day` in each location's own time zone. Raises NoSuchLocation."""
     with database.session() as session:
-        query = select(Location).order_by(Location.name)
-        if location_id:
-            query = query.where(Location.id == location_id)
-        for location in session.execute(query).scalars():
-            start, end = _day_bounds_utc(day, location.timezone)
-            appointments = session.execute(
-                select(Appointment)
-                .options(
-                    joinedload(Appointment.location), joinedload(Appointment.provider), joinedload(Appointment.patient)
-                )
-                .where(
-                    Appointment.location_id == location.id, Appointment.start_utc >= start, Appointment.start_utc < end
-                )
-                .order_by(Appointment.start_utc)
-            ).scalars()
-            rows.extend(_row(appointment) for appointment in appointments)
-    return rows
+        return [
+            _row(appointment)
+            for location in locations(session, location_id)
+            for appointment in appointments_on(session, day, location)
+        ]
+
+
+def _print_columns(rows: List[Dict[str, Any]], columns: Tuple[str, ...]) -> None:
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print("  ".join(c.upper().replace("_", " ").ljust(widths[c]) for c in columns).rstrip())
+    for row in rows:
+        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns).rstrip())
 
 
 def _print_table(rows: List[Dict[str, Any]], day: date) -> None:
     if not rows:
         print(f"No appointments on {day.isoformat()}.")
         return
-    columns = ("time", "reference", "status", "type", "location", "provider", "patient")
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
-    for row in rows:
-        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns).rstrip())
+    _print_columns(rows, ("time", "reference", "status", "type", "location", "provider", "patient"))
+
+
+def _today(location_id: Optional[str] = None) -> date:
+    """Today where the location is (the clinic's default time zone without one)."""
+    from bot.clinic import clinic
+
+    the_clinic = clinic()
+    known = {location.id: location.timezone for location in the_clinic.locations}
+    return datetime.now(ZoneInfo(known.get(location_id or "", the_clinic.default_timezone))).date()
+
+
+def _refused(error: FrontDeskError) -> int:
+    print(str(error), file=sys.stderr)
+    return 1
 
 
 def _appointments_list(args: argparse.Namespace) -> int:
-    from bot.clinic import clinic
-
-    day = args.date or datetime.now(ZoneInfo(clinic().default_timezone)).date()
+    day = args.date or _today(args.location)
     database = Database()
-    rows = list_appointments(database, day, args.location)
-    database.dispose()
+    try:
+        rows = list_appointments(database, day, args.location)
+    except FrontDeskError as error:
+        return _refused(error)
+    finally:
+        database.dispose()
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
@@ -125,6 +119,103 @@ def _appointments_cancel(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(f"Cancelled {result.reference}: {result.when_text}, {result.provider_name}, {result.location_name}.")
+    if result.late_cancel:
+        print("This is a late cancel: it is inside the cancellation window before the visit.")
+    return 0
+
+
+# --- the front desk -----------------------------------------------------------------------------------------------
+
+
+def _mark(args: argparse.Namespace, outcome: str) -> int:
+    database = Database()
+    try:
+        marked = record_outcome(database.sessions, args.reference, outcome, args.staff)
+    except FrontDeskError as error:
+        print(f"Not marked: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    if not marked.changed:
+        print(f"{marked.reference} was already marked {marked.label}.")
+        return 0
+    was = f" (was {marked.previous.replace('_', '-')})" if marked.previous else ""
+    print(f"Marked {marked.reference} {marked.label}{was}: {marked.when_text}, recorded by {marked.staff}.")
+    return 0
+
+
+def _appointments_attended(args: argparse.Namespace) -> int:
+    return _mark(args, ATTENDED)
+
+
+def _appointments_no_show(args: argparse.Namespace) -> int:
+    return _mark(args, NO_SHOW)
+
+
+def _appointments_day(args: argparse.Namespace) -> int:
+    day = args.date or _today(args.location)
+    database = Database()
+    try:
+        entries = day_sheet(database.sessions, day, args.location)
+    except FrontDeskError as error:
+        return _refused(error)
+    finally:
+        database.dispose()
+    rows = [entry.as_dict() for entry in entries]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print(f"No appointments on {day.isoformat()}.")
+    else:
+        _print_columns(rows, ("time", "reference", "patient", "status", "location", "provider"))
+        print(day_summary(entries))
+    return 0
+
+
+def _month(text: str) -> Tuple[int, int]:
+    try:
+        moment = datetime.strptime(text, "%Y-%m")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-03") from None
+    return moment.year, moment.month
+
+
+def _percent(rate: Optional[float]) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+def _report_row(report: MonthReport) -> Dict[str, Any]:
+    return {
+        "location": report.location_id,
+        "month": report.month,
+        "appointments": report.appointments,
+        "cancelled": report.cancelled,
+        "late_cancels": report.late_cancels,
+        "no_shows": f"{report.no_shows}/{report.due}",
+        "no_show_rate": _percent(report.no_show_rate),
+        "unmarked": report.unmarked,
+        "confirmed": f"{report.confirmed}/{report.reminded}",
+        "confirmation_rate": _percent(report.confirmation_rate),
+    }
+
+
+def _appointments_report(args: argparse.Namespace) -> int:
+    today = _today(args.location)
+    year, month = args.month or (today.year, today.month)
+    database = Database()
+    try:
+        reports = monthly_report(database.sessions, year, month, args.location)
+    except FrontDeskError as error:
+        return _refused(error)
+    finally:
+        database.dispose()
+    if args.json:
+        print(json.dumps([report.as_dict() for report in reports], indent=2))
+        return 0
+    rows = [_report_row(report) for report in reports]
+    _print_columns(rows, tuple(rows[0]) if rows else ("location",))
+    print("No-show rate: no-shows / kept visits that have started. Confirmation rate: confirmed / kept visits whose "
+          "reminder was sent. Late cancels include reschedules inside the cancellation window.")
     return 0
 
 
@@ -141,9 +232,9 @@ def _add_db(subparsers: Any) -> None:
 
 
 def _add_appointments(subparsers: Any) -> None:
-    commands = subparsers.add_parser("appointments", help="list or cancel appointments").add_subparsers(
-        dest="appointments_command", required=True
-    )
+    commands = subparsers.add_parser(
+        "appointments", help="list, cancel and mark appointments; the front desk's day and monthly report"
+    ).add_subparsers(dest="appointments_command", required=True)
     listing = commands.add_parser("list", help="one day's appointments, local times")
     listing.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
     listing.add_argument("--location", help="location id, e.g. austin")
@@ -154,6 +245,26 @@ def _add_appointments(subparsers: Any) -> None:
     cancel.add_argument("--reason")
     cancel.add_argument("--actor", default="cli", help='recorded in the audit log, e.g. "staff:alice"')
     cancel.set_defaults(func=_appointments_cancel)
+    _add_front_desk(commands)
+
+
+def _add_front_desk(commands: Any) -> None:
+    for name, func, text in (("attended", _appointments_attended, "mark a visit attended"),
+                             ("no-show", _appointments_no_show, "mark a visit a no-show")):
+        mark = commands.add_parser(name, help=f"{text} (from its day on; marking again corrects it)")
+        mark.add_argument("reference")
+        mark.add_argument("--staff", required=True, help="your staff account's username, recorded with the outcome")
+        mark.set_defaults(func=func)
+    day = commands.add_parser("day", help="the front desk's list of one day: first names and confirmations")
+    day.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    day.add_argument("--location", help="location id, e.g. austin (default: every location)")
+    day.add_argument("--json", action="store_true", help="print JSON")
+    day.set_defaults(func=_appointments_day)
+    report = commands.add_parser("report", help="no-show and confirmation rates of a month, per location")
+    report.add_argument("--month", type=_month, help="YYYY-MM (default: this month)")
+    report.add_argument("--location", help="location id, e.g. austin (default: every location)")
+    report.add_argument("--json", action="store_true", help="print JSON")
+    report.set_defaults(func=_appointments_report)
 
 
 def add_parser(subparsers: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -81,6 +81,12 @@ class Clinic:
     appointment_types: Dict[str, AppointmentType] = field(default_factory=dict)
     reminders: dict = field(default_factory=dict)  # `reminders:` in data/clinic.yml (bot/reminders/settings.py)
     visit: Dict[str, str] = field(default_factory=dict)  # the visit policies patients ask about
+
+    @property
+    def cancellation_window(self) -> timedelta:
+        """Cancelling or moving a visit closer than this to its start is a late cancel
+        (`booking.cancellation_window_hours`)."""
+        return timedelta(hours=self.booking.get("cancellation_window_hours", 24))
 
     def location(self, location_id: str) -> Location:
         return next(loc for loc in self.locations if loc.id == location_id)

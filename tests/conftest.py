@@ -51,6 +51,19 @@ def endpoints_with_action_server(folder: Path, action_port: int) -> Path:
     return path
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_event_loop_left_running() -> None:
+    """Each test module starts with no asyncio event loop marked running in this thread. Playwright's sync API marks
+    its loop running for as long as it is started: a fixture that keeps it past its module (scope="session") breaks
+    every later asyncio test with "Cannot run the event loop while another loop is running"."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    pytest.fail("An asyncio event loop is still running from an earlier test module (a Playwright fixture kept past "
+                "its module?): stop it in the module that starts it.")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def tracker_store_file(tmp_path_factory) -> str:
     """Conversations of in-process assistants go to a throwaway SQL tracker store, never the developer's var/."""

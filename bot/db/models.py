@@ -1,4 +1,5 @@
-"""The booking tables. The initial migration (`bot/db/migrations/versions/0001_booking.py`) creates exactly these.
+"""The booking tables. The initial migration (`bot/db/migrations/versions/0001_booking.py`) creates these; 0003 adds
+appointments.confirmed_at, 0004 the front desk's appointments.cancelled_at, late_cancel and appointment_outcomes.
 
 Times are stored as UTC (`UTCDateTime`); working hours are local wall-clock times of the location. An appointment
 also stores its *hold*: start minus the type's buffer_before to end plus buffer_after. Two booked appointments of one
@@ -49,6 +50,9 @@ CANCELLED = "cancelled"
 RESCHEDULED = "rescheduled"
 COMPLETED = "completed"
 APPOINTMENT_STATUSES = (BOOKED, CANCELLED, RESCHEDULED, COMPLETED)
+ATTENDED = "attended"
+NO_SHOW = "no_show"
+OUTCOMES = (ATTENDED, NO_SHOW)
 EXCEPTION_KINDS = ("closed", "extra")
 NO_OVERLAP_CONSTRAINT = "ex_appointments_provider_hold_no_overlap"
 ONE_BOOKING_PER_START_INDEX = "ux_appointments_provider_start_booked"
@@ -179,6 +183,10 @@ class Appointment(Base):
     # When the patient confirmed the visit (YES to a reminder, bot/reminders/replies.py). A confirmed visit stays
     # "booked": that status is what holds the provider's time (exclusion constraint, partial unique index).
     confirmed_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    # When the slot was given up (cancelled, or moved by a reschedule), and whether that was inside the cancellation
+    # window before the start (`booking.cancellation_window_hours`): a late reschedule loses the slot late too.
+    cancelled_at: Mapped[Optional[datetime]] = Column(UTCDateTime)
+    late_cancel: Mapped[bool] = Column(Boolean, nullable=False, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -186,6 +194,27 @@ class Appointment(Base):
     provider: Mapped[Provider] = relationship(Provider)
     location: Mapped[Location] = relationship(Location)
     type: Mapped[AppointmentType] = relationship(AppointmentType)
+    outcome: Mapped[Optional["AppointmentOutcome"]] = relationship(
+        "AppointmentOutcome", uselist=False, back_populates="appointment"
+    )
+
+
+class AppointmentOutcome(Base):
+    """Whether the patient came (attended) or not (no_show), as the front desk recorded it (bot/front_desk). One row
+    per appointment: a correction replaces it, and the audit log keeps the earlier value."""
+
+    __tablename__ = "appointment_outcomes"
+    __table_args__ = (CheckConstraint("outcome IN ('attended', 'no_show')", name="outcome"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = Column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    outcome: Mapped[str] = Column(String(16), nullable=False)
+    staff_username: Mapped[str] = Column(String(64), nullable=False)
+    recorded_at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    appointment: Mapped[Appointment] = relationship(Appointment, back_populates="outcome")
 
 
 class AuditEvent(Base):

@@ -16,6 +16,15 @@ patient's messages and the assistant's own go into the queue as `Inbox.sync` wou
 id), an emergency makes the request urgent, and staff messages that Rasa has not taken yet are relayed. At start and
 after the broker comes back, `HandoffEvents.catch_up` reads each open request's tracker once (`Inbox.sync_open`),
 for whatever never reached the broker. Logs carry event types and error names only.
+
+An event whose handling fails is tried again, up to MAX_EVENT_ATTEMPTS times, then skipped with an error log (its
+type, its row id on the SQL path, the error's name): one bad event cannot hold up the queue. On the SQL path the
+attempts are counted in memory (a restart starts them again) and the events after a failing one wait for it, so the
+inbox keeps their order; only the rows handled or given up on are deleted, by id. On RabbitMQ a failed event is
+published again at the queue's end with the header `x-clinic-attempts` counting its failures, and the original is
+acknowledged; at the limit it is rejected without requeueing. A database outage (SQLAlchemy's OperationalError: the
+clinic database or the events table unreachable or locked) is not the event's fault and charges no attempt: the
+event waits, and the consumer backs off and tries again.
 """
 
 from __future__ import annotations
@@ -45,6 +54,8 @@ MESSAGE_EVENTS = ("user", "bot")
 POLL_SECONDS = 0.5
 RETRY_SECONDS = 2.0
 BATCH_SIZE = 500
+MAX_EVENT_ATTEMPTS = 5  # tries of one event before it is skipped (a database outage does not count)
+ATTEMPTS_HEADER = "x-clinic-attempts"  # on RabbitMQ: how many times a republished event has failed so far
 
 # The table of Rasa's SQL event broker (rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent), as both sides create it.
 EVENTS_TABLE = sa.Table(
@@ -121,6 +132,7 @@ class SQLEventSource:
         EVENTS_TABLE.metadata.create_all(self.engine)  # Rasa creates it too: whoever starts first
         self.events = events
         self.poll_seconds = poll_seconds
+        self._attempts: Dict[int, int] = {}  # row id -> failed attempts so far, for rows still waiting
 
     async def run(self) -> None:
         await self.events.catch_up()
@@ -136,24 +148,52 @@ class SQLEventSource:
                 await asyncio.sleep(self.poll_seconds * (5 if failing else 1))
 
     async def handle_waiting(self) -> int:
-        """Handles up to one batch of waiting events, then deletes them; how many there were."""
+        """Handles up to one batch of waiting events in order, up to the first that fails, then deletes the rows it
+        is done with (by id: a row with a lower id may commit later); returns how many. A database outage raises."""
         rows = await asyncio.to_thread(self._oldest_rows)
-        for row in rows:
-            event = decoded_event(row.data)
-            if event is not None:
-                await self.events.handle(row.sender_id, event)
-        if rows:
-            await asyncio.to_thread(self._delete_through, rows[-1].id)
-        return len(rows)
+        done: List[int] = []
+        try:
+            for row in rows:
+                if not await self._handle_row(row):
+                    break  # tried again at the next poll; the later events wait, so the inbox keeps their order
+                done.append(row.id)
+        finally:
+            if done:
+                await asyncio.to_thread(self._delete_rows, done)
+        return len(done)
+
+    async def _handle_row(self, row: Any) -> bool:
+        """True when the row is done with: handled, not an event, or given up on; False to try it again later."""
+        event = decoded_event(row.data)
+        if event is None:
+            return True
+        try:
+            await self.events.handle(row.sender_id, event)
+        except Exception as error:
+            if is_outage(error):
+                raise  # not the event's fault: no attempt charged, `run` backs off
+            return self._charge_attempt(row.id, event, error)
+        self._attempts.pop(row.id, None)
+        return True
+
+    def _charge_attempt(self, row_id: int, event: Dict[str, Any], error: Exception) -> bool:
+        """Counts a failed attempt at the row; True (skip it) once it has failed MAX_EVENT_ATTEMPTS times."""
+        attempts = self._attempts.pop(row_id, 0) + 1
+        if attempts >= MAX_EVENT_ATTEMPTS:
+            _log_skipped(event, attempts, error, f"row {row_id}")
+            return True
+        self._attempts[row_id] = attempts
+        _log_failed_attempt(event, attempts, error, f"row {row_id}")
+        return False
 
     def _oldest_rows(self) -> List[Any]:
         query = sa.select(EVENTS_TABLE).order_by(EVENTS_TABLE.c.id).limit(BATCH_SIZE)
         with self.engine.connect() as connection:
             return list(connection.execute(query))
 
-    def _delete_through(self, last_id: int) -> None:
+    def _delete_rows(self, ids: List[int]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(EVENTS_TABLE).where(EVENTS_TABLE.c.id <= last_id))
+            connection.execute(sa.delete(EVENTS_TABLE).where(EVENTS_TABLE.c.id.in_(ids)))
 
 
 class RabbitEventSource:
@@ -186,7 +226,7 @@ class RabbitEventSource:
             await self.events.catch_up()
             async with queue.iterator() as messages:
                 async for message in messages:
-                    await self._handle(message)
+                    await self._handle(message, channel)
 
     async def _connect(self) -> aio_pika.abc.AbstractRobustConnection:
         """Retries until RabbitMQ answers; later outages are bridged by the robust connection."""
@@ -204,7 +244,8 @@ class RabbitEventSource:
         self._catch_ups.add(task)
         task.add_done_callback(self._catch_ups.discard)
 
-    async def _handle(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+    async def _handle(self, message: aio_pika.abc.AbstractIncomingMessage,
+                      channel: aio_pika.abc.AbstractChannel) -> None:
         event = decoded_event(message.body)
         if event is None:
             log.warning("event broker: dropped a message that is not an event")
@@ -212,12 +253,28 @@ class RabbitEventSource:
             return
         try:
             await self.events.handle(event.get("sender_id"), event)
-        except Exception as error:  # e.g. the database is down: the event goes back to the queue
-            _log_failure(error, None)
+        except Exception as error:
+            await self._after_failure(message, channel, event, error)
+            return
+        await message.ack()
+
+    async def _after_failure(self, message: aio_pika.abc.AbstractIncomingMessage,
+                             channel: aio_pika.abc.AbstractChannel, event: Dict[str, Any], error: Exception) -> None:
+        """A database outage: the event goes back to the queue as it is, after a pause. Any other failure: the
+        event goes to the queue's end with one more attempt counted, or is rejected at MAX_EVENT_ATTEMPTS."""
+        if is_outage(error):
+            _log_failure(error, None, "handoff events: a database is unreachable")
             await asyncio.sleep(self.retry_seconds)
             await message.nack(requeue=True)
             return
-        await message.ack()
+        attempts = attempts_of(message) + 1
+        if attempts >= MAX_EVENT_ATTEMPTS:
+            _log_skipped(event, attempts, error, "broker message")
+            await message.reject(requeue=False)
+            return
+        _log_failed_attempt(event, attempts, error, "broker message")
+        await channel.default_exchange.publish(with_attempts(message, attempts), routing_key=self.queue_name)
+        await message.ack()  # only once the copy is confirmed (publisher confirms): the event is never lost
 
 
 async def declare_inbox_queue(channel: aio_pika.abc.AbstractChannel, queue_name: str) -> aio_pika.abc.AbstractQueue:
@@ -226,6 +283,31 @@ async def declare_inbox_queue(channel: aio_pika.abc.AbstractChannel, queue_name:
     queue = await channel.declare_queue(queue_name, durable=True)
     await queue.bind(exchange, "")
     return queue
+
+
+def attempts_of(message: aio_pika.abc.AbstractIncomingMessage) -> int:
+    """How many times the event in `message` has failed before (its ATTEMPTS_HEADER; 0 without one)."""
+    value = (message.headers or {}).get(ATTEMPTS_HEADER, 0)
+    try:
+        return max(int(value.decode() if isinstance(value, bytes) else value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def with_attempts(message: aio_pika.abc.AbstractIncomingMessage, attempts: int) -> aio_pika.Message:
+    """A copy of `message` to publish again, its ATTEMPTS_HEADER set to `attempts`."""
+    return aio_pika.Message(
+        message.body,
+        headers={**(message.headers or {}), ATTEMPTS_HEADER: attempts},
+        content_type=message.content_type,
+        app_id=message.app_id,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+def is_outage(error: Exception) -> bool:
+    """A database unreachable or locked (the clinic database or the events table): wait, do not blame the event."""
+    return isinstance(error, sa.exc.OperationalError)
 
 
 def decoded_event(body: Any) -> Optional[Dict[str, Any]]:
@@ -244,6 +326,17 @@ def _log_failure(error: Exception, failing: Optional[str], what: str = "handoff 
     return name
 
 
+def _log_failed_attempt(event: Dict[str, Any], attempts: int, error: Exception, which: str) -> None:
+    """A failed attempt at an event, by its type and `which` (a row id, never a conversation id or text)."""
+    log.warning("handoff event failed (%s, type %s): attempt %s of %s (%s)", which, event.get("event"), attempts,
+                MAX_EVENT_ATTEMPTS, type(error).__name__)
+
+
+def _log_skipped(event: Dict[str, Any], attempts: int, error: Exception, which: str) -> None:
+    log.error("handoff event skipped after %s failed attempts (%s, type %s, %s)", attempts, which,
+              event.get("event"), type(error).__name__)
+
+
 def event_source(inbox: Inbox, env: Mapping[str, str] = os.environ) -> Any:
     """The consumer EVENT_BROKER_URL names, feeding `HandoffEvents(inbox)`."""
     url = event_broker_url(env)
@@ -254,6 +347,7 @@ def event_source(inbox: Inbox, env: Mapping[str, str] = os.environ) -> Any:
 
 
 __all__ = [
-    "EVENTS_TABLE", "HandoffEvents", "RabbitEventSource", "SQLEventSource", "declare_inbox_queue", "decoded_event",
-    "event_broker_url", "event_source", "inbox_queue_name", "is_amqp",
+    "ATTEMPTS_HEADER", "EVENTS_TABLE", "MAX_EVENT_ATTEMPTS", "HandoffEvents", "RabbitEventSource", "SQLEventSource",
+    "attempts_of", "declare_inbox_queue", "decoded_event", "event_broker_url", "event_source", "inbox_queue_name",
+    "is_amqp", "is_outage", "with_attempts",
 ]

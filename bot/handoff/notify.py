@@ -2,10 +2,8 @@
 
 Environment:
   HANDOFF_SLACK_WEBHOOK_URL       Slack incoming-webhook URL (unset: no Slack message)
-  SMTP_HOST, SMTP_PORT            mail server (unset host: no e-mail); port 587 (default) uses STARTTLS, 465 SSL
-  SMTP_USER, SMTP_PASSWORD        login, when the server needs one
-  SMTP_FROM                       sender address (default SMTP_USER, else handoff@localhost)
-  SMTP_STARTTLS                   "1"/"0" to force STARTTLS on or off (default: on unless port 25 or 465)
+  SMTP_HOST, SMTP_PORT, ...       the mail server (bot/mail.py; unset host: no e-mail); sender default
+                                  handoff@localhost
   HANDOFF_EMAIL_TO                comma-separated recipients (unset: no e-mail)
   STAFF_INBOX_URL                 the inbox's public address for links (default http://localhost:8000/staff)
   HANDOFF_NOTIFY_SUMMARY          "1" adds the request's summary (topic, booking, question, last messages); default
@@ -24,13 +22,12 @@ import json
 import logging
 import os
 import re
-import smtplib
-import ssl
 import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from bot import mail
 from bot.handoff.summary import reason_label, summary_lines
 
 log = logging.getLogger(__name__)
@@ -129,12 +126,9 @@ def send_slack(notice: Notice, env: Mapping[str, str] = os.environ) -> bool:
     return True
 
 
-def email_message(
-    notice: Notice, sender: str, recipients: List[str], env: Mapping[str, str] = os.environ
-) -> EmailMessage:
+def email_message(notice: Notice, recipients: List[str], env: Mapping[str, str] = os.environ) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = subject(notice)
-    message["From"] = sender
     message["To"] = ", ".join(recipients)
     if notice.urgent:
         message["X-Priority"] = "1"
@@ -144,32 +138,11 @@ def email_message(
 
 
 def send_email(notice: Notice, env: Mapping[str, str] = os.environ) -> bool:
-    host = env.get("SMTP_HOST")
+    settings = mail.SmtpSettings.from_env("handoff@localhost", env)
     recipients = [address.strip() for address in (env.get("HANDOFF_EMAIL_TO") or "").split(",") if address.strip()]
-    if not host or not recipients:
+    if settings is None or not recipients:
         return False
-    port = int(env.get("SMTP_PORT") or 587)
-    user = env.get("SMTP_USER")
-    password = env.get("SMTP_PASSWORD")
-    sender = env.get("SMTP_FROM") or user or "handoff@localhost"
-    starttls_setting = env.get("SMTP_STARTTLS")
-    if starttls_setting in (None, ""):
-        starttls = port not in (25, 465)
-    else:
-        starttls = starttls_setting.lower() in ("1", "true", "yes")
-    message = email_message(notice, sender, recipients, env)
-    if port == 465:
-        client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_S, context=ssl.create_default_context())
-    else:
-        client = smtplib.SMTP(host, port, timeout=TIMEOUT_S)
-    with client:
-        client.ehlo()
-        if starttls and port != 465:
-            client.starttls(context=ssl.create_default_context())
-            client.ehlo()
-        if user and password:
-            client.login(user, password)
-        client.send_message(message)
+    mail.send(email_message(notice, recipients, env), settings)
     return True
 
 

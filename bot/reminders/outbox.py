@@ -5,6 +5,9 @@ concurrent workers take disjoint rows without waiting; on SQLite `BEGIN IMMEDIAT
 makes the claim the only writer. A claimed row is `sending` with attempts + 1. Rows whose booking no longer calls
 for them are skipped in the same transaction. A row left `sending` by a worker that died is claimed again after
 LEASE: safe, because the assistant's action utters a message only once (`delivered_at`, see conversation.py).
+A due row that has already had max_attempts tries (e.g. abandoned `sending` on its last one) is not claimed: it
+becomes `failed` ("max_attempts"). A failed try is retried after the backoff, moved forward out of quiet hours
+(timing.retry_due).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from bot.db.reminder_models import (
 )
 from bot.db.session import write_session
 from bot.reminders.settings import ReminderSettings
-from bot.reminders.timing import REMINDER, TOUCH_UP
+from bot.reminders.timing import REMINDER, TOUCH_UP, retry_due
 
 LEASE = timedelta(minutes=10)
 
@@ -93,9 +96,12 @@ def _last_inbound(session: Session, message: ScheduledMessage) -> datetime:
     return max(filter(None, moments), default=message.created_at)
 
 
-def _take(session: Session, message: ScheduledMessage, now: datetime) -> Optional[Claim]:
+def _take(session: Session, message: ScheduledMessage, now: datetime, max_attempts: int) -> Optional[Claim]:
     if message.delivered_at is not None:  # the assistant uttered it; the worker died before recording that
         message.status, message.sent_at = SENT, message.delivered_at
+        return None
+    if message.attempts >= max_attempts:  # its last try was abandoned (the worker died), or the limit was lowered
+        message.status, message.last_error = FAILED, "max_attempts"
         return None
     reason = skip_reason(session, message, now)
     if reason:
@@ -106,8 +112,10 @@ def _take(session: Session, message: ScheduledMessage, now: datetime) -> Optiona
                  _last_inbound(session, message))
 
 
-def claim_due(sessions: sessionmaker, now: datetime, limit: int = 50) -> List[Claim]:
-    """Up to `limit` due messages, now `sending` and this worker's (rows other workers hold are skipped)."""
+def claim_due(sessions: sessionmaker, now: datetime, limit: int = 50,
+              max_attempts: int = ReminderSettings.max_attempts) -> List[Claim]:
+    """Up to `limit` due messages, now `sending` and this worker's (rows other workers hold are skipped); due rows
+    that have had `max_attempts` tries become `failed` instead."""
     query = (
         select(ScheduledMessage)
         .where(_due(now))
@@ -117,7 +125,8 @@ def claim_due(sessions: sessionmaker, now: datetime, limit: int = 50) -> List[Cl
     )
     with write_session(sessions) as session:
         rows = session.execute(query).scalars().all()
-        return [claim for claim in (_take(session, row, now) for row in rows) if claim is not None]
+        claims = (_take(session, row, now, max_attempts) for row in rows)
+        return [claim for claim in claims if claim is not None]
 
 
 def _finish(sessions: sessionmaker, claim: Claim, **values: object) -> None:
@@ -148,9 +157,19 @@ def mark_skipped(sessions: sessionmaker, claim: Claim, reason: str) -> None:
 
 def mark_failed_try(sessions: sessionmaker, claim: Claim, now: datetime, error: str,
                     settings: ReminderSettings) -> None:
-    """A try that failed: retried after the backoff, or failed for good after max_attempts."""
-    if claim.attempts >= settings.max_attempts:
-        _finish(sessions, claim, status=FAILED, last_error=error[:200])
-        return
-    _finish(sessions, claim, status=PENDING, last_error=error[:200],
-            next_try_at=now + settings.retry_delay(claim.attempts))
+    """A try that failed: retried after the backoff (out of quiet hours), or failed for good after max_attempts."""
+    with write_session(sessions) as session:
+        message = session.get(ScheduledMessage, claim.id, with_for_update=True)
+        if message is None or message.status != SENDING:
+            return
+        message.last_error = error[:200]
+        if claim.attempts >= settings.max_attempts:
+            message.status = FAILED
+        else:
+            message.status, message.next_try_at = PENDING, _next_try_at(message, claim, now, settings)
+
+
+def _next_try_at(message: ScheduledMessage, claim: Claim, now: datetime, settings: ReminderSettings) -> datetime:
+    appointment = message.appointment
+    return retry_due(now + settings.retry_delay(claim.attempts), message.kind, appointment.start_utc,
+                     appointment.location.timezone, settings)

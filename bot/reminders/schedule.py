@@ -6,12 +6,12 @@ or moves the appointment, so a booking never exists without its messages, nor a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Optional
+from typing import Collection, Optional
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Appointment
 from bot.db.reminder_models import (
@@ -22,8 +22,12 @@ from bot.db.reminder_models import (
     MessageConsent,
     ScheduledMessage,
 )
+from bot.db.session import write_session
 from bot.reminders.settings import ReminderSettings
-from bot.reminders.timing import plan_messages
+from bot.reminders.timing import TOUCH_UP, plan_messages
+from bot.reminders.windows import PUSHABLE
+
+EMAIL_CHANNEL = "email"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,17 @@ class Delivery:
     consent_text: str
     marketing: Optional[bool] = None
     marketing_text: str = ""
+
+
+def delivery_for_booking(channel: str, conversation_id: str, email: Optional[str], agreed_at: datetime,
+                         settings: ReminderSettings) -> Optional[Delivery]:
+    """Where a new booking's messages go: the chat it was made in, when that channel can send first; else the
+    e-mail address the patient gave (the website widget and REST cannot); else nowhere."""
+    if channel in PUSHABLE:
+        return Delivery(channel, conversation_id, agreed_at, settings.consent_text)
+    if email:
+        return Delivery(EMAIL_CHANNEL, email, agreed_at, settings.email_consent_text)
+    return None
 
 
 def _settings(settings: Optional[ReminderSettings]) -> ReminderSettings:
@@ -58,10 +73,12 @@ def _record_consents(session: Session, appointment: Appointment, delivery: Deliv
 
 
 def _add_messages(session: Session, appointment: Appointment, delivery: Delivery, now: datetime,
-                  settings: ReminderSettings) -> None:
+                  settings: ReminderSettings, kinds: Optional[Collection[str]] = None) -> None:
     planned = plan_messages(appointment.start_utc, appointment.location.timezone, now, settings,
                             marketing=delivery.marketing is True)
     for message in planned:
+        if kinds is not None and message.kind not in kinds:
+            continue
         session.add(ScheduledMessage(
             appointment_id=appointment.id, kind=message.kind, due_at=message.due_at, next_try_at=message.due_at,
             channel=delivery.channel, recipient=delivery.conversation_id, status=PENDING, attempts=0,
@@ -113,3 +130,27 @@ def on_rescheduled(session: Session, old: Appointment, new: Appointment, now: da
         return
     on_booked(session, new, delivery, now, settings)
 
+
+
+def answer_touch_up_invitation(sessions: sessionmaker, reference: str, granted: bool, now: datetime,
+                               settings: Optional[ReminderSettings] = None) -> bool:
+    """The patient's own yes or no to touch-up invitations, asked right after booking: recorded as marketing
+    consent where the booking's reminders go, and a yes plans the invitation. False when the booking has no
+    reminders to go with (nowhere to send an invitation either)."""
+    settings = _settings(settings)
+    with write_session(sessions) as session:
+        appointment = session.execute(
+            select(Appointment).where(Appointment.reference == reference)
+        ).scalar_one_or_none()
+        delivery = delivery_of(session, appointment.id) if appointment is not None else None
+        if delivery is None:
+            return False
+        answered = replace(delivery, agreed_at=now, marketing=granted, marketing_text=settings.marketing_consent_text)
+        session.add(MessageConsent(purpose=MARKETING, granted=granted, text=answered.marketing_text,
+                                   patient_id=appointment.patient_id, appointment_id=appointment.id,
+                                   channel=delivery.channel, recipient=delivery.conversation_id, at=now))
+        already = session.execute(select(ScheduledMessage.id).where(
+            ScheduledMessage.appointment_id == appointment.id, ScheduledMessage.kind == TOUCH_UP)).first()
+        if granted and already is None:
+            _add_messages(session, appointment, answered, now, settings, kinds={TOUCH_UP})
+        return True

@@ -21,6 +21,7 @@ class ReminderSettings:
     retry_after: timedelta = timedelta(minutes=2)
     consent_text: str = ""
     marketing_consent_text: str = ""
+    email_consent_text: str = ""
 
     @classmethod
     def of(cls, clinic: Clinic) -> "ReminderSettings":
@@ -36,6 +37,7 @@ class ReminderSettings:
             retry_after=timedelta(minutes=float(raw.get("retry_after_minutes", 2))),
             consent_text=str(raw.get("consent_text", "")),
             marketing_consent_text=str(raw.get("marketing_consent_text", "")),
+            email_consent_text=str(raw.get("email_consent_text", "")),
         )
 
     def retry_delay(self, attempts: int) -> timedelta:

@@ -7,6 +7,8 @@
 * Quiet hours: a due time outside the window (default 08:00-21:00 local) moves into it: an early one to the window's
   start that day, a late one to the next day's start, or for a reminder to the window's last minute that evening,
   so it still comes before the visit. A reminder on the visit's own day is exempt: it goes at its time.
+* Retries (after a failed try): the same rule, forward only: a retry outside the window waits for the next window's
+  start (never earlier than the backoff), except a reminder retried on the visit's own day, which goes at its time.
 """
 
 from __future__ import annotations
@@ -61,12 +63,25 @@ def shift_into_window(due: datetime, tz: str, settings: ReminderSettings, latest
     return moved.astimezone(due.tzinfo)
 
 
+def on_visit_day(due: datetime, start: datetime, tz: str) -> bool:
+    """Whether `due` falls on the local day of the visit at `start` (a reminder then is exempt from quiet hours)."""
+    zone = ZoneInfo(tz)
+    return due.astimezone(zone).date() == start.astimezone(zone).date()
+
+
 def reminder_due(start: datetime, before: timedelta, tz: str, settings: ReminderSettings) -> datetime:
     due = start - before
-    zone = ZoneInfo(tz)
-    if due.astimezone(zone).date() == start.astimezone(zone).date():
+    if on_visit_day(due, start, tz):
         return due  # same-day reminder: exempt from quiet hours
     return shift_into_window(due, tz, settings, latest_first=True)
+
+
+def retry_due(candidate: datetime, kind: str, start: datetime, tz: str, settings: ReminderSettings) -> datetime:
+    """When a message whose try failed goes again, `candidate` being the end of its backoff: moved forward into the
+    sending window, except a reminder on the visit's own day (exempt, as in `reminder_due`)."""
+    if kind == REMINDER and on_visit_day(candidate, start, tz):
+        return candidate
+    return shift_into_window(candidate, tz, settings)
 
 
 def after_visit_due(start: datetime, after: timedelta, tz: str, settings: ReminderSettings) -> datetime:

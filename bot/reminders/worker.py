@@ -2,8 +2,9 @@
 
 Each round claims the due messages (outbox.claim_due), then for each: a number that texted STOP gets nothing
 (skipped "opted_out"); the channel's window decides whether and how it can go (windows.route); then Rasa's
-`trigger_intent` sends it. A failed try is retried with backoff up to max_attempts. Logs carry message ids and
-reason codes only, never a number, a name or a conversation id.
+`trigger_intent` sends it. A failed try is retried with backoff (out of quiet hours) up to max_attempts. A message
+whose handling raises is recorded as a failed try ("error:<ExceptionType>") and the round goes on with the others.
+Logs carry message ids and reason codes only, never a number, a name or a conversation id.
 """
 
 from __future__ import annotations
@@ -45,10 +46,25 @@ class Worker:
     async def run_once(self) -> int:
         """One round: every message due now; returns how many were handled."""
         now = self.clock()
-        claims = await asyncio.to_thread(outbox.claim_due, self.sessions, now, self.batch)
+        claims = await asyncio.to_thread(outbox.claim_due, self.sessions, now, self.batch,
+                                         self.settings.max_attempts)
         for claim in claims:
-            await self.handle(claim, now)
+            await self._handle_apart(claim, now)
         return len(claims)
+
+    async def _handle_apart(self, claim: outbox.Claim, now: datetime) -> None:
+        """`handle`, with whatever it raises recorded on this message alone: the others still go."""
+        try:
+            await self.handle(claim, now)
+        except Exception as error:
+            await self._record_error(claim, now, f"error:{type(error).__name__}")
+
+    async def _record_error(self, claim: outbox.Claim, now: datetime, reason: str) -> None:
+        log.error("scheduled message %s: try %s raised (%s)", claim.id, claim.attempts, reason)
+        try:
+            await asyncio.to_thread(outbox.mark_failed_try, self.sessions, claim, now, reason, self.settings)
+        except Exception as error:  # e.g. the database is away: the row is claimed again after the lease
+            log.error("scheduled message %s: recording the failed try failed (%s)", claim.id, type(error).__name__)
 
     async def run_forever(self, interval_s: float = 30.0) -> None:
         while True:

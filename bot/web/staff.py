@@ -13,6 +13,8 @@ redirect to the login page, the JSON API answers 401; every POST needs the sessi
   POST /staff/requests/<id>/take|reply|note|close
   GET  /staff/api/queue                     the queue as JSON (the page polls it)
   GET  /staff/api/requests/<id>?after=<n>   the request and its messages after message n (the page polls it)
+  GET  /staff/day?date=YYYY-MM-DD&location=<id>   the front desk's day: confirmations, cancels, attended, no-shows
+  POST /staff/day/<reference>/attended|no-show     mark a visit (recorded with the logged-in staff member's name)
   GET  /staff/static/<file>                 staff.js, staff.css
 
 Environment: DATABASE_URL (the clinic database), RASA_URL and RASA_API_TOKEN (Rasa's HTTP API), STAFF_COOKIE_SECURE
@@ -26,10 +28,11 @@ import asyncio
 import logging
 import os
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Sanic, response
@@ -37,7 +40,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.db.handoff_models import STAFF, SYSTEM, HandoffMessage, HandoffRequest
+from bot.db.models import ATTENDED, NO_SHOW
 from bot.db.session import Database
+from bot.db.types import utcnow
+from bot.front_desk import (
+    FrontDeskError,
+    NoSuchAppointment,
+    NoSuchLocation,
+    Place,
+    day_sheet,
+    day_summary,
+    local_day,
+    places,
+    record_outcome,
+)
 from bot.handoff.events import event_source
 from bot.handoff.hours import describe_opening, is_staffed, next_opening, staff_zone
 from bot.handoff.inbox import Inbox
@@ -78,6 +94,7 @@ class StaffContext:
     inbox: Inbox
     templates: Environment
     secure_cookies: bool
+    clock: Callable[[], datetime] = field(default=utcnow)  # the front desk's "now" (tests fix it)
 
 
 def make_context(db: Optional[Database] = None, rasa: Optional[RasaAPI] = None,
@@ -383,6 +400,50 @@ def staff_blueprint(ctx: StaffContext, name: str = "staff_inbox") -> Blueprint:
         except HandoffError as error:
             return failed(request, request_id, error)
         return done(request, request_id)
+
+    # --- the front desk -------------------------------------------------------------------------------------
+
+    async def front_desk_page(user: StaffUser, day_text: str, location_id: str, error: str = "",
+                              status: int = 200) -> HTTPResponse:
+        choices: List[Place] = await db(places, ctx.db.sessions)
+        now = ctx.clock()
+        zone = next((p.timezone for p in choices if p.id == location_id), staff_zone().key)
+        try:
+            day = date.fromisoformat(day_text) if day_text else local_day(now, zone)
+        except ValueError:
+            day, error, status = local_day(now, zone), f"{day_text!r} is not a date like 2026-03-02.", 400
+        try:
+            entries = await db(day_sheet, ctx.db.sessions, day, location_id or None, now)
+        except NoSuchLocation as refusal:
+            entries, error, status = [], str(refusal), 404
+        return html(ctx, "staff_day.html", status=status, entries=entries, summary=day_summary(entries), day=day,
+                    location=location_id, locations=choices, error=error, **page_values(user))
+
+    @bp.get("/day")
+    @login_required()
+    async def day_page(request: Request, user: StaffUser) -> HTTPResponse:
+        return await front_desk_page(user, request.args.get("date") or "", request.args.get("location") or "")
+
+    @bp.post("/day/<reference:str>/<outcome:str>")
+    @login_required()
+    async def mark_visit(request: Request, user: StaffUser, reference: str, outcome: str) -> HTTPResponse:
+        outcomes = {"attended": ATTENDED, "no-show": NO_SHOW}
+        if outcome not in outcomes:
+            return response.text("Not found.", status=404, headers=dict(SECURITY_HEADERS))
+        form = request.form or {}
+        day_text, location_id = form.get("date") or "", form.get("location") or ""
+        try:
+            marked = await db(record_outcome, ctx.db.sessions, reference, outcomes[outcome], user.username,
+                              ctx.clock())
+        except FrontDeskError as refusal:
+            status = 404 if isinstance(refusal, NoSuchAppointment) else 409
+            if wants_json(request):
+                return json_reply({"error": str(refusal)}, status)
+            return await front_desk_page(user, day_text, location_id, str(refusal), status)
+        if wants_json(request):
+            return json_reply({"ok": True, "reference": marked.reference, "outcome": marked.outcome})
+        query = urlencode({key: value for key, value in (("date", day_text), ("location", location_id)) if value})
+        return response.redirect(f"/staff/day{'?' + query if query else ''}", status=303)
 
     # --- JSON for the pages' polling ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from actions.booking import (
     ActionStopForm,
     ValidateBookingForm,
 )
+from actions.reminders import ActionAnswerTouchUpInvitation
 from bot.db import models
 from tests.actions.driver import Conversation, FormDriver, load_domain, user_event
 
@@ -189,3 +190,75 @@ def test_the_action_server_registers_every_booking_action():
     expected = {a for a in load_domain()["actions"] if a.startswith(("action_", "validate_"))
                 and ("booking" in a or "cancel" in a or "reschedule" in a or "stop" in a or "appointment" in a)}
     assert expected and expected <= names
+
+
+def scheduled(database) -> list:
+    from bot.db.reminder_models import MessageConsent, ScheduledMessage
+
+    with database.sessions()() as session:
+        messages = session.execute(select(ScheduledMessage.channel, ScheduledMessage.recipient)).all()
+        consents = session.execute(select(MessageConsent.purpose, MessageConsent.text)).all()
+    return messages, consents
+
+
+def test_a_booking_in_a_text_chat_plans_its_reminders_in_that_chat(confirmed, database):
+    for event in confirmed.events:
+        if event.get("event") == "user":
+            event["input_channel"] = "twilio"
+    confirmed.run_action(ActionBookConsultation())
+    messages, consents = scheduled(database)
+    assert messages and set(messages) == {("twilio", "conversation-42")}
+    assert consents == [("reminders", "We'll send appointment reminders here. Reply STOP at any time to stop them.")]
+    assert "We'll send appointment reminders here." in confirmed.texts
+
+
+def test_a_booking_in_the_widget_sends_its_reminders_by_email(confirmed, database):
+    confirmed.run_action(ActionBookConsultation())
+    messages, consents = scheduled(database)
+    assert messages and set(messages) == {("email", "jane@example.com")}
+    assert "We'll e-mail appointment reminders to the address you gave." in confirmed.texts
+    assert [purpose for purpose, _ in consents] == ["reminders"]
+
+
+def test_a_widget_booking_without_an_email_gets_no_reminders_and_is_told_nothing_about_them(confirmed, database):
+    confirmed.slots["email"] = None
+    confirmed.run_action(ActionBookConsultation())
+    assert scheduled(database) == ([], [])
+    assert "reminders" not in confirmed.texts
+
+
+def responses(conversation) -> list:
+    return [m.get("response") for m in conversation.messages if m.get("response")]
+
+
+def touch_up_state(database) -> tuple:
+    from bot.db.reminder_models import MARKETING, MessageConsent, ScheduledMessage
+
+    with database.sessions()() as session:
+        granted = session.execute(select(MessageConsent.granted).where(MessageConsent.purpose == MARKETING)).scalars()
+        planned = session.execute(select(func.count()).where(ScheduledMessage.kind == "touch_up")).scalar_one()
+        return list(granted), planned
+
+
+@pytest.mark.parametrize("intent, granted, planned, reply", [
+    ("affirm", [True], 1, "utter_touch_up_yes"),
+    ("deny", [False], 0, "utter_touch_up_no"),
+])
+def test_the_touch_up_invitation_is_asked_after_booking_and_only_a_yes_plans_it(
+        confirmed, database, intent, granted, planned, reply):
+    confirmed.run_action(ActionBookConsultation())
+    assert responses(confirmed) == ["utter_ask_touch_up_invitation"]
+    assert touch_up_state(database) == ([], 0)  # no invitation without the patient's own yes
+    confirmed.run_action(ActionAnswerTouchUpInvitation(), [user_event(intent, intent)])
+    assert responses(confirmed) == [reply]
+    assert touch_up_state(database) == (granted, planned)
+    assert confirmed.slots["touch_up_offer"] is None
+
+
+def test_without_reminders_no_invitation_is_offered_and_a_yes_just_closes(confirmed, database):
+    confirmed.slots["email"] = None
+    confirmed.run_action(ActionBookConsultation())
+    assert responses(confirmed) == []
+    confirmed.run_action(ActionAnswerTouchUpInvitation(), [user_event("yes", "affirm")])
+    assert responses(confirmed) == ["utter_all_set"]
+    assert touch_up_state(database) == ([], 0)

@@ -48,6 +48,22 @@ def status(database, reference: str) -> str:
             models.Appointment.reference == reference)).scalar_one()
 
 
+def late_cancel(database, reference: str) -> bool:
+    with database.sessions()() as session:
+        return session.execute(select(models.Appointment.late_cancel).where(
+            models.Appointment.reference == reference)).scalar_one()
+
+
+def cancel_in_chat(booked) -> FormDriver:
+    form = cancel_form()
+    form.start("I need to cancel my appointment", "cancel_booking", before=[ActionStartCancel()])
+    form.say(booked.reference)
+    form.say("512 555 0199")
+    form.say("yes", "affirm")
+    form.run_action(ActionCancelBooking())
+    return form
+
+
 def test_a_bare_cancel_only_starts_the_lookup(booked, database):
     form = cancel_form()
     reply = form.start("cancel", "cancel_booking", before=[ActionStartCancel()])
@@ -69,6 +85,14 @@ def test_cancel_after_an_explicit_yes(booked, database):
     form.run_action(ActionCancelBooking())
     assert "is cancelled" in form.texts and booked.reference in form.texts
     assert status(database, booked.reference) == "cancelled"
+    assert not late_cancel(database, booked.reference)  # two days ahead: outside the 24-hour window
+
+
+def test_a_cancel_in_chat_inside_the_window_is_a_late_cancel(booked, database, monkeypatch):
+    monkeypatch.setattr(booking_service, "now_utc", lambda: booked.start_utc - timedelta(hours=3))
+    form = cancel_in_chat(booked)
+    assert "is cancelled" in form.texts
+    assert status(database, booked.reference) == "cancelled" and late_cancel(database, booked.reference)
 
 
 def test_no_keeps_the_booking(booked, database):

@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import inspect
 
 from bot.booking import BookingRequest
 from bot.clinic import Clinic, load_clinic
@@ -56,10 +57,20 @@ def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]
 
 @pytest.fixture
 def postgres_database(postgres_session_database: Database) -> Iterator[Database]:
-    """One PostgreSQL database per run (creating one per test is slow); each test starts with no bookings."""
+    """One PostgreSQL database per run (creating one per test is slow); each test starts with no bookings and no
+    SMS opt-outs."""
     yield postgres_session_database
     with postgres_session_database.engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE")
+        forget_sms_opt_outs(connection)
+
+
+def forget_sms_opt_outs(connection) -> None:
+    """Empties `sms_consent` (bot/channels/sms_consent.py creates it on first use, outside the migrations)."""
+    from bot.channels.sms_consent import sms_consent
+
+    if inspect(connection).has_table(sms_consent.name):
+        connection.execute(sms_consent.delete())
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -105,9 +105,30 @@ def test_a_whole_booking_with_a_question_and_a_correction(assistant, test_databa
     row = appointment_row(test_database_url, reference)
     assert row["status"] == "booked" and row["phone"] == "+13035550148" and row["policy_version"] == "2026-01"
 
-    # a second "yes" (a double click) books nothing more
-    again = assistant.reply("yes", sender)
+    assert "invite you when it's time for a touch-up" in confirmation
+
+    # the "Yes, book it" button again (a double click) books nothing more, and is no yes to invitations
+    again = assistant.reply("/affirm", sender)
     assert "Your reference is" not in again and "You're all set" in again
+    assert marketing_answers(test_database_url, reference) == []
+
+
+@pytest.mark.parametrize("answer, granted", [("yes please", True), ('/deny{"touch_up_answer": "no"}', False)])
+def test_the_touch_up_invitation_is_answered_in_words_or_with_its_buttons(assistant, test_database_url, answer,
+                                                                          granted):
+    sender = new_sender("touch-up")
+    reference = book(assistant, sender)
+    reply = assistant.reply(answer, sender)
+    assert ("we'll invite you" if granted else "no touch-up invitations") in reply
+    assert marketing_answers(test_database_url, reference) == [granted]
+
+
+def marketing_answers(url: str, reference: str) -> List[bool]:
+    with create_engine(url).connect() as connection:
+        rows = connection.execute(text(
+            "SELECT c.granted FROM message_consents c JOIN appointments a ON a.id = c.appointment_id "
+            "WHERE a.reference = :reference AND c.purpose = 'marketing'"), {"reference": reference})
+        return [bool(granted) for (granted,) in rows]
 
 
 def test_a_time_taken_meanwhile_gets_the_next_open_ones(assistant, test_database_url):

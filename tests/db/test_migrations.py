@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.migrate import current_revision, downgrade, head_revision, model_metadata, upgrade
 
 TABLES = {
+    "appointment_outcomes",
     "scheduled_messages",
     "message_consents",
     "locations",
@@ -107,4 +108,48 @@ def test_postgres_refuses_overlapping_holds_with_another_start(postgres_db_url: 
         _insert(connection, "DDDDDDDD", 40, 59)  # touching is fine: ranges are [start, end)
     with pytest.raises(IntegrityError, match="ex_appointments_provider_hold_no_overlap"), engine.begin() as c:
         _insert(c, "CCCCCCCC", 30, 50)
+    engine.dispose()
+
+
+def _columns(url: str, table: str) -> set:
+    engine = create_engine(url, future=True)
+    try:
+        return {column["name"] for column in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+def _record_outcome(connection, outcome: str) -> None:
+    connection.execute(
+        text("INSERT INTO appointment_outcomes (appointment_id, outcome, staff_username, recorded_at)"
+             " VALUES (1, :o, 'alice', :t)"),
+        {"o": outcome, "t": _at(50)},
+    )
+
+
+def test_front_desk_migration_up_and_down_keeps_the_appointments(empty_db_url: str) -> None:
+    upgrade(empty_db_url, "0003_reminders")
+    engine = create_engine(empty_db_url, future=True)
+    with engine.begin() as connection:
+        _seed_minimal(connection)
+        _insert(connection, "AAAAAAAA", 0, 40)
+    upgrade(empty_db_url, "0004_front_desk")
+    assert {"cancelled_at", "late_cancel"} <= _columns(empty_db_url, "appointments")
+    with engine.begin() as connection:  # the existing appointment was not late-cancelled
+        assert connection.execute(text("SELECT late_cancel, cancelled_at FROM appointments")).one() == (False, None)
+        _record_outcome(connection, "no_show")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        _record_outcome(connection, "attended")  # one outcome per appointment: a correction updates it
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("DELETE FROM appointment_outcomes"))
+        _record_outcome(connection, "late")
+    engine.dispose()
+    downgrade(empty_db_url, "0003_reminders")
+    assert "appointment_outcomes" not in _tables(empty_db_url)
+    assert not {"cancelled_at", "late_cancel"} & _columns(empty_db_url, "appointments")
+    engine = create_engine(empty_db_url, future=True)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT reference FROM appointments")).scalars().all() == ["AAAAAAAA"]
+    with pytest.raises(IntegrityError), engine.begin() as connection:  # the partial unique index survived
+        _insert(connection, "CCCCCCCC", 0, 40)
     engine.dispose()

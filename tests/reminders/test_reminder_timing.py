@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clinic import load_clinic
 from bot.reminders.settings import ReminderSettings
-from bot.reminders.timing import CHECK_IN, REMINDER, TOUCH_UP, plan_messages
+from bot.reminders.timing import CHECK_IN, REMINDER, TOUCH_UP, plan_messages, retry_due
 
 CHICAGO = ZoneInfo("America/Chicago")
 SETTINGS = ReminderSettings()
@@ -87,6 +87,17 @@ def test_a_check_in_due_at_night_moves_to_the_next_morning() -> None:
     settings = ReminderSettings(quiet_hours=(SETTINGS.quiet_hours[0], datetime(2026, 1, 1, 20).time()))
     planned = plan_messages(local(3, 4, 20, 30), "America/Chicago", local(2, 1, 9), settings, marketing=False)
     assert due(planned, CHECK_IN) == local(3, 19, 8)
+
+
+
+def test_a_retry_moves_forward_out_of_quiet_hours_except_a_reminder_on_the_visit_day() -> None:
+    visit = local(3, 4, 9)
+    retry = lambda candidate, kind: retry_due(candidate, kind, visit, "America/Chicago", SETTINGS)  # noqa: E731
+    assert retry(local(3, 2, 21, 30), REMINDER) == local(3, 3, 8)  # forward to the morning, never back to 20:59
+    assert retry(local(3, 3, 6), REMINDER) == local(3, 3, 8)
+    assert retry(local(3, 4, 7), REMINDER) == local(3, 4, 7)  # the visit's day: exempt, like the plan
+    assert retry(local(3, 18, 23), CHECK_IN) == local(3, 19, 8)
+    assert retry(local(3, 18, 12), CHECK_IN) == local(3, 18, 12)
 
 
 def test_the_clinic_file_sets_the_offsets() -> None:

@@ -168,3 +168,97 @@ async def test_a_bare_cancel_after_a_reminder_is_the_carriers_opt_out(database, 
     assert len(fake_rasa.calls) == 1
     decision, _ = await check(consent, "+15125550177", "cancel my appointment")
     assert decision.forward
+
+
+# --- failures: one message at a time, bounded attempts, retries out of quiet hours ---------------------------------
+
+
+class ConsentBrokenFor(ConsentStore):
+    """The consent store, raising for one number's lookups (an unexpected bug, not a send failure)."""
+
+    def __init__(self, engine, broken_number: str) -> None:
+        super().__init__(engine)
+        self.broken_number = broken_number
+
+    async def ais_opted_out(self, address: str) -> bool:
+        if address.endswith(self.broken_number):
+            raise RuntimeError(f"lookup broke for {address}")
+        return await super().ais_opted_out(address)
+
+
+def first_reminder_of(database, conversation: str) -> ScheduledMessage:
+    return next(m for m in rows(database) if m.recipient == conversation and m.kind == "reminder")
+
+
+async def test_a_message_that_raises_does_not_stop_the_others_in_its_batch(database, book, fake_rasa,
+                                                                           caplog) -> None:
+    other = "sms:+15125550199"
+    book(hour=10)  # its first reminder is due at 10:00, claimed first
+    book(hour=11, conversation=other)  # due at 11:00
+    worker = make_worker(database, fake_rasa, austin(11, day=2))
+    worker.consent = ConsentBrokenFor(database.engine, "5550134")
+    assert await run(worker) == 2
+    broken = first_reminder_of(database, SMS_CONVERSATION)
+    assert (broken.status, broken.attempts, broken.last_error) == ("pending", 1, "error:RuntimeError")
+    assert broken.next_try_at == austin(11, 2, day=2)
+    assert first_reminder_of(database, other).status == "sent"
+    assert "raised (error:RuntimeError)" in caplog.text
+    assert "5550134" not in caplog.text and "5550199" not in caplog.text
+
+
+async def test_a_message_abandoned_on_its_last_try_fails_and_is_not_claimed_again(database, book, fake_rasa) -> None:
+    book()
+    at = FIRST_REMINDER
+    for _ in range(2):  # two workers die while sending it
+        [_claim] = await asyncio.to_thread(outbox.claim_due, database.sessions, at)
+        at += outbox.LEASE + timedelta(minutes=1)
+    assert await run(make_worker(database, fake_rasa, at, max_attempts=2)) == 0
+    first = rows(database)[0]
+    assert (first.status, first.attempts, first.last_error) == ("failed", 2, "max_attempts")
+    assert fake_rasa.calls == []
+    assert await run(make_worker(database, fake_rasa, at + outbox.LEASE * 2, max_attempts=2)) == 0
+
+
+async def test_a_pending_message_that_has_had_max_attempts_is_not_claimed(database, book, fake_rasa) -> None:
+    """max_attempts lowered (data/clinic.yml) while a message waits for its third try."""
+    book()
+    fake_rasa.failures = [500, 500]
+    await run(make_worker(database, fake_rasa, FIRST_REMINDER))
+    await run(make_worker(database, fake_rasa, FIRST_REMINDER + timedelta(minutes=2)))
+    assert (rows(database)[0].status, rows(database)[0].attempts) == ("pending", 2)
+    assert await run(make_worker(database, fake_rasa, FIRST_REMINDER + timedelta(hours=1), max_attempts=2)) == 0
+    assert (rows(database)[0].status, rows(database)[0].last_error) == ("failed", "max_attempts")
+    assert len(fake_rasa.calls) == 2
+
+
+async def test_a_retry_that_would_fall_in_quiet_hours_waits_for_the_morning(database, book, fake_rasa) -> None:
+    book()
+    fake_rasa.failures = [500]
+    await run(make_worker(database, fake_rasa, FIRST_REMINDER, retry_after=timedelta(hours=12)))  # 22:00: quiet
+    first = rows(database)[0]
+    assert (first.status, first.next_try_at) == ("pending", austin(8, day=3))
+
+
+async def test_a_reminder_retried_on_the_visit_day_keeps_its_quiet_hours_exemption(database, book,
+                                                                                   fake_rasa) -> None:
+    book(hour=9)  # the 2 h reminder is at 07:00 on the visit's day: exempt from quiet hours
+    await run(make_worker(database, fake_rasa, austin(9, day=2)))  # the 48 h reminder goes
+    fake_rasa.failures = [500]
+    await run(make_worker(database, fake_rasa, austin(7, day=4)))
+    second = rows(database)[1]
+    assert (second.status, second.next_try_at) == ("pending", austin(7, 2, day=4))
+
+
+# --- isolation: opt-outs are forgotten between tests (the PostgreSQL database is shared by the run) ---------------
+
+ISOLATION_NUMBER = "+15125550188"
+
+
+async def test_isolation_an_opt_out_recorded_by_one_test(database) -> None:
+    ConsentStore(database.engine).opt_out(ISOLATION_NUMBER, "STOP")
+    assert ConsentStore(database.engine).is_opted_out(ISOLATION_NUMBER)
+
+
+async def test_isolation_is_not_seen_by_the_next(database) -> None:
+    """Runs after the test above (pytest keeps a file's order): its opt-out must be gone."""
+    assert not ConsentStore(database.engine).is_opted_out(ISOLATION_NUMBER)

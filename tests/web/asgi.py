@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
+from urllib.parse import urlencode
 
 
 @dataclass
@@ -51,7 +52,8 @@ class _Lifespan:
             pass  # Sanic 21.12 goes on to handle the lifespan scope as a request once it is over
 
 
-async def _request(app, method: str, path: str, headers: Optional[Dict[str, str]] = None) -> Response:
+async def _request(app, method: str, path: str, headers: Optional[Dict[str, str]] = None,
+                   body: bytes = b"") -> Response:
     raw_path, _, query = path.partition("?")
     scope = {
         "type": "http",
@@ -67,7 +69,7 @@ async def _request(app, method: str, path: str, headers: Optional[Dict[str, str]
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
     response = Response(status=0, headers={})
 
     async def receive():
@@ -99,6 +101,14 @@ class AsgiClient:
 
     def get(self, path: str, headers: Optional[Dict[str, str]] = None) -> Response:
         return self.loop.run_until_complete(_request(self.app, "GET", path, headers))
+
+    def post(self, path: str, form: Optional[Dict[str, str]] = None,
+             headers: Optional[Dict[str, str]] = None) -> Response:
+        """POSTs `form` URL-encoded."""
+        body = urlencode(form or {}).encode()
+        headers = {"content-type": "application/x-www-form-urlencoded", "content-length": str(len(body)),
+                   **(headers or {})}
+        return self.loop.run_until_complete(_request(self.app, "POST", path, headers, body))
 
     def close(self) -> None:
         self.loop.run_until_complete(self.lifespan.shutdown())

@@ -6,7 +6,7 @@
 * `live_stack`: a real action server and a real Rasa server (the trained model, the clinic's Socket.IO channel
   restricted to the test web app's origin), the web app pointing at it, and a second web app that reaches Rasa
   through a TCP proxy the tests can cut to simulate a network drop. Skips when the model is not trained.
-* `browser` / `new_page`: headless Debian Chromium driven by Playwright.
+* `browser` / `new_page`: headless Debian Chromium driven by Playwright, stopped after each module.
 """
 
 from __future__ import annotations
@@ -321,8 +321,11 @@ def live_stack(web_app_factory, service_logs, database_url, tmp_path_factory) ->
             service.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium under Playwright's sync API, for one module's tests. Module-scoped, not session-scoped: while
+    Playwright runs, it marks its event loop running in this thread, so every asyncio test after it would fail
+    ("Cannot run the event loop while another loop is running"); it stops with the module that uses it."""
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"No Chromium at {CHROMIUM}: `apt-get install chromium` (or set CHROMIUM_PATH).")
     from playwright.sync_api import sync_playwright
