@@ -16,6 +16,9 @@ WEB_PORT ?= 8000
 # readable by its owner only.
 RASA_API_TOKEN ?= $(shell mkdir -p var; test -s var/rasa_api_token || (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa_api_token); cat var/rasa_api_token)
 export RASA_API_TOKEN
+# Key that signs the stop and confirm links in patients' e-mails (bot/reminders/email_links.py); made the same way.
+EMAIL_LINK_SECRET ?= $(shell mkdir -p var; test -s var/email_link_secret || (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > var/email_link_secret); cat var/email_link_secret)
+export EMAIL_LINK_SECRET
 WIDGET_JS := bot/web/static/widget/widget.js
 
 # Python 3.10: the pinned .python-version through pyenv, else python3.10 on PATH.

@@ -1,8 +1,10 @@
 """`python -m bot reminders run [--once] [--now ISO-TIME] [--interval SECONDS]`: the reminders worker.
 
 It sends due messages through Rasa's HTTP API (RASA_URL, default http://localhost:5005; token RASA_API_TOKEN) from
-the clinic database (DATABASE_URL). `--now` fixes the clock (tests, operators replaying a moment); `--once` runs one
-round and prints what happened to the messages it handled, by status (counts only).
+the clinic database (DATABASE_URL), and e-mails those of bookings made in the website widget (SMTP_* in bot/mail.py,
+EMAIL_LINK_SECRET and WEB_BASE_URL in bot/reminders/email_links.py). `--now` fixes the clock (tests, operators
+replaying a moment); `--once` runs one round and prints what happened to the messages it handled, by status (counts
+only).
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ def _statuses(database: Any) -> str:
 async def _run(args: argparse.Namespace, database: Any) -> int:
     from bot.channels.sms_consent import ConsentStore
     from bot.clinic import clinic
+    from bot.reminders.email_sender import EmailSender
     from bot.reminders.rasa_trigger import RasaTrigger
     from bot.reminders.settings import ReminderSettings
     from bot.reminders.worker import Worker, system_clock
 
     clock = (lambda: args.now) if args.now else system_clock
     rasa = RasaTrigger()
-    worker = Worker(database.sessions, rasa, ConsentStore(database.engine), ReminderSettings.of(clinic()), clock)
+    worker = Worker(database.sessions, rasa, ConsentStore(database.engine), ReminderSettings.of(clinic()), clock,
+                    email=EmailSender.from_env(clinic()))
     try:
         if args.once:
             handled = await worker.run_once()

@@ -98,7 +98,9 @@ def test_database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def action_server(test_database_url):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": test_database_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    # A clinic with e-mail set up, so widget bookings plan their e-mails (nothing is sent while booking).
+    email = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": "9", "EMAIL_LINK_SECRET": "conversation-tests"}
+    env = {**os.environ, "DATABASE_URL": test_database_url, "TF_CPP_MIN_LOG_LEVEL": "3", **email}
     process = subprocess.Popen(
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -99,3 +99,11 @@ def record_reply(sessions: sessionmaker, message_id: Optional[int], conversation
     """A reply to a check-in or touch-up invitation (the conversation carries the rest). Raises ReplyNotVerified."""
     with write_session(sessions) as session:
         _answered(session, message_id, conversation_id, channel, kind).replied_at = now
+
+
+def undo_delivery(sessions: sessionmaker, message_id: int) -> None:
+    """The message did not go out after all (e.g. the mail server refused it): its retry may send it."""
+    with write_session(sessions) as session:
+        message = session.get(ScheduledMessage, message_id, with_for_update=True)
+        if message is not None and message.status == SENDING:
+            message.delivered_at = None

@@ -27,12 +27,14 @@ from bot.db.reminder_models import (
     SENDING,
     SENT,
     SKIPPED,
+    TRANSACTIONAL,
     MessageConsent,
     ScheduledMessage,
 )
 from bot.db.session import write_session
 from bot.reminders.settings import ReminderSettings
 from bot.reminders.timing import REMINDER, TOUCH_UP, retry_due
+from bot.reminders.windows import EMAIL_CHANNEL
 
 LEASE = timedelta(minutes=10)
 
@@ -70,8 +72,22 @@ def _marketing_yes(session: Session, patient_id: int) -> bool:
     return latest is True
 
 
+def _email_stopped(session: Session, address: str) -> bool:
+    """The latest word about reminders to this e-mail address is a no (its stop link)."""
+    latest = session.execute(
+        select(MessageConsent.granted)
+        .where(MessageConsent.recipient == address, MessageConsent.channel == EMAIL_CHANNEL,
+               MessageConsent.purpose == TRANSACTIONAL)
+        .order_by(MessageConsent.at.desc(), MessageConsent.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return latest is False
+
+
 def skip_reason(session: Session, message: ScheduledMessage, now: datetime) -> Optional[str]:
-    """Why the booking no longer calls for this message, or None."""
+    """Why the booking (or the patient) no longer calls for this message, or None."""
+    if message.channel == EMAIL_CHANNEL and _email_stopped(session, message.recipient):
+        return "unsubscribed"
     appointment = message.appointment
     if message.kind == REMINDER:
         if appointment.status != BOOKED:

@@ -6,9 +6,10 @@ or moves the appointment, so a booking never exists without its messages, nor a 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Collection, Optional
+from typing import Collection, Mapping, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,10 @@ from bot.db.reminder_models import (
     ScheduledMessage,
 )
 from bot.db.session import write_session
+from bot.reminders.email_links import email_is_on
 from bot.reminders.settings import ReminderSettings
 from bot.reminders.timing import TOUCH_UP, plan_messages
-from bot.reminders.windows import PUSHABLE
-
-EMAIL_CHANNEL = "email"
+from bot.reminders.windows import EMAIL_CHANNEL, PUSHABLE
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,12 @@ class Delivery:
 
 
 def delivery_for_booking(channel: str, conversation_id: str, email: Optional[str], agreed_at: datetime,
-                         settings: ReminderSettings) -> Optional[Delivery]:
+                         settings: ReminderSettings, env: Mapping[str, str] = os.environ) -> Optional[Delivery]:
     """Where a new booking's messages go: the chat it was made in, when that channel can send first; else the
-    e-mail address the patient gave (the website widget and REST cannot); else nowhere."""
+    e-mail address the patient gave (the website widget and REST cannot), when e-mail is set up; else nowhere."""
     if channel in PUSHABLE:
         return Delivery(channel, conversation_id, agreed_at, settings.consent_text)
-    if email:
+    if email and email_is_on(env):
         return Delivery(EMAIL_CHANNEL, email, agreed_at, settings.email_consent_text)
     return None
 

@@ -6,8 +6,8 @@
   assistant with the trigger.
 * Messenger: within 24 hours anything; later only with a message tag: CONFIRMED_EVENT_UPDATE covers a reminder of
   a booked visit, nothing covers a check-in or a promotion, so those are skipped.
-* The website widget (Socket.IO) and REST cannot push a message: skipped as "channel_cannot_push" (e-mail and SMS
-  fall-backs need their own consent and are left for later, see docs/reminders.md).
+* The website widget (Socket.IO) and REST cannot push a message: skipped as "channel_cannot_push". A booking made
+  there sends its messages by e-mail instead (channel `email`, bot/reminders/email_sender.py), which has no window.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.reminders.timing import REMINDER
 
 SESSION_WINDOW = timedelta(hours=24)
 PUSHABLE = ("twilio", "facebook", "telegram", "slack")
+EMAIL_CHANNEL = "email"
 MESSENGER_REMINDER_TAG = "CONFIRMED_EVENT_UPDATE"
 
 
@@ -32,6 +33,8 @@ class Route:
 
 def route(channel: str, recipient: str, kind: str, last_inbound: datetime, now: datetime) -> Route:
     """How a message of `kind` can reach `recipient` on `channel`, given the patient's last inbound message."""
+    if channel == EMAIL_CHANNEL:
+        return Route(True)
     if channel not in PUSHABLE:
         return Route(False, reason="channel_cannot_push")
     inside = now - last_inbound < SESSION_WINDOW

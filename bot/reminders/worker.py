@@ -2,8 +2,10 @@
 
 Each round claims the due messages (outbox.claim_due), then for each: a number that texted STOP gets nothing
 (skipped "opted_out"); the channel's window decides whether and how it can go (windows.route); then Rasa's
-`trigger_intent` sends it. A failed try is retried with backoff (out of quiet hours) up to max_attempts. A message
-whose handling raises is recorded as a failed try ("error:<ExceptionType>") and the round goes on with the others.
+`trigger_intent` sends it; a booking made in the website widget gets an e-mail instead (email_sender.py; skipped
+as "email_off" when e-mail is not configured). A failed try is retried with backoff (out of quiet hours) up to
+max_attempts. A message whose handling raises is recorded as a failed try ("error:<ExceptionType>") and the round
+goes on with the others.
 Logs carry message ids and reason codes only, never a number, a name or a conversation id.
 """
 
@@ -22,9 +24,10 @@ from bot.channels.conversation_ids import twilio_address
 from bot.channels.sms_consent import ConsentStore
 from bot.handoff.rasa_api import RasaAPIError
 from bot.reminders import outbox
+from bot.reminders.email_sender import EmailSender
 from bot.reminders.rasa_trigger import RasaTrigger
 from bot.reminders.settings import ReminderSettings
-from bot.reminders.windows import route
+from bot.reminders.windows import EMAIL_CHANNEL, route
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -42,6 +45,7 @@ class Worker:
     settings: ReminderSettings
     clock: Clock = system_clock
     batch: int = 50
+    email: Optional[EmailSender] = None  # None: e-mail is off, and messages to an address are skipped
 
     async def run_once(self) -> int:
         """One round: every message due now; returns how many were handled."""
@@ -84,11 +88,17 @@ class Worker:
         if await self._opted_out(claim):
             await asyncio.to_thread(outbox.mark_skipped, self.sessions, claim, "opted_out")
             return
+        if claim.channel == EMAIL_CHANNEL and self.email is None:
+            await asyncio.to_thread(outbox.mark_skipped, self.sessions, claim, "email_off")
+            return
         decision = route(claim.channel, claim.recipient, claim.kind, claim.last_inbound, now)
         if not decision.send:
             await asyncio.to_thread(outbox.mark_skipped, self.sessions, claim, decision.reason or "not_sendable")
             return
-        error = await self._send(claim, decision.delivery)
+        if claim.channel == EMAIL_CHANNEL:
+            error = await self.email.send(self.sessions, claim.id, claim.recipient, now)
+        else:
+            error = await self._send(claim, decision.delivery)
         if error is None:
             await asyncio.to_thread(outbox.mark_sent, self.sessions, claim, now, decision.delivery)
         else:

@@ -5,6 +5,7 @@ Routes:
   /assets/<file>           the demo page's own stylesheet
   /widget/<file>           the built widget (`npm ci && npm run build` in widget/ writes bot/web/static/widget/)
   /staff/...               the staff inbox, when `bot.web.staff` is present (see there)
+  /email/...               the stop and confirm links in patients' e-mails (bot/web/email_pages.py)
   /calendar/<ref>.ics      the calendar file of a booking (from DATABASE_URL, the action server's database), 404
                            when there is no such booking, 429 after too many unknown references from one client
   /healthz                 liveness: {"status": "ok", "widget_built": ...}
@@ -27,7 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Deque, Dict, Optional, Union
+from typing import Any, Callable, Deque, Dict, Optional, Union
 from urllib.parse import urlsplit
 
 from sanic import Sanic, response
@@ -147,6 +148,18 @@ def register_staff_inbox(app: Sanic) -> None:
     register_staff(app)
 
 
+def register_email_links(app: Sanic, links: Any = None) -> None:
+    """The pages behind the links in patients' e-mails (`links`: an EmailLinks, default from the environment)."""
+    try:
+        from bot.db import database_url
+        from bot.reminders.email_links import EmailLinks
+        from bot.web.email_pages import register_email_pages
+    except ImportError as error:
+        logger.warning(f"The e-mail link pages are not available: {error}")
+        return
+    register_email_pages(app, links or EmailLinks.from_env(), lambda: _database(database_url()).sessions)
+
+
 def text_response(text: str, status: int) -> HTTPResponse:
     return response.text(text, status=status, headers={"Cache-Control": "no-store"})
 
@@ -195,6 +208,7 @@ def create_app(
     calendar_lookup: Optional[CalendarLookup] = None,
     calendar_misses: Optional[MissLimiter] = None,
     staff: bool = True,
+    email_links: Any = None,
 ) -> Sanic:
     """The site. `staff=False` leaves out the staff inbox (and its background sync with Rasa)."""
     settings = settings or Settings.from_env()
@@ -207,6 +221,7 @@ def create_app(
         logger.warning(BUILD_HINT)
     if staff:
         register_staff_inbox(app)
+    register_email_links(app, email_links)
 
     @app.get("/")
     async def index(_: Request) -> HTTPResponse:

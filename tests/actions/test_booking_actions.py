@@ -19,8 +19,10 @@ from tests.actions.driver import Conversation, FormDriver, load_domain, user_eve
 
 
 @pytest.fixture
-def confirmed(database, now) -> FormDriver:
-    """A booking form filled in and confirmed: next comes action_book_consultation."""
+def confirmed(database, now, monkeypatch) -> FormDriver:
+    """A booking form filled in and confirmed: next comes action_book_consultation (at a clinic with e-mail)."""
+    monkeypatch.setenv("SMTP_HOST", "smtp.clinic.test")
+    monkeypatch.setenv("EMAIL_LINK_SECRET", "a-test-secret")
     form = FormDriver(ValidateBookingForm(), "booking_form",
                       ask_actions={"appointment": ActionAskAppointment(),
                                    "booking_confirmed": ActionAskBookingConfirmed()},
@@ -222,6 +224,13 @@ def test_a_booking_in_the_widget_sends_its_reminders_by_email(confirmed, databas
 
 def test_a_widget_booking_without_an_email_gets_no_reminders_and_is_told_nothing_about_them(confirmed, database):
     confirmed.slots["email"] = None
+    confirmed.run_action(ActionBookConsultation())
+    assert scheduled(database) == ([], [])
+    assert "reminders" not in confirmed.texts
+
+
+def test_a_widget_booking_is_promised_no_emails_when_the_clinic_has_not_set_up_email(confirmed, database, monkeypatch):
+    monkeypatch.delenv("SMTP_HOST", raising=False)
     confirmed.run_action(ActionBookConsultation())
     assert scheduled(database) == ([], [])
     assert "reminders" not in confirmed.texts

@@ -1,0 +1,38 @@
+"""The domain's responses outside Rasa: what the reminders worker e-mails is the e-mail variation
+(`channel: email`) of the response the assistant would utter in a chat, filled in the way Rasa fills it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping
+
+import yaml
+
+from bot.answers import answer_facts
+from bot.clinic import clinic
+
+DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    custom: Dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _responses() -> Dict[str, List[Dict[str, Any]]]:
+    return yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
+
+
+def render(name: str, channel: str, values: Mapping[str, str]) -> Rendered:
+    """Response `name`'s variation for `channel`, with the clinic's facts and `values` filled in; a placeholder
+    without a value raises KeyError, so a half-filled message is never sent."""
+    variation = next((v for v in _responses()[name] if v.get("channel") == channel), None)
+    if variation is None:
+        raise KeyError(f"{name} has no variation for channel {channel}")
+    filling = {**answer_facts(clinic()), **values}
+    custom = {key: str(value).format_map(filling) for key, value in (variation.get("custom") or {}).items()}
+    return Rendered(variation["text"].format_map(filling), custom)
