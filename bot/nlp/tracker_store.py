@@ -5,12 +5,14 @@ Rasa builds its engine from separate settings and without `hide_parameters`, so 
 patient's messages; this store takes one URL from the environment (no secret in a file) and remakes the engine
 with bound values hidden (and, at DEBUG, without SQLAlchemy's lines of the rows it reads).
 
-With an event broker (endpoints.yml), Rasa finds the events to publish by loading the stored tracker again on every
-save; this store counts the stored events instead, as `save` itself does to know what to store.
+Rasa's `save` counts the conversation's stored events twice, once to find what to publish to the event broker and
+once to find what to store; this store counts once, stores the new events, then publishes them (so a consumer that
+reads the tracker when an event arrives finds it stored).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -18,7 +20,9 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -46,10 +50,19 @@ class ClinicTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
-    async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        """Publishes the events `save` is about to store."""
-        if self.event_broker is None:
-            return
+    async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
-        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            session.add_all(self._row(tracker.sender_id, event) for event in new_events)
+            session.commit()
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """The stored form of an event, as Rasa's SQLTrackerStore.save makes it."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"), data=json.dumps(data),
+        )
