@@ -43,6 +43,21 @@ def _message_id(tracker: Tracker) -> Optional[int]:
     return int(value) if value and str(value).isdigit() else None
 
 
+def _how_to_send(tracker: Tracker, facts: Dict[str, str]) -> Optional[Dict[str, Any]]:
+    """Outside the channel's window, how the channel must send the message (bot/reminders/windows.py): a WhatsApp
+    template, with the visit's facts as its {{1}}, {{2}}, {{3}}, or a Messenger tag."""
+    from bot.reminders.windows import DELIVERY_KEY, TEMPLATE_VARIABLES_KEY, template_of
+
+    delivery = next(tracker.get_latest_entity_values(DELIVERY_KEY), None)
+    if not delivery:
+        return None
+    how: Dict[str, Any] = {DELIVERY_KEY: delivery}
+    if template_of(delivery):
+        values = (facts["visit_when"], facts["visit_place"], facts["visit_provider"])
+        how[TEMPLATE_VARIABLES_KEY] = {str(number): value for number, value in enumerate(values, start=1)}
+    return how
+
+
 def _reminder(tracker: Tracker) -> Optional[int]:
     value = tracker.get_slot("reminder_message")
     return int(value) if value is not None else None
@@ -66,7 +81,8 @@ class ActionDeliverScheduledMessage(Action):
                                             _channel(tracker), service.now_utc())
         if delivered is None:  # not for this conversation, or already delivered: say nothing
             return []
-        dispatcher.utter_message(response=RESPONSES[delivered.kind], **visit_facts(delivered.booking))
+        facts = visit_facts(delivered.booking)
+        dispatcher.utter_message(response=RESPONSES[delivered.kind], json_message=_how_to_send(tracker, facts), **facts)
         return [SlotSet("reminder_context", delivered.kind), SlotSet("reminder_message", float(delivered.message_id))]
 
 

@@ -43,6 +43,7 @@ from bot.channels.text_replies import (
     split_text,
 )
 from bot.privacy import log_id
+from bot.reminders.windows import DELIVERY_KEY, tag_of
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +91,13 @@ class MessengerSender:
             ).hexdigest()
         return params
 
-    async def send(self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE") -> bool:
+    async def send(self, recipient_id: str, message: Dict[str, Any], messaging_type: str = "RESPONSE",
+                   tag: Optional[str] = None) -> bool:
+        """Sends one message; with `tag`, as a MESSAGE_TAG message (Messenger's only way to write after 24 hours)."""
         recipient = {"id": address_of(MESSENGER, recipient_id)}
-        body = {"recipient": recipient, "messaging_type": messaging_type, "message": message}
+        body = {"recipient": recipient, "messaging_type": "MESSAGE_TAG" if tag else messaging_type, "message": message}
+        if tag:
+            body["tag"] = tag
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
                 async with session.post(self.url, params=self._auth(), json=body) as answer:
@@ -134,6 +139,15 @@ class ClinicMessengerOutput(OutputChannel):
         self.sender = sender
         self.options = options
         self._numbered: Dict[str, NumberedReplies] = {}
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """A scheduled message outside the 24 hours goes as text with the message tag its delivery names."""
+        tag = tag_of((message.get("custom") or {}).get(DELIVERY_KEY))
+        if tag:
+            for chunk in split_text(message.get("text") or "", MESSENGER_LIMIT):
+                await self.sender.send(recipient_id, {"text": chunk}, tag=tag)
+            return
+        await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for chunk in split_text(text, MESSENGER_LIMIT):

@@ -23,9 +23,10 @@ number that has opted out (see `sms_consent`).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -55,6 +56,7 @@ from bot.channels.text_replies import (
     render_elements,
     split_text,
 )
+from bot.reminders.windows import DELIVERY_KEY, TEMPLATE_VARIABLES_KEY, template_of
 
 logger = logging.getLogger(__name__)
 
@@ -157,20 +159,26 @@ class TwilioSender:
         reply_from: Optional[str] = None,
         media_url: Optional[List[str]] = None,
         force: bool = False,
+        template: Optional[Tuple[str, Dict[str, str]]] = None,
     ) -> List[str]:
         """Text `to` ("+1..." or "whatsapp:+1..."), split to the limit; returns the Twilio message SIDs.
 
         Nothing is sent to an opted-out number (the result is then empty) unless `force`, which is only for the
-        consent confirmations themselves.
+        consent confirmations themselves. With `template` (an approved WhatsApp template's Content SID and its
+        variables), that template goes instead of the text: WhatsApp's only way to write first after 24 hours.
         """
         to = normalize_address(twilio_address(to))
         if not force and not await self.can_text(to):
             logger.info("Not texting %s: the number has opted out", redact(to))
             return []
         bodies: List[Optional[str]] = list(split_text(text, self.limit)) or ([None] if media_url else [])
+        if template is not None:
+            bodies = [None]
         sids: List[str] = []
         for index, body in enumerate(bodies):
             message: Dict[str, Any] = {"to": to, **self._sender(to, reply_from)}
+            if template is not None:
+                message["content_sid"], message["content_variables"] = template[0], json.dumps(template[1])
             if body:
                 message["body"] = body
             if media_url and index == 0:
@@ -218,6 +226,16 @@ class ClinicTwilioOutput(OutputChannel):
         if recipient_id not in self._numbered:
             self._numbered[recipient_id] = NumberedReplies(self.options, conversation_key(CHANNEL, recipient_id))
         return self._numbered[recipient_id]
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """A scheduled message outside WhatsApp's 24 hours goes as the approved template its delivery names."""
+        custom = message.get("custom") or {}
+        template = template_of(custom.get(DELIVERY_KEY))
+        if template:
+            await self.sender.send(recipient_id, "", reply_from=self.reply_from,
+                                   template=(template, dict(custom.get(TEMPLATE_VARIABLES_KEY) or {})))
+            return
+        await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.sender.send(recipient_id, text, reply_from=self.reply_from)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
-from typing import Tuple
+from typing import Dict, Tuple
 
 from bot.clinic import Clinic, parse_time_range
 
@@ -22,6 +22,7 @@ class ReminderSettings:
     consent_text: str = ""
     marketing_consent_text: str = ""
     email_consent_text: str = ""
+    whatsapp_templates: Dict[str, str] = field(default_factory=dict)  # kind -> approved template's Content SID
 
     @classmethod
     def of(cls, clinic: Clinic) -> "ReminderSettings":
@@ -38,6 +39,7 @@ class ReminderSettings:
             consent_text=str(raw.get("consent_text", "")),
             marketing_consent_text=str(raw.get("marketing_consent_text", "")),
             email_consent_text=str(raw.get("email_consent_text", "")),
+            whatsapp_templates={str(k): str(v) for k, v in (raw.get("whatsapp_templates") or {}).items() if v},
         )
 
     def retry_delay(self, attempts: int) -> timedelta:

@@ -91,7 +91,8 @@ class Worker:
         if claim.channel == EMAIL_CHANNEL and self.email is None:
             await asyncio.to_thread(outbox.mark_skipped, self.sessions, claim, "email_off")
             return
-        decision = route(claim.channel, claim.recipient, claim.kind, claim.last_inbound, now)
+        decision = route(claim.channel, claim.recipient, claim.kind, claim.last_inbound, now,
+                         self.settings.whatsapp_templates)
         if not decision.send:
             await asyncio.to_thread(outbox.mark_skipped, self.sessions, claim, decision.reason or "not_sendable")
             return

@@ -168,3 +168,13 @@ async def test_off_without_credentials(serve, monkeypatch, fake_assistant):
     assert '"disabled"' in (await server.get("/webhooks/facebook/"))[1]
     assert (await server.post(WEBHOOK, **signed(event({"text": "hi"}))))[0] == 503
     assert fake_assistant.received == []
+
+
+async def test_a_reminder_outside_the_24_hours_goes_with_its_message_tag(channel, fake_api):
+    output = channel.get_output_channel()
+    message = {"text": "A reminder of your consultation on Wednesday.",
+               "custom": {"scheduled_delivery": "tag:CONFIRMED_EVENT_UPDATE"}}
+    await output.send_response(PSID, message)
+    [sent] = fake_api.graph_messages()
+    assert (sent["messaging_type"], sent["tag"]) == ("MESSAGE_TAG", "CONFIRMED_EVENT_UPDATE")
+    assert sent["message"] == {"text": "A reminder of your consultation on Wednesday."}

@@ -1,6 +1,7 @@
 """The Twilio connector end to end: signed webhooks in, texts out through the Twilio client to a local fake API."""
 
 import base64
+import json
 import logging
 import uuid
 
@@ -270,3 +271,20 @@ async def test_off_without_credentials(serve, monkeypatch, fake_assistant):
     assert status == 503 and fake_assistant.received == []
     with pytest.raises(RuntimeError):
         await send_sms(PATIENT, "hello")
+
+
+async def test_a_scheduled_message_outside_whatsapps_24_hours_goes_as_the_approved_template(channel, fake_api):
+    output = channel.get_output_channel(reply_from="whatsapp:+14155238886")
+    custom = {"scheduled_delivery": "template:HX0123456789abcdef",
+              "template_variables": {"1": "Wednesday, March 4 at 10:00am", "2": "Austin", "3": "Dr. Rivera"}}
+    await output.send_response("whatsapp:" + PATIENT, {"text": "A reminder of your consultation...", "custom": custom})
+    [sent] = fake_api.texts()
+    assert sent["To"] == "whatsapp:" + PATIENT and "Body" not in sent
+    assert sent["ContentSid"] == "HX0123456789abcdef"
+    assert json.loads(sent["ContentVariables"]) == custom["template_variables"]
+
+
+async def test_an_ordinary_answer_is_still_plain_text(channel, fake_api):
+    output = channel.get_output_channel()
+    await output.send_response(PATIENT, {"text": "We're open until 7pm.", "custom": {}})
+    assert [t["Body"] for t in fake_api.texts()] == ["We're open until 7pm."]

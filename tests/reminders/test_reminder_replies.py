@@ -68,6 +68,28 @@ def test_the_reminder_is_a_domain_response_uttered_once(reminded) -> None:
     assert act(ActionDeliverScheduledMessage(), trigger(claim.id)) == ([], {})  # a retried trigger: silence
 
 
+def trigger_outside_the_window(message_id: int, delivery: str) -> Tracker:
+    entities = [{"entity": "scheduled_message", "value": str(message_id)},
+                {"entity": "scheduled_delivery", "value": delivery}]
+    return tracker(intent="EXTERNAL_scheduled_message", text="", entities=entities)
+
+
+def test_outside_the_window_the_message_tells_the_channel_how_to_send_it(reminded) -> None:
+    _, claim = reminded
+    [message], _ = act(ActionDeliverScheduledMessage(), trigger_outside_the_window(claim.id, "template:HX01"))
+    assert message["response"] == "utter_scheduled_reminder"
+    custom = message["custom"]
+    assert custom["scheduled_delivery"] == "template:HX01"
+    assert custom["template_variables"] == {"1": message["visit_when"], "2": message["visit_place"],
+                                            "3": message["visit_provider"]}
+
+
+def test_inside_the_window_the_message_is_plain(reminded) -> None:
+    _, claim = reminded
+    [message], _ = act(ActionDeliverScheduledMessage(), trigger(claim.id))
+    assert not message["custom"]
+
+
 def test_a_trigger_for_another_conversation_or_channel_says_nothing(reminded) -> None:
     _, claim = reminded
     assert act(ActionDeliverScheduledMessage(), trigger(claim.id, sender="sms:+15125550199")) == ([], {})

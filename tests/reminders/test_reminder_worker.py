@@ -108,12 +108,20 @@ async def test_the_website_widget_cannot_be_pushed_to(database, book, fake_rasa)
     assert fake_rasa.calls == []
 
 
-async def test_whatsapp_outside_24_hours_uses_a_template(database, book, fake_rasa) -> None:
+async def test_whatsapp_outside_24_hours_uses_the_clinics_template(database, book, fake_rasa) -> None:
     book(conversation="whatsapp:+15125550134")
-    await run(make_worker(database, fake_rasa, FIRST_REMINDER))  # the booking was made 3 hours before: inside
-    await run(make_worker(database, fake_rasa, austin(8, day=4)))  # two days later: outside
-    assert [m.delivery for m in rows(database)[:2]] == [None, "template:appointment_reminder"]
-    assert fake_rasa.calls[1]["body"]["entities"]["scheduled_delivery"] == "template:appointment_reminder"
+    templates = {"whatsapp_templates": {"reminder": "HX0123456789abcdef"}}
+    await run(make_worker(database, fake_rasa, FIRST_REMINDER, **templates))  # booked 3 hours before: inside
+    await run(make_worker(database, fake_rasa, austin(8, day=4), **templates))  # two days later: outside
+    assert [m.delivery for m in rows(database)[:2]] == [None, "template:HX0123456789abcdef"]
+    assert fake_rasa.calls[1]["body"]["entities"]["scheduled_delivery"] == "template:HX0123456789abcdef"
+
+
+async def test_whatsapp_outside_24_hours_without_a_template_is_skipped(database, book, fake_rasa) -> None:
+    book(conversation="whatsapp:+15125550134")
+    await run(make_worker(database, fake_rasa, austin(8, day=4)))
+    assert (rows(database)[0].status, rows(database)[0].last_error) == ("skipped", "no_whatsapp_template")
+    assert fake_rasa.calls == []
 
 
 async def test_the_touch_up_waits_for_no_future_visit(database, book, make_request, fake_rasa) -> None:
