@@ -81,7 +81,7 @@ class ActionDeliverScheduledMessage(Action):
                                             _channel(tracker), service.now_utc())
         if delivered is None:  # not for this conversation, or already delivered: say nothing
             return []
-        facts = visit_facts(delivered.booking)
+        facts = {**visit_facts(delivered.booking), "open_times": delivered.open_times}
         dispatcher.utter_message(response=RESPONSES[delivered.kind], json_message=_how_to_send(tracker, facts), **facts)
         return [SlotSet("reminder_context", delivered.kind), SlotSet("reminder_message", float(delivered.message_id))]
 

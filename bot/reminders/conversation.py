@@ -14,10 +14,12 @@ from typing import Optional
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import BookingResult, NotChangeable, describe
+from bot.clinic import clinic
 from bot.db.models import BOOKED, AuditEvent
 from bot.db.reminder_models import SENDING, ScheduledMessage
 from bot.db.session import write_session
-from bot.reminders.timing import REMINDER
+from bot.reminders.timing import REMINDER, TOUCH_UP
+from bot.reminders.touch_up import open_times_text
 
 
 class ReplyNotVerified(Exception):
@@ -29,6 +31,7 @@ class Delivered:
     message_id: int
     kind: str
     booking: BookingResult
+    open_times: str = ""  # a touch-up invitation's offer of open times (touch_up.py)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def start_delivery(sessions: sessionmaker, message_id: int, conversation_id: str
         if not _addressed(message, conversation_id, channel) or message.status != SENDING or message.delivered_at:
             return None
         message.delivered_at = now
-        return Delivered(message.id, message.kind, describe(message.appointment))
+        offer = open_times_text(session, clinic(), message.appointment, now) if message.kind == TOUCH_UP else ""
+        return Delivered(message.id, message.kind, describe(message.appointment), offer)
 
 
 def _answered(session: Session, message_id: Optional[int], conversation_id: str, channel: str,

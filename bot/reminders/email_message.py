@@ -34,7 +34,8 @@ def _templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: EmailLinks) -> Dict[str, str]:
+def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: EmailLinks,
+            open_times: str) -> Dict[str, str]:
     return {
         "visit_when": booking.when_text,
         "visit_place": f"{clinic.name} {booking.location_name}, {booking.location_address}",
@@ -42,6 +43,7 @@ def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: Emai
         "visit_reference": booking.reference,
         "confirm_url": links.url(CONFIRM, message_id),
         "unsubscribe_url": links.url(UNSUBSCRIBE, message_id),
+        "open_times": open_times,
     }
 
 
@@ -58,8 +60,8 @@ def _linked(paragraph: str) -> Markup:
 
 
 def compose(message_id: int, kind: str, booking: BookingResult, recipient: str, clinic: Clinic,
-            links: EmailLinks) -> EmailMessage:
-    values = _values(booking, clinic, message_id, links)
+            links: EmailLinks, open_times: str = "") -> EmailMessage:
+    values = _values(booking, clinic, message_id, links, open_times)
     rendered = render(RESPONSES[kind], "email", values)
     paragraphs = [p.strip() for p in rendered.text.split("\n") if p.strip()]
     message = EmailMessage()

@@ -42,7 +42,8 @@ class EmailSender:
         delivered = await asyncio.to_thread(start_delivery, sessions, message_id, recipient, EMAIL_CHANNEL, now)
         if delivered is None:
             return None
-        email = compose(message_id, delivered.kind, delivered.booking, recipient, self.clinic, self.links)
+        email = compose(message_id, delivered.kind, delivered.booking, recipient, self.clinic, self.links,
+                        delivered.open_times)
         try:
             await asyncio.to_thread(mail.send, email, self.smtp)
         except (smtplib.SMTPException, OSError) as error:

@@ -212,3 +212,19 @@ def test_a_touch_up_email_stop_link_stops_only_invitations(database, book, clini
     assert email_replies.stop_emails(database.sessions, touch_up.id, NOW) == "touch_up"
     assert [(m.kind, m.status) for m in rows(database)] == [
         ("reminder", "pending"), ("reminder", "pending"), ("check_in", "pending"), ("touch_up", "cancelled")]
+
+
+def test_the_touch_up_invitation_offers_open_times_straight_away(database, book, clinic) -> None:
+    from bot.reminders import outbox
+    from bot.reminders.conversation import start_delivery
+    from bot.reminders.email_message import compose
+
+    booking = by_email(book, marketing=True)
+    with database.session() as session:
+        due = session.execute(select(ScheduledMessage.due_at).where(ScheduledMessage.kind == "touch_up")).scalar_one()
+    claims = [c for c in outbox.claim_due(database.sessions, due, limit=10) if c.kind == "touch_up"]
+    delivered = start_delivery(database.sessions, claims[0].id, PATIENT, "email", due)
+    assert delivered.open_times.startswith("Open times in Austin: ")
+    assert delivered.open_times.count(" with ") == 3  # three choices, each with its provider
+    text = compose(claims[0].id, "touch_up", booking, PATIENT, clinic, LINKS, delivered.open_times)
+    assert delivered.open_times.strip() in text.get_body(("plain",)).get_content()

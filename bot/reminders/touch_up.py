@@ -1,0 +1,41 @@
+"""The touch-up invitation offers open times straight away: a few of the next two weeks' open consultation times
+at the location of the last visit, with its provider when they have any, else with anyone there."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import List
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.answers import format_time
+from bot.clinic import Clinic
+from bot.db.models import Appointment
+from bot.scheduling.availability import Interval, Slot, spread_slots
+
+OFFERED = 3
+LOOK_AHEAD = timedelta(days=14)
+
+
+def _open(session: Session, clinic: Clinic, appointment: Appointment, now: datetime) -> List[Slot]:
+    from bot.booking import open_slots
+
+    window = Interval(now, now + LOOK_AHEAD)
+    place = [appointment.location_id]
+    same_provider = open_slots(session, clinic, window, now, location_ids=place,
+                               provider_ids=[appointment.provider_id])
+    return same_provider or open_slots(session, clinic, window, now, location_ids=place)
+
+
+def open_times_text(session: Session, clinic: Clinic, appointment: Appointment, now: datetime) -> str:
+    """"Open times in Austin: Tue Mar 3, 10am with Dr. Rivera; ... " (with its trailing space), or "" when none."""
+    zone = ZoneInfo(appointment.location.timezone)
+    times = []
+    for slot in spread_slots(_open(session, clinic, appointment, now), OFFERED):
+        local = slot.start.astimezone(zone)
+        times.append(f"{local:%a %b} {local.day}, {format_time(local.time())} with "
+                     f"{clinic.provider(slot.provider_id).name}")
+    if not times:
+        return ""
+    return f"Open times in {appointment.location.name}: {'; '.join(times)}. "
