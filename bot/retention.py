@@ -1,7 +1,8 @@
 """Retention: delete what the clinic no longer needs once it is older than a cutoff (`python -m bot retention`).
 
 * Conversations in Rasa's SQL tracker store (table `events`): a whole conversation goes when its last event is older
-  than the cutoff, never part of one, and never one with an open handoff (staff may still answer it).
+  than the cutoff, never part of one, never one with an open handoff (staff may still answer it), and never one a
+  scheduled message (reminder, check-in, touch-up) is still to go to.
 * Closed handoff requests (waitlist requests included) closed before the cutoff, with their messages and notes.
 * Patients with no appointment that starts, was booked or changed after the cutoff, created before it. One without
   appointments is deleted. Appointments reference their patient (NOT NULL, no cascade) and are the clinic's
@@ -83,8 +84,8 @@ def run_retention(
     tracker_engine = make_engine(tracker_url or tracker_store_url())
     try:
         clinic = sessionmaker(bind=clinic_engine, future=True)
-        open_conversations = _open_handoff_conversations(clinic)
-        conversations, events = _purge_conversations(tracker_engine, cutoff, open_conversations, dry_run)
+        keep = _open_handoff_conversations(clinic) + _conversations_awaiting_messages(clinic)
+        conversations, events = _purge_conversations(tracker_engine, cutoff, keep, dry_run)
         requests, messages = _purge_handoffs(clinic, cutoff, dry_run)
         deleted, anonymised, messages_cleared, consents_cleared, consents_deleted = _purge_patients(
             clinic, cutoff, dry_run)
@@ -136,6 +137,14 @@ def _has_table(engine: Engine, name: str) -> bool:
 def _open_handoff_conversations(clinic: sessionmaker) -> List[str]:
     with clinic() as session:
         query = select(HandoffRequest.conversation_id).where(HandoffRequest.status.in_(OPEN_STATUSES))
+        return list(session.execute(query).scalars())
+
+
+def _conversations_awaiting_messages(clinic: sessionmaker) -> List[str]:
+    """Conversations a scheduled message is still to go to: the assistant delivers it into the conversation, which
+    must still be there (its channel is read from it)."""
+    with clinic() as session:
+        query = select(ScheduledMessage.recipient).where(ScheduledMessage.status.in_((PENDING, SENDING))).distinct()
         return list(session.execute(query).scalars())
 
 

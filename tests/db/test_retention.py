@@ -377,3 +377,21 @@ def test_a_patient_with_a_message_still_to_send_is_kept(filled: Dict[str, str], 
     assert (counts.patients_anonymised, counts.scheduled_messages_anonymised) == (0, 0)
     assert PATIENTS["old"] in state(filled)["patients"]
     assert f"sms:{PATIENTS['old'][1]}" in [recipient for recipient, _ in _recipients(filled["clinic"])["messages"]]
+
+
+def test_a_conversation_a_message_is_still_to_go_to_is_kept(filled: Dict[str, str], database) -> None:
+    """The assistant delivers a reminder into the conversation and reads its channel there: deleting it would drop
+    the reminder (found by tests/reminders/test_reminder_twilio_end_to_end.py)."""
+    from bot.db.reminder_models import ScheduledMessage
+
+    conversation = f"sms:{OLD_SMS}"  # its events are 60 and 45 days old
+    with database.write_session() as session:
+        reference = session.execute(select(Appointment.id).where(Appointment.reference == "REFOLD2")).scalar_one()
+        session.add(ScheduledMessage(appointment_id=reference, kind="touch_up", due_at=days_ago(-5),
+                                     next_try_at=days_ago(-5), channel="twilio", recipient=conversation,
+                                     status="pending", idempotency_key="old-touch-up"))
+
+    counts = run_retention(CUTOFF, clinic_url=filled["clinic"], tracker_url=filled["tracker"])
+
+    assert state(filled)["events"].count(conversation) == 2
+    assert counts.conversations == EXPECTED.conversations - 1
