@@ -38,8 +38,9 @@ AREA_INTENTS = {
 # question the form asked.
 SMALL_TALK_INTENTS = {"greet", "thank", "out_of_scope"}
 # Messages that always leave the form to the rules: urgent symptoms, a problem after a treatment, stopping, asking
-# for a person.
-INTERRUPT_INTENTS = {"report_emergency", "report_treatment_concern", "stop", "goodbye", "request_human"}
+# for a person, and the reminders worker's trigger (a scheduled message ends a form left unanswered).
+INTERRUPT_INTENTS = {"report_emergency", "report_treatment_concern", "stop", "goodbye", "request_human",
+                     "EXTERNAL_scheduled_message"}
 STOP_WORDS = re.compile(
     r"^\W*(exit|abort|cancel( (it|that|this))?)\b|\b(stop|quit|never ?mind|nvm|forget (it|about it|that))\b", re.I
 )

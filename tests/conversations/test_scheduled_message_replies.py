@@ -106,3 +106,19 @@ def test_r_right_after_a_reminder_goes_to_the_reschedule(assistant):
     # The row 999999 does not exist here: the reschedule form then asks for the reference, as usual.
     assert names[0] == "utter_reminder_reply_not_verified" and "utter_default" not in names, names
     assert assistant.tracker(sender).active_loop_name == "reschedule_form"
+
+
+@pytest.mark.parametrize("start, form", [("I'd like to book a consultation", "booking_form"),
+                                         ("I need to reschedule my appointment", "reschedule_form"),
+                                         ("cancel my appointment please", "cancel_form")])
+def test_a_scheduled_message_ends_a_form_left_unanswered(assistant, start, form):
+    """The form would otherwise take the worker's trigger for the patient's answer ("I couldn't tell which day...")
+    and the message would never be uttered (found by tests/reminders/test_reminder_twilio_end_to_end.py)."""
+    sender = new_sender(form)
+    assistant.messages(start, sender)
+    assert assistant.tracker(sender).active_loop_name == form
+    names = replies_to(assistant, sender, '/EXTERNAL_scheduled_message{"scheduled_message": "999999"}')
+    actions = [e.action_name for e in assistant.tracker(sender).events if e.type_name == "action"]
+    assert actions[-2:] == ["action_deliver_scheduled_message", "action_listen"], actions[-6:]
+    assert assistant.tracker(sender).active_loop_name is None
+    assert names == []  # the row 999999 does not exist here: the action says nothing, and neither does the form
