@@ -3,6 +3,7 @@
 One blank spaCy pipeline per language: a sentencizer, medspaCy's TargetMatcher with the lexicon, and medspaCy's
 ConText with rules for patients' words. English text is normalised first (shorthand, typos); the Spanish pipeline
 reads the plain text. Both run on every message, so a Spanish symptom in a mostly English message is not missed.
+A message in French, Portuguese, German or Italian is also read by that language's pipeline (european.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
 from spacy.tokens import Span
 
-from bot.safety import context_rules, lexicon
+from bot.safety import context_rules, european, lexicon
 from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
 from bot.safety.language import detect_language
 from bot.safety.normalise import normalise, plain, plain_spanish
@@ -122,17 +123,35 @@ def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:
     return findings
 
 
+@lru_cache(maxsize=len(european.LANGUAGES))
+def _european_pipeline(language: str) -> Language:
+    targets, modifiers = european.LANGUAGES[language]
+    return _pipeline(language, targets, modifiers)
+
+
+def _merged(readings: List[List[Finding]]) -> List[Finding]:
+    """Every reading counts, but a finding several read keeps the assertion of the first (the message's own
+    language)."""
+    found: List[Finding] = []
+    read: Set[Tuple[str, str]] = set()
+    for reading in readings:
+        found += [f for f in reading if (f.kind, f.name) not in read]
+        read |= {(f.kind, f.name) for f in reading}
+    return list(dict.fromkeys(found))
+
+
 def analyse(text: str) -> SafetyReport:
     english, spanish = _pipelines()
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)
     (in_english, unidiomatic), (in_spanish, _) = _read(english, english_text), _read(spanish, plain_spanish(text))
-    # Both languages count (a Spanish symptom in a mostly English message), but a finding both read keeps the
-    # assertion its message's own language gave it.
-    first, second = (in_spanish, in_english) if language == "es" else (in_english, in_spanish)
-    read = {(f.kind, f.name) for f in first}
-    found = list(dict.fromkeys(first + [f for f in second if (f.kind, f.name) not in read]))
+    # English and Spanish are always read (a Spanish symptom in a mostly English message); French, Portuguese,
+    # German and Italian only in a message detected as such, first.
+    readings = [in_spanish, in_english] if language == "es" else [in_english, in_spanish]
+    if language in european.LANGUAGES:
+        readings.insert(0, _read(_european_pipeline(language), plain(text))[0])
+    found = _merged(readings)
     findings = tuple(_without_checkins_beside_urgent(found))
     # The net was trained on messages as patients typed them: it reads the normalised text only without idioms.
     net_text = text if unidiomatic == english_text else unidiomatic

@@ -1,0 +1,79 @@
+"""French, Portuguese, German and Italian (bot/safety/european.py): an urgent symptom reported now gets the emergency
+decision, a contraindication the deferral, a personal dose the dose answer; denials, questions and past events do
+not escalate; an ordinary question keeps the notice that the assistant answers in English."""
+
+import pytest
+
+from bot.safety import Decision, analyse
+
+EMERGENCY = [
+    ("fr", "depuis hier je n'arrive plus à avaler, même l'eau ressort par le nez"),
+    ("fr", "j'ai du mal à respirer depuis l'injection de botox ce matin"),
+    ("fr", "je vois double depuis deux jours et ma paupière tombe"),
+    ("fr", "ma mère a les lèvres qui gonflent et de l'urticaire partout après son botox"),
+    ("pt", "desde ontem não consigo engolir direito, a comida fica presa"),
+    ("pt", "estou com falta de ar depois da aplicação"),
+    ("pt", "minha voz ficou rouca e estou falando enrolado desde a consulta"),
+    ("pt", "desmaiei hoje de manhã, fiz botox há três dias"),
+    ("de", "seit der Spritze bekomme ich schlecht Luft"),
+    ("de", "ich sehe seit gestern doppelt und meine Arme sind so schwach"),
+    ("de", "meine Zunge ist geschwollen und ich habe Quaddeln"),
+    ("de", "ich kann seit heute kaum noch sprechen"),
+    ("it", "da ieri non riesco a deglutire, il cibo mi va di traverso"),
+    ("it", "mi manca il fiato da stamattina dopo il botox"),
+    ("it", "vedo tutto sfocato e ho la palpebra cadente"),
+    ("it", "sono svenuta in bagno, ho fatto il botox lunedì"),
+]
+
+NOT_AN_EMERGENCY = [
+    ("fr", "pas de problème pour respirer ni pour avaler, juste un petit bleu"),
+    ("fr", "est-ce que le botox peut causer des difficultés à avaler ?"),
+    ("pt", "o botox pode causar falta de ar? tenho medo"),
+    ("pt", "sem falta de ar, só um pouco de inchaço onde aplicou"),
+    ("de", "Kann Botox Schluckbeschwerden verursachen?"),
+    ("de", "keine Atemnot, nur ein kleiner blauer Fleck"),
+    ("it", "il botox può dare difficoltà a respirare?"),
+    ("it", "nessuna difficoltà a deglutire, solo un piccolo livido"),
+]
+
+
+@pytest.mark.parametrize("language, text", EMERGENCY)
+def test_an_urgent_symptom_reported_now_is_an_emergency(language, text):
+    report = analyse(text)
+    assert (report.language, report.decision) == (language, Decision.EMERGENCY), report
+
+
+@pytest.mark.parametrize("language, text", NOT_AN_EMERGENCY)
+def test_a_denied_or_asked_about_symptom_is_no_emergency(language, text):
+    report = analyse(text)
+    assert report.language == language and report.decision != Decision.EMERGENCY, report
+
+
+@pytest.mark.parametrize("text", [
+    "je suis enceinte de deux mois, je peux garder mon rendez-vous de demain ?",
+    "estou amamentando, mas a dose é pequena, tudo bem?",
+    "ich nehme Blutverdünner, mein Arzt sagt das ist okay",
+    "ho la miastenia gravis, il mio neurologo dice che va bene",
+])
+def test_a_contraindication_is_deferred_whatever_the_patient_was_told(text):
+    assert analyse(text).decision == Decision.DEFERRAL
+
+
+@pytest.mark.parametrize("text", [
+    "combien d'unités il me faut pour mon sourire gingival ?",
+    "quantas unidades eu preciso para a testa?",
+    "wie viele Einheiten brauche ich für die Stirn?",
+    "quante unità mi servono per il sorriso gengivale?",
+])
+def test_a_personal_dose_request_gets_the_dose_answer(text):
+    assert analyse(text).decision == Decision.DOSE
+
+
+@pytest.mark.parametrize("text", [
+    "Bonjour, quels sont vos horaires le samedi ?",
+    "Olá, quanto custa uma consulta?",
+    "Hallo, wie lange hält die Wirkung ungefähr?",
+    "Buongiorno, posso prenotare una visita per venerdì?",
+])
+def test_an_ordinary_question_keeps_the_language_notice(text):
+    assert analyse(text).decision == Decision.LANGUAGE_NOTICE
