@@ -19,7 +19,7 @@ from spacy.tokens import Span
 
 from bot.safety import context_rules, european, lexicon
 from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
-from bot.safety.language import detect_language
+from bot.safety.language import detect_language, possible_languages
 from bot.safety.normalise import normalise, plain, plain_spanish
 from bot.safety.urgency_net import urgent_likelihood
 
@@ -140,6 +140,18 @@ def _merged(readings: List[List[Finding]]) -> List[Finding]:
     return list(dict.fromkeys(found))
 
 
+def _read_possible_languages(text: str, readings: List[List[Finding]]) -> str:
+    """A message the detector took for English but may be French, Portuguese, German or Italian: an urgent symptom
+    that language's pipeline finds counts, and the reply is in that language. Only urgent symptoms: a word like
+    "dose" is also English."""
+    for language in (code for code in possible_languages(text) if code in european.LANGUAGES):
+        urgent = [f for f in _read(_european_pipeline(language), plain(text))[0] if f.kind == URGENT]
+        if urgent:
+            readings.insert(0, urgent)
+            return language
+    return ""
+
+
 def analyse(text: str) -> SafetyReport:
     english, spanish = _pipelines()
     language = detect_language(text)
@@ -151,6 +163,8 @@ def analyse(text: str) -> SafetyReport:
     readings = [in_spanish, in_english] if language == "es" else [in_english, in_spanish]
     if language in european.LANGUAGES:
         readings.insert(0, _read(_european_pipeline(language), plain(text))[0])
+    elif language == "en":
+        language = _read_possible_languages(text, readings) or language
     found = _merged(readings)
     findings = tuple(_without_checkins_beside_urgent(found))
     # The net was trained on messages as patients typed them: it reads the normalised text only without idioms.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import List, Tuple
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -17,6 +18,7 @@ LANGUAGES = (
 )
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
+POSSIBLE_CONFIDENCE = 0.3
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 
 
@@ -25,12 +27,24 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).with_minimum_relative_distance(0.1).build()
 
 
+@lru_cache(maxsize=1024)
+def _confidences(text: str) -> Tuple[Tuple[str, float], ...]:
+    """(ISO 639-1 code, confidence) of each language, best first; nothing for a text too short to tell."""
+    if len(re.findall(r"\w+", text)) < MIN_WORDS and not _NON_LATIN.search(text):
+        return ()
+    return tuple((c.language.iso_code_639_1.name.lower(), c.value)
+                 for c in _detector().compute_language_confidence_values(text))
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the message's language; "en" when the detector is unsure or the message is too short."""
-    if len(re.findall(r"\w+", text)) < MIN_WORDS and not _NON_LATIN.search(text):
+    confidences = _confidences(text)
+    if not confidences or confidences[0][0] == "en" or confidences[0][1] < MIN_CONFIDENCE:
         return "en"
-    confidences = _detector().compute_language_confidence_values(text)
-    best = confidences[0] if confidences else None
-    if best is None or best.language == Language.ENGLISH or best.value < MIN_CONFIDENCE:
-        return "en"
-    return best.language.iso_code_639_1.name.lower()
+    return confidences[0][0]
+
+
+def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List[str]:
+    """Languages other than English the message may be in, though the detector is not sure enough to answer in
+    them ("da ieri non riesco a deglutire dopo il botox" is 58% Italian): the safety analyser reads them too."""
+    return [code for code, value in _confidences(text) if code != "en" and value >= at_least]

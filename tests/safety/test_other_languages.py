@@ -49,6 +49,13 @@ def test_a_denied_or_asked_about_symptom_is_no_emergency(language, text):
     assert report.language == language and report.decision != Decision.EMERGENCY, report
 
 
+def test_a_message_the_detector_is_unsure_of_is_still_read_in_its_likely_language():
+    """58% Italian is below the confidence the assistant needs to answer in Italian, not to find a symptom."""
+    report = analyse("da ieri non riesco a deglutire dopo il botox")
+    assert (report.language, report.decision) == ("it", Decision.EMERGENCY)
+    assert analyse("what dose do i need for my brows").language == "en"
+
+
 @pytest.mark.parametrize("text", [
     "je suis enceinte de deux mois, je peux garder mon rendez-vous de demain ?",
     "estou amamentando, mas a dose é pequena, tudo bem?",
@@ -77,3 +84,15 @@ def test_a_personal_dose_request_gets_the_dose_answer(text):
 ])
 def test_an_ordinary_question_keeps_the_language_notice(text):
     assert analyse(text).decision == Decision.LANGUAGE_NOTICE
+
+
+@pytest.mark.parametrize("text, words", [
+    ("depuis hier je n'arrive plus à avaler après mon botox", "appelez le 911"),
+    ("desde ontem não consigo respirar direito depois do botox", "ligue para o 911"),
+    ("seit gestern kann ich nicht mehr richtig schlucken", "Notruf 911"),
+    ("da ieri non riesco a deglutire dopo il botox", "chiami subito il 911"),
+])
+def test_the_patient_reads_the_emergency_answer_in_their_language(assistant, text, words):
+    """Through the trained assistant: the reply the patient reads, not only the decision."""
+    reply = assistant.reply(text)
+    assert words in reply.split("\n")[0], reply
