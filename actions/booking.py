@@ -199,7 +199,7 @@ class SlotFormValidation(FormValidationAction):
         plan = self.opportunistic(turn, tracker, requested)
         if requested == "phone" and "email" in plan and find_phone(turn.text) is None:
             # an e-mail address given first: keep it and ask for the phone number again
-            dispatcher.utter_message(text="Thanks, I've noted your email address.")
+            dispatcher.utter_message(response="utter_noted_email")
             return plan
         plan.setdefault(requested, self.answer(requested, turn, tracker))
         return plan
@@ -421,10 +421,7 @@ class TimeAndSlotValidation(SlotFormValidation):
             )
         except Exception as error:
             log.error("could not search open slots (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, I can't check the schedule right now. Please try again in a moment, or call us at "
-                     f"{the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_schedule_unavailable")
             return {"time_preference": None}
         if offer.kind == "none":
             return self.nothing_in_horizon(dispatcher, tracker, preference.description, str(value))
@@ -555,7 +552,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
         if not fields:
             if not said or turn.intent not in ("correction", "reschedule_booking"):
                 return None
-            dispatcher.utter_message(text="No problem — you'll see all the details to check before I book anything.")
+            dispatcher.utter_message(response="utter_details_checked_before_booking")
             return {requested: None}
         if fields == [_field_of(requested)] and not change_requested:
             return None  # "sorry, it's 512-555-0199" answers the phone question itself
@@ -566,7 +563,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
         missing = [FIELD_LABELS[slot] for slot, value in plan.items()
                    if value is None and slot in FIELD_LABELS and tracker.get_slot(slot) is not None]
         if missing:
-            dispatcher.utter_message(text=f"No problem, let's fix your {_and(_unique(missing))}.")
+            dispatcher.utter_message(response="utter_fix_fields", fields=_and(_unique(missing)))
         return {slot: value for slot, value in plan.items() if slot in self.current_required(tracker)}
 
     def corrected(self, field: str, turn: Turn, tracker: Tracker, timed: bool) -> Dict[str, Any]:
@@ -601,12 +598,8 @@ class ValidateBookingForm(TimeAndSlotValidation):
                            raw: str) -> Dict[Text, Any]:
         the_clinic = clinic()
         place = self.scope(tracker)["place"]
-        dispatcher.utter_message(
-            text=f"I'm sorry, we have no open consultation times{place} in the next "
-                 f"{the_clinic.booking['horizon_days']} days. I can put you on our waitlist and our team will "
-                 f"contact you when a time opens up; for that I just need your name and contact details. "
-                 f"(Or say 'stop' to leave it, or try another location.)"
-        )
+        dispatcher.utter_message(response="utter_no_open_times_offer_waitlist", place=place,
+                                 horizon_days=the_clinic.booking["horizon_days"])
         return self.ok("time_preference", description, tracker, time_request=raw, offered_slots=None,
                        appointment=None, waitlist=True)
 
@@ -862,10 +855,7 @@ class ActionStartBooking(Action):
         provider = next(tracker.get_latest_entity_values("provider"), None)
         if provider and provider_of(clinic(), provider):
             events.append(SlotSet("preferred_provider", provider))
-        dispatcher.utter_message(
-            text="Happy to help you book a consultation. It takes about two minutes, and you can ask me questions or "
-                 "say 'stop' at any point."
-        )
+        dispatcher.utter_message(response="utter_booking_start")
         return events
 
 
@@ -929,15 +919,12 @@ class ActionBookConsultation(Action):
         except SlotTaken:
             return await self.offer_next(dispatcher, tracker, value)
         except InvalidContact:
-            dispatcher.utter_message(text="Sorry, I couldn't use that phone number or email. Let's check them again.")
+            dispatcher.utter_message(response="utter_contact_unusable")
             return [SlotSet("phone", None), SlotSet("email", None), SlotSet("booking_confirmed", None),
                     FollowupAction(BOOKING_FORM)]
         except Exception as error:  # never leave the patient without an answer
             log.error("booking failed (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, something went wrong on our side and nothing was booked. Please try again later or "
-                     f"call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_booking_failed")
             return booking_reset_events()
         lines = confirmation_lines(result, the_clinic, f"You're booked! Your reference is {result.reference}.")
         lines.append(f"To cancel or reschedule, just tell me and have your reference ready. "
@@ -973,16 +960,12 @@ class ActionBookConsultation(Action):
             note = "Sorry, that time was just taken by someone else. Here are the next open times:"
             return [*reset, SlotSet("offered_slots", offer.slots), SlotSet("offer_note", note),
                     FollowupAction(BOOKING_FORM)]
-        dispatcher.utter_message(
-            text=f"Sorry, that time was just taken and nothing else is open then. When else would suit you? "
-                 f"(Or call us at {the_clinic.phone}.)"
-        )
+        dispatcher.utter_message(response="utter_time_taken_nothing_else")
         return [*reset, SlotSet("time_preference", None), SlotSet("offered_slots", None),
                 FollowupAction(BOOKING_FORM)]
 
     async def join_waitlist(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """A note for the team's queue (the handoff queue, reason "waitlist"); nothing is booked."""
-        the_clinic = clinic()
         place = ValidateBookingForm().scope(tracker)["place"]
         wanted = f"{tracker.get_slot('time_preference')}{place}"
         question = (f"Waitlist: {tracker.get_slot('concern') or 'consultation'}, wants {wanted} "
@@ -1005,16 +988,10 @@ class ActionBookConsultation(Action):
             await service.in_thread(lambda: HandoffQueue(service.database()).open_request(new))
         except Exception as error:
             log.error("could not record the waitlist request (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, I couldn't add you to the waitlist just now, and nothing was booked. Please call us "
-                     f"at {the_clinic.phone} and we'll help you find a time."
-            )
+            dispatcher.utter_message(response="utter_waitlist_failed")
             return booking_reset_events()
         contact = display_phone(tracker.get_slot("phone")) if tracker.get_slot("phone") else tracker.get_slot("email")
-        dispatcher.utter_message(
-            text=f"You're on our waitlist for {wanted}. Nothing is booked yet: our team will contact you at "
-                 f"{contact} when a time opens up. You can also call us at {the_clinic.phone}."
-        )
+        dispatcher.utter_message(response="utter_waitlisted", wanted=wanted, contact=contact)
         return booking_reset_events()
 
 
@@ -1039,12 +1016,12 @@ class ActionStopForm(Action):
             return events  # utter_emergency came first and says what matters
         if intent in ("request_human", "report_treatment_concern"):
             if nothing:
-                dispatcher.utter_message(text=f"I've paused this. {nothing}")
+                dispatcher.utter_message(response="utter_form_paused", nothing=nothing)
             return events
         if form is None:
-            dispatcher.utter_message(text="Okay. There's nothing in progress to stop. How else can I help?")
+            dispatcher.utter_message(response="utter_nothing_to_stop")
             return events
-        dispatcher.utter_message(text=f"Okay, I've stopped. {nothing}".strip())
+        dispatcher.utter_message(response="utter_form_stopped", nothing=nothing)
         if intent == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
         from actions.booking_manage import MANAGE_SLOTS, SEARCH_SLOTS

@@ -157,31 +157,21 @@ class ManageFormValidation(TimeAndSlotValidation):
                       contact: str) -> Dict[Text, Any]:
         from bot.booking import LookupBlocked, lookup_booking
 
-        the_clinic = clinic()
         try:
             result = await service.in_thread(lookup_booking, service.sessions(), reference, contact,
                                              tracker.sender_id)
         except LookupBlocked:
-            dispatcher.utter_message(
-                text=f"For your security I can't look up bookings in this chat for a while, after several attempts "
-                     f"that didn't match. Please call us at {the_clinic.phone} and we'll help you."
-            )
+            dispatcher.utter_message(response="utter_lookup_blocked")
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         except Exception as error:
             log.error("booking look-up failed (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, I can't look up bookings right now. Please try again later or call us at "
-                     f"{the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_lookup_unavailable")
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         if result is None:
             failed = self.fail("manage_reference", dispatcher, tracker, NOT_FOUND)
             return {**failed, "manage_contact": None}
         if result.status != "booked":
-            dispatcher.utter_message(
-                text=f"That booking is already {result.status}, so there's nothing to change. If that's unexpected, "
-                     f"please call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_booking_already", status=result.status)
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         booking = booking_value(result)
         self.found(dispatcher, booking)
@@ -248,16 +238,12 @@ class ValidateRescheduleForm(ManageFormValidation):
         }
 
     def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any]) -> None:
-        dispatcher.utter_message(text=f"Thanks, I found {booked_description(booking)}.")
+        dispatcher.utter_message(response="utter_booking_found", booking=booked_description(booking))
 
     def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
                            raw: str) -> Dict[Text, Any]:
-        the_clinic = clinic()
-        dispatcher.utter_message(
-            text=f"I'm sorry, there are no other open times{self.scope(tracker)['place']} in the next "
-                 f"{the_clinic.booking['horizon_days']} days. Your booking stays as it is. Please call us at "
-                 f"{the_clinic.phone} if you need a different location or time."
-        )
+        dispatcher.utter_message(response="utter_no_other_open_times", place=self.scope(tracker)["place"],
+                                 horizon_days=clinic().booking["horizon_days"])
         return {"time_preference": description, "manage_blocked": True}
 
     def validate_reschedule_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -311,10 +297,7 @@ class ActionStartCancel(Action):
         return "action_start_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(
-            text="I can help you cancel. To find your booking I'll need your reference code and the phone number "
-                 "or email address you booked with. Nothing is cancelled until you confirm."
-        )
+        dispatcher.utter_message(response="utter_cancel_start")
         return manage_reset_events()
 
 
@@ -323,10 +306,7 @@ class ActionStartReschedule(Action):
         return "action_start_reschedule"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(
-            text="I can help you move your appointment. To find your booking I'll need your reference code and the "
-                 "phone number or email address you booked with."
-        )
+        dispatcher.utter_message(response="utter_reschedule_start")
         return manage_reset_events()
 
 
@@ -343,8 +323,7 @@ class ActionCancelBooking(Action):
         if tracker.get_slot("manage_blocked") or not booking or confirmed is None:
             return manage_reset_events()
         if confirmed is False:
-            dispatcher.utter_message(text=f"Okay, I haven't cancelled anything. {_cap(booked_description(booking))} "
-                                          f"is still booked.")
+            dispatcher.utter_message(response="utter_cancel_declined", booking=_cap(booked_description(booking)))
             return manage_reset_events()
         try:
             await service.in_thread(
@@ -353,22 +332,14 @@ class ActionCancelBooking(Action):
                 now=service.now_utc(), clinic=the_clinic,
             )
         except BookingError:
-            dispatcher.utter_message(
-                text=f"Sorry, that appointment can no longer be cancelled here (it may already have been changed). "
-                     f"Please call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_cancel_not_possible")
             return manage_reset_events()
         except Exception as error:
             log.error("cancelling failed (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, something went wrong on our side and your appointment was not cancelled. Please try "
-                     f"again later or call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_cancel_failed")
             return manage_reset_events()
-        dispatcher.utter_message(
-            text=f"Done: {booked_description(booking)} is cancelled (reference {booking['reference']}). If you'd "
-                 f"like to book another time, just say 'book a consultation'."
-        )
+        dispatcher.utter_message(response="utter_cancelled", booking=booked_description(booking),
+                                 reference=booking["reference"])
         return manage_reset_events()
 
 
@@ -386,8 +357,7 @@ class ActionRescheduleBooking(Action):
         if tracker.get_slot("manage_blocked") or not booking or not new or confirmed is None:
             return manage_reset_events()
         if confirmed is False:
-            dispatcher.utter_message(text=f"Okay, I haven't changed anything. {_cap(booked_description(booking))} "
-                                          f"stays as it is.")
+            dispatcher.utter_message(response="utter_reschedule_declined", booking=_cap(booked_description(booking)))
             return manage_reset_events()
         key = service.idempotency_key("reschedule", tracker.sender_id, booking["reference"], service.slot_key(new))
         try:
@@ -399,17 +369,11 @@ class ActionRescheduleBooking(Action):
         except SlotTaken:
             return await self.offer_next(dispatcher, tracker, new)
         except BookingError:
-            dispatcher.utter_message(
-                text=f"Sorry, that appointment can no longer be changed here (it may already have been cancelled or "
-                     f"moved). Please call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_reschedule_not_possible")
             return manage_reset_events()
         except Exception as error:
             log.error("rescheduling failed (%s)", type(error).__name__)
-            dispatcher.utter_message(
-                text=f"Sorry, something went wrong on our side and your appointment was not changed. Please try "
-                     f"again later or call us at {the_clinic.phone}."
-            )
+            dispatcher.utter_message(response="utter_reschedule_failed")
             return manage_reset_events()
         lines = confirmation_lines(
             result, the_clinic,
@@ -440,8 +404,7 @@ class ActionRescheduleBooking(Action):
             note = "Sorry, that time was just taken by someone else. Your booking is unchanged. The next open times:"
             return [*reset, SlotSet("offered_slots", offer.slots), SlotSet("offer_note", note),
                     FollowupAction(RESCHEDULE_FORM)]
-        dispatcher.utter_message(text="Sorry, that time was just taken and your booking is unchanged. "
-                                      "When else would suit you?")
+        dispatcher.utter_message(response="utter_reschedule_time_taken")
         return [*reset, SlotSet("time_preference", None), SlotSet("offered_slots", None),
                 FollowupAction(RESCHEDULE_FORM)]
 

@@ -1,12 +1,13 @@
 """The domain's responses outside Rasa: what the reminders worker e-mails is the e-mail variation
-(`channel: email`) of the response the assistant would utter in a chat, filled in the way Rasa fills it."""
+(`channel: email`) of the response the assistant would utter in a chat, filled in the way Rasa fills it. Tests read
+the default variation of what an action utters, as the patient would."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
 
@@ -27,10 +28,11 @@ def _responses() -> Dict[str, List[Dict[str, Any]]]:
     return yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
 
 
-def render(name: str, channel: str, values: Mapping[str, str]) -> Rendered:
-    """Response `name`'s variation for `channel`, with the clinic's facts and `values` filled in; a placeholder
-    without a value raises KeyError, so a half-filled message is never sent."""
-    variation = next((v for v in _responses()[name] if v.get("channel") == channel), None)
+def render(name: str, channel: Optional[str], values: Mapping[str, Any]) -> Rendered:
+    """Response `name`'s variation for `channel` (None: the default one, for no channel and no condition), with the
+    clinic's facts and `values` filled in; a placeholder without a value raises KeyError, so a half-filled message
+    is never sent."""
+    variation = next((v for v in _responses()[name] if v.get("channel") == channel and "condition" not in v), None)
     if variation is None:
         raise KeyError(f"{name} has no variation for channel {channel}")
     filling = {**answer_facts(clinic()), **values}

@@ -42,6 +42,20 @@ def load_domain() -> Dict[str, Any]:
 DOMAIN = load_domain()
 
 
+def read(message: Dict[str, Any]) -> str:
+    """The text of a message an action uttered: its own text, or its domain response's default variation filled in
+    with the message's values and the clinic's facts ("" when it needs a slot only the Rasa server fills)."""
+    from bot.responses import render
+
+    if message.get("text") or not message.get("response"):
+        return message.get("text") or ""
+    values = {k: v for k, v in message.items() if k not in ("response", "buttons", "custom", "text") and v is not None}
+    try:
+        return render(message["response"], None, values).text
+    except KeyError:
+        return ""
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 
@@ -91,7 +105,8 @@ class Conversation:
 
     @property
     def texts(self) -> str:
-        return "\n".join(m.get("text") or "" for m in self.messages)
+        """What the patient reads: a domain response rendered as the Rasa server would (its default variation)."""
+        return "\n".join(read(m) for m in self.messages)
 
     def run_action(self, action: Any, extra_events: Iterable[Dict[str, Any]] = ()) -> List[Dict[str, Any]]:
         dispatcher = CollectingDispatcher()
@@ -124,7 +139,7 @@ class FormDriver(Conversation):
             self.run_action(action)
         self.active_loop = self.form
         self.events.append({"event": "active_loop", "name": self.form})
-        return self._validate(requested=None, intro=[m.get("text") or "" for m in self.messages])
+        return self._validate(requested=None, intro=self.texts_of(self.messages))
 
     def say(self, text: str, intent: str = "inform", entities: Optional[Dict[str, str]] = None) -> str:
         if text.startswith("/"):
@@ -162,7 +177,7 @@ class FormDriver(Conversation):
 
     @staticmethod
     def texts_of(messages: List[Dict[str, Any]]) -> List[str]:
-        return [m.get("text") or "" for m in messages]
+        return [read(m) for m in messages]
 
     def buttons(self) -> List[Dict[str, Any]]:
         return [button for message in self.messages for button in message.get("buttons") or []]
