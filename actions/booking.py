@@ -39,9 +39,6 @@ from actions.booking_support import (
     Turn,
     clean_text,
     correction_fields,
-    display_phone,
-    find_email,
-    find_phone,
     input_problem,
     known_areas,
     location_names,
@@ -59,6 +56,7 @@ from actions.booking_support import (
     yes_or_no,
 )
 from bot.clinic import Clinic, clinic
+from bot.contact import display_phone, find_email, find_phone
 from bot.reminders.schedule import Delivery, delivery_for_booking
 from bot.reminders.settings import ReminderSettings
 

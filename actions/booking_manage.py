@@ -31,12 +31,11 @@ from actions.booking import (
 from actions.booking_support import (
     INTERRUPT_INTENTS,
     Turn,
-    find_email,
-    find_phone,
     slot_title,
     when_text,
 )
 from bot.clinic import clinic
+from bot.contact import find_email, find_phone
 from bot.references import find_reference
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,6 @@ from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 from zoneinfo import ZoneInfo
 
-import phonenumbers
-
 from bot.answers import format_time
 from bot.clinic import Clinic
 
@@ -147,45 +145,6 @@ def wants_to_stop(turn: Turn) -> bool:
 
 
 # --- contact details ----------------------------------------------------------------------------------------------
-
-
-def find_phone(text: str) -> Optional[str]:
-    """A valid North American phone number in `text`, as E.164 ("+15125550199"); None when there is none."""
-    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
-        if match.number.country_code == 1:
-            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-    digits = re.sub(r"\D", "", text)
-    if 10 <= len(digits) <= 11 and len(re.sub(r"[\d\s().+\-]", "", text)) < 3:
-        try:
-            number = phonenumbers.parse(digits if len(digits) == 10 else f"+{digits}", "US")
-        except phonenumbers.NumberParseException:
-            return None
-        if number.country_code == 1 and phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
-
-
-def display_phone(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, "US")
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
-
-
-def find_email(text: str) -> Optional[str]:
-    """A syntactically valid e-mail address in `text`, normalised (bot.booking's rules); None when there is none."""
-    from bot.booking import InvalidContact, normalize_email
-
-    for candidate in _EMAIL_CANDIDATE.findall(text):
-        try:
-            return normalize_email(candidate.rstrip(".!?"))
-        except InvalidContact:
-            continue
-    return None
 
 
 _NAME_PREFIX = re.compile(

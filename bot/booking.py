@@ -15,12 +15,11 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, TypeVar
 from zoneinfo import ZoneInfo
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from bot.contact import email_normalized, phone_e164
 from bot.db import models
 from bot.db.models import BOOKED, CANCELLED, RESCHEDULED, Appointment
 from bot.db.session import write_session
@@ -69,20 +68,17 @@ class LookupBlocked(BookingError):
 
 def normalize_phone(text: str, region: str = DEFAULT_PHONE_REGION) -> str:
     """E.164 form of a phone number ("(512) 555-0134" -> "+15125550134"); raises InvalidContact."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        raise InvalidContact("not a phone number") from None
-    if not phonenumbers.is_possible_number(number):
+    number = phone_e164(text, region)
+    if number is None:
         raise InvalidContact("not a phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def normalize_email(text: str) -> str:
-    try:
-        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise InvalidContact("not an e-mail address") from None
+    address = email_normalized(text)
+    if address is None:
+        raise InvalidContact("not an e-mail address")
+    return address
 
 
 def normalize_contact(text: str) -> Dict[str, str]:

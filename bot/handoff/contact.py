@@ -5,35 +5,22 @@ from __future__ import annotations
 import re
 from typing import Dict, Optional
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from bot.contact import find_email, find_phone
 
-DEFAULT_REGION = "US"
-EMAIL = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[A-Za-z]{2,}")
 NAME_PREFIXES = re.compile(
     r"^(?:hi|hello|hey)?[,!. ]*(?:my name is|my name's|name is|i am|i'm|im|it's|its|this is)\s+", re.I
 )
 MAX_NAME_WORDS = 6
 
 
-def parse_contact(text: str, region: str = DEFAULT_REGION) -> Optional[Dict[str, str]]:
+def parse_contact(text: str) -> Optional[Dict[str, str]]:
     """{"email": "jane@example.com"} or {"phone": "+15125550134"} found in `text`, else None."""
     text = (text or "").strip()
-    found = EMAIL.search(text)
-    if found:
-        try:
-            return {"email": validate_email(found.group(0), check_deliverability=False).normalized.lower()}
-        except EmailNotValidError:
-            return None
-    for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
-        return {"phone": phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)}
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if phonenumbers.is_possible_number(number):
-        return {"phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}
-    return None
+    email = find_email(text)
+    if email:
+        return {"email": email}
+    phone = find_phone(text, any_country=True)
+    return {"phone": phone} if phone else None
 
 
 def contact_text(contact: Dict[str, str]) -> str:

@@ -5,8 +5,6 @@ import pytest
 from actions.booking_support import (
     Turn,
     correction_fields,
-    find_email,
-    find_phone,
     input_problem,
     parse_person_name,
     patient_status,
@@ -18,6 +16,7 @@ from actions.booking_support import (
     yes_or_no,
 )
 from bot.clinic import clinic
+from bot.contact import find_email, find_phone
 
 
 def turn(text: str, intent: str = "inform", **entities: str) -> Turn:
