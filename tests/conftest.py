@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -80,14 +81,13 @@ def event_broker_file(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def test_database_url(tmp_path_factory) -> str:
-    """A fresh SQLite clinic database, migrated and seeded as `make db` does, for the session's action server."""
+def seeded_database_url(folder: Path) -> str:
+    """A fresh SQLite clinic database in `folder`, migrated and seeded as `make db` does."""
     from bot.clinic import clinic
     from bot.db.seed import seed
     from bot.db.session import Database
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinic.db'}"
+    url = f"sqlite:///{folder / 'clinic.db'}"
     database = Database(url)
     database.upgrade()
     seed(database.sessions, clinic())
@@ -95,12 +95,13 @@ def test_database_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def action_server(test_database_url):
+@contextmanager
+def running_action_server(database_url: str) -> Iterator[str]:
+    """An action server on `database_url`; yields its webhook URL."""
     port = free_port()
     # A clinic with e-mail set up, so widget bookings plan their e-mails (nothing is sent while booking).
     email = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": "9", "EMAIL_LINK_SECRET": "conversation-tests"}
-    env = {**os.environ, "DATABASE_URL": test_database_url, "TF_CPP_MIN_LOG_LEVEL": "3", **email}
+    env = {**os.environ, "DATABASE_URL": database_url, "TF_CPP_MIN_LOG_LEVEL": "3", **email}
     process = subprocess.Popen(
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -111,6 +112,18 @@ def action_server(test_database_url):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def test_database_url(tmp_path_factory) -> str:
+    """The session's clinic database, for the session's action server."""
+    return seeded_database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def action_server(test_database_url):
+    with running_action_server(test_database_url) as url:
+        yield url
 
 
 class Assistant:

@@ -4,8 +4,8 @@ from the environment) and the worker as the operator runs it (`python -m bot rem
 Twilio's REST API is the channel tests' fake (tests/channels/channel_fakes.py) at TWILIO_API_BASE; the patient's
 texts are webhooks signed with Twilio's RequestValidator.
 
-One patient, two visits booked directly in the session's test database with their reminders going to the Twilio
-conversation of the patient's number. The tests are the steps of one journey and run in file order:
+One patient, two visits booked directly in a clinic database of the module's own, with their reminders going to the
+Twilio conversation of the patient's number. The tests are the steps of one journey and run in file order:
 
 0. the patient texts the clinic (where they would book; the booking itself is written directly);
 1. the first visit's 48-hour reminder goes out as one SMS;
@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -53,7 +53,15 @@ from bot.reminders.schedule import Delivery
 from bot.reminders.settings import ReminderSettings
 from bot.scheduling.availability import Slot
 from tests.channels.channel_fakes import FakeApi
-from tests.conftest import MODEL, ROOT, endpoints_with_action_server, free_port, wait_until_up
+from tests.conftest import (
+    MODEL,
+    ROOT,
+    endpoints_with_action_server,
+    free_port,
+    running_action_server,
+    seeded_database_url,
+    wait_until_up,
+)
 
 TWILIO_SID = "AC" + "7" * 32
 TWILIO_TOKEN = "reminder-e2e-twilio-auth-token"
@@ -124,18 +132,32 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(request, test_database_url, tmp_path_factory):
-    """Fake Twilio, the session's action server and a real Rasa server with the Twilio channel pointed at the fake."""
+def own_database(tmp_path_factory) -> str:
+    """A clinic database of this module's own: the worker runs at fixed times over every due row, and the session's
+    database holds other tests' bookings and reminders."""
+    return seeded_database_url(tmp_path_factory.mktemp("reminder-twilio-e2e-db"))
+
+
+@pytest.fixture(scope="module")
+def own_action_server(own_database) -> Iterator[str]:
+    with running_action_server(own_database) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stack(own_database, own_action_server, tmp_path_factory):
+    """Fake Twilio, an action server and a real Rasa server with the Twilio channel pointed at the fake, on a
+    database of their own."""
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it first).")
-    action_url = request.getfixturevalue("action_server")
+    database_url, action_url = own_database, own_action_server
     folder = tmp_path_factory.mktemp("reminder-twilio-e2e")
     twilio = FakeTwilio()
     token = secrets.token_urlsafe(24)
     port = free_port()
     rasa_url = f"http://127.0.0.1:{port}"
     endpoints = endpoints_with_action_server(folder, urlsplit(action_url).port)
-    common = {"DATABASE_URL": test_database_url, "RASA_API_TOKEN": token, "TF_CPP_MIN_LOG_LEVEL": "3",
+    common = {"DATABASE_URL": database_url, "RASA_API_TOKEN": token, "TF_CPP_MIN_LOG_LEVEL": "3",
               "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
     env = {**os.environ, **common,
            "TWILIO_ACCOUNT_SID": TWILIO_SID, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER,
@@ -145,7 +167,7 @@ def stack(request, test_database_url, tmp_path_factory):
     for name in ("TWILIO_WHATSAPP_NUMBER", "TWILIO_MESSAGING_SERVICE_SID"):
         env.pop(name, None)
     log = folder / "rasa.log"
-    database = Database(test_database_url)
+    database = Database(database_url)
     running = Stack(rasa_url, token, twilio, database, {**os.environ, **common, "RASA_URL": rasa_url}, log)
     process = None
     try:
