@@ -57,6 +57,7 @@ from actions.booking_support import (
 )
 from bot.clinic import Clinic, clinic
 from bot.contact import display_phone, find_email, find_phone
+from bot.offers import Offer, slot_from_value, slot_key
 from bot.reminders.schedule import Delivery, delivery_for_booking
 from bot.reminders.settings import ReminderSettings
 
@@ -772,7 +773,7 @@ class ActionAskAppointment(Action):
         for number, value in enumerate(offers, start=1):
             title = slot_title(value, the_clinic, with_location=with_location)
             lines.append(f"{number}. {title}")
-            payload = '/choose_slot{"slot_key": "%s"}' % service.slot_key(value)
+            payload = '/choose_slot{"slot_key": "%s"}' % slot_key(value)
             buttons.append({"title": title, "payload": payload})
         lines.append("Reply with a number or tap a time, or tell me another day or time.")
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
@@ -896,13 +897,13 @@ class ActionBookConsultation(Action):
         agreed_at = tracker.get_slot("policy_agreed_at")
         delivery = reminder_delivery(tracker, the_clinic)
         request = BookingRequest(
-            slot=service.slot_from_value(value),
+            slot=slot_from_value(value),
             patient_name=tracker.get_slot("patient_name"),
             phone=tracker.get_slot("phone"),
             email=tracker.get_slot("email"),
             is_returning=tracker.get_slot("patient_status") == "returning",
             source_channel=tracker.get_latest_input_channel() or "web",
-            idempotency_key=service.idempotency_key("book", tracker.sender_id, service.slot_key(value)),
+            idempotency_key=service.idempotency_key("book", tracker.sender_id, slot_key(value)),
             policy_version=tracker.get_slot("policy_version"),
             policy_accepted_at=datetime.fromisoformat(agreed_at) if agreed_at else None,
             delivery=delivery,
@@ -912,7 +913,7 @@ class ActionBookConsultation(Action):
             if not result.created and result.status != "booked":
                 # this conversation booked this very time before and cancelled it: book it anew
                 again = replace(request, idempotency_key=service.idempotency_key(
-                    "book", tracker.sender_id, service.slot_key(value), result.reference))
+                    "book", tracker.sender_id, slot_key(value), result.reference))
                 result = await service.in_thread(book_consultation, service.sessions(), again, clinic=the_clinic)
         except SlotTaken:
             return await self.offer_next(dispatcher, tracker, value)
@@ -948,11 +949,11 @@ class ActionBookConsultation(Action):
         try:
             offer = await service.in_thread(
                 service.find_offers, the_clinic, windows, now, scope["location_ids"], scope["provider_ids"],
-                exclude=[service.slot_key(taken)],
+                exclude=[slot_key(taken)],
             )
         except Exception as error:
             log.error("could not search open slots (%s)", type(error).__name__)
-            offer = service.Offer([], "none")
+            offer = Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("booking_confirmed", None)]
         if offer.slots:
             note = "Sorry, that time was just taken by someone else. Here are the next open times:"

@@ -36,6 +36,7 @@ from actions.booking_support import (
 )
 from bot.clinic import clinic
 from bot.contact import find_email, find_phone
+from bot.offers import Offer, slot_from_value, slot_key
 from bot.references import find_reference
 
 log = logging.getLogger(__name__)
@@ -358,10 +359,10 @@ class ActionRescheduleBooking(Action):
         if confirmed is False:
             dispatcher.utter_message(response="utter_reschedule_declined", booking=_cap(booked_description(booking)))
             return manage_reset_events()
-        key = service.idempotency_key("reschedule", tracker.sender_id, booking["reference"], service.slot_key(new))
+        key = service.idempotency_key("reschedule", tracker.sender_id, booking["reference"], slot_key(new))
         try:
             result = await service.in_thread(
-                reschedule_appointment, service.sessions(), booking["reference"], service.slot_from_value(new),
+                reschedule_appointment, service.sessions(), booking["reference"], slot_from_value(new),
                 actor(tracker), contact=tracker.get_slot("manage_contact"), idempotency_key=key,
                 now=service.now_utc(), clinic=the_clinic,
             )
@@ -393,11 +394,11 @@ class ActionRescheduleBooking(Action):
         try:
             offer = await service.in_thread(
                 service.find_offers, clinic(), windows, service.now_utc(), scope["location_ids"], None,
-                exclude=[service.slot_key(taken)],
+                exclude=[slot_key(taken)],
             )
         except Exception as error:
             log.error("could not search open slots (%s)", type(error).__name__)
-            offer = service.Offer([], "none")
+            offer = Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("reschedule_confirmed", None)]
         if offer.slots:
             note = "Sorry, that time was just taken by someone else. Your booking is unchanged. The next open times:"

@@ -276,7 +276,7 @@ def _score(text: str, value: Dict[str, str], the_clinic: Clinic) -> int:
 
 def resolve_pick(turn: Turn, offers: Sequence[Dict[str, str]], the_clinic: Clinic) -> Optional[int]:
     """The index of the offered slot the patient chose, or None when the message picks none (or several)."""
-    from actions.booking_service import slot_key
+    from bot.offers import slot_key
 
     if not offers:
         return None

@@ -15,6 +15,7 @@ from actions.booking import (
 )
 from actions.reminders import ActionAnswerTouchUpInvitation
 from bot.db import models
+from bot.offers import slot_from_value
 from tests.actions.driver import Conversation, FormDriver, load_domain, user_event
 
 
@@ -86,7 +87,7 @@ def test_a_slot_taken_meanwhile_offers_the_next_times(confirmed, database):
     from bot.booking import BookingRequest, book_consultation
 
     chosen = confirmed.slots["appointment"]
-    other = BookingRequest(slot=booking_service.slot_from_value(chosen), patient_name="Someone Else",
+    other = BookingRequest(slot=slot_from_value(chosen), patient_name="Someone Else",
                            phone="+13035550148", email=None, is_returning=False, source_channel="web",
                            idempotency_key="someone-else", policy_version="2026-01", policy_accepted_at=None)
     book_consultation(database.sessions(), other)

@@ -78,7 +78,7 @@ def test_a_slot_is_picked_by_number_by_words_or_by_button(form):
 
 
 def ActionAskAppointmentPayload(value) -> str:
-    from actions.booking_service import slot_key
+    from bot.offers import slot_key
 
     return '/choose_slot{"slot_key": "%s"}' % slot_key(value)
 

@@ -20,6 +20,7 @@ from actions.booking_manage import (
 from bot.booking import BookingRequest, book_consultation, open_slots
 from bot.clinic import clinic
 from bot.db import models
+from bot.offers import slot_from_value
 from bot.scheduling import Interval
 from tests.actions.driver import FormDriver
 
@@ -208,7 +209,7 @@ def test_a_slot_taken_while_rescheduling_offers_the_next_ones(booked, database):
     form.say("1", "choose_slot")
     form.say("yes", "affirm")
     taken = form.slots["appointment"]
-    other = BookingRequest(slot=booking_service.slot_from_value(taken), patient_name="Someone Else",
+    other = BookingRequest(slot=slot_from_value(taken), patient_name="Someone Else",
                            phone="+13035550148", email=None, is_returning=False, source_channel="web",
                            idempotency_key="someone-else", policy_version=None, policy_accepted_at=None)
     book_consultation(database.sessions(), other)
