@@ -42,11 +42,14 @@ class EmailSender:
         delivered = await asyncio.to_thread(start_delivery, sessions, message_id, recipient, EMAIL_CHANNEL, now)
         if delivered is None:
             return None
-        email = compose(message_id, delivered.kind, delivered.booking, recipient, self.clinic, self.links,
-                        delivered.open_times)
         try:
+            email = compose(message_id, delivered.kind, delivered.booking, recipient, self.clinic, self.links,
+                            delivered.open_times)
             await asyncio.to_thread(mail.send, email, self.smtp)
         except (smtplib.SMTPException, OSError) as error:
             await asyncio.to_thread(undo_delivery, sessions, message_id)
             return f"smtp:{type(error).__name__}"
+        except Exception:  # e.g. a response edited with an unknown placeholder: not sent, so not marked sent
+            await asyncio.to_thread(undo_delivery, sessions, message_id)
+            raise
         return None

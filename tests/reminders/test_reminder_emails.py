@@ -228,3 +228,20 @@ def test_the_touch_up_invitation_offers_open_times_straight_away(database, book,
     assert delivered.open_times.count(" with ") == 3  # three choices, each with its provider
     text = compose(claims[0].id, "touch_up", booking, PATIENT, clinic, LINKS, delivered.open_times)
     assert delivered.open_times.strip() in text.get_body(("plain",)).get_content()
+
+
+@pytest.mark.asyncio
+async def test_an_email_that_cannot_be_composed_is_not_recorded_as_sent(database, book, fake_rasa, sender, smtp,
+                                                                       monkeypatch) -> None:
+    from bot.reminders import email_sender
+
+    by_email(book)
+
+    def broken(*args, **kwargs):
+        raise KeyError("unknown_placeholder")
+
+    monkeypatch.setattr(email_sender, "compose", broken)
+    await run_round(database, fake_rasa, sender, FIRST_REMINDER)
+    first = rows(database)[0]
+    assert (first.status, first.delivered_at, first.last_error) == ("pending", None, "error:KeyError")
+    assert smtp.mails == []
