@@ -18,13 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import booking_service as service
-from actions.booking import (
+from actions.booking import actor, confirmation_lines
+from actions.booking_form import (
     CANCEL_FORM,
     RESCHEDULE_FORM,
     TimeAndSlotValidation,
-    actor,
     calendar_link,
-    confirmation_lines,
     policy,
     reset_events,
 )

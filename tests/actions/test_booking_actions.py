@@ -11,8 +11,8 @@ from actions.booking import (
     ActionBookConsultation,
     ActionStartBooking,
     ActionStopForm,
-    ValidateBookingForm,
 )
+from actions.booking_form import ValidateBookingForm
 from actions.reminders import ActionAnswerTouchUpInvitation
 from bot.db import models
 from bot.offers import slot_from_value

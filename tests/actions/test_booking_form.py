@@ -9,8 +9,8 @@ from actions.booking import (
     ActionAskAppointment,
     ActionAskBookingConfirmed,
     ActionStartBooking,
-    ValidateBookingForm,
 )
+from actions.booking_form import ValidateBookingForm
 from tests.actions.driver import FormDriver
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -32,8 +32,8 @@ from actions.booking import (
     ActionAskBookingConfirmed,
     ActionBookConsultation,
     ActionStartBooking,
-    ValidateBookingForm,
 )
+from actions.booking_form import ValidateBookingForm
 from actions.booking_manage import ActionAskCancelConfirmed, ActionCancelBooking, ActionStartCancel, ValidateCancelForm
 from bot.channels.sms_consent import ConsentStore
 from bot.channels.text_replies import MemoryOptionStore

@@ -1,0 +1,743 @@
+"""The booking form's checks (`validate_booking_form`): the form asks for the concern, location, preferred time, one
+of the open slots it offers, name, phone, e-mail, new or returning, agreement to the cancellation policy, and finally
+an explicit yes to a read-back summary. Each answer is read with custom slot mappings (`extract_<slot>`):
+
+* only a fresh message is read, once: after a digression was answered the form just asks again;
+* a question or small talk that does not answer the form's question is left to the rules (the form rejects), which
+  answer it and return to the form; stopping, asking for a person and urgent symptoms also go to the rules;
+* corrections ("actually make it Friday", "my number is wrong") reset the right details and ask again;
+* every answer that cannot be used gets a reply saying what is expected; the third miss on one question offers
+  a person.
+
+`TimeAndSlotValidation` is shared with the cancel and reschedule forms (booking_manage.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from abc import abstractmethod
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import booking_service as service
+from actions.booking_support import (
+    ANY_LOCATION,
+    AREA_INTENTS,
+    CORRECTION_MARKERS,
+    INTERRUPT_INTENTS,
+    SMALL_TALK_INTENTS,
+    Turn,
+    clean_text,
+    correction_fields,
+    input_problem,
+    known_areas,
+    location_names,
+    location_of,
+    location_timezone,
+    parse_person_name,
+    patient_status,
+    provider_of,
+    read_turn,
+    resolve_pick,
+    wants_to_stop,
+    yes_or_no,
+)
+from bot.clinic import Clinic, clinic
+from bot.contact import find_email, find_phone
+
+log = logging.getLogger(__name__)
+
+BOOKING_FORM = "booking_form"
+CANCEL_FORM = "cancel_form"
+RESCHEDULE_FORM = "reschedule_form"
+FORMS = (BOOKING_FORM, CANCEL_FORM, RESCHEDULE_FORM)
+START_ACTIONS = ("action_start_booking", "action_start_cancel", "action_start_reschedule")
+
+BOOKING_SLOTS = [
+    "concern", "booking_location", "time_preference", "appointment", "patient_name", "phone", "email",
+    "patient_status", "policy_agreed", "booking_confirmed",
+]  # fmt: skip
+WAITLIST_SLOTS = [
+    "concern", "booking_location", "time_preference", "patient_name", "phone", "email", "booking_confirmed",
+]
+BOOKING_HELPER_SLOTS = [
+    "time_request", "time_windows", "offered_slots", "offer_note", "booking_failures", "policy_version",
+    "policy_agreed_at", "waitlist", "booking_change_requested", "preferred_provider",
+]  # fmt: skip
+MAX_MISSES = 3
+QUESTION_WORDS = {
+    "what", "what's", "whats", "how", "does", "do", "is", "are", "can", "will", "why", "when", "where", "which",
+    "who", "much", "long", "hurt", "cost", "price", "the", "it", "botox", "you", "your",
+}  # fmt: skip
+MAX_CONCERN_CHARS = 200
+ANY_WORDS = (
+    r"\b(any|anywhere|either|whichever|doesn'?t matter|does not matter|no preference|don'?t mind|dont care"
+    r"|don'?t care|closest|nearest)\b"
+)
+FIELD_LABELS = {
+    "concern": "what the visit is about",
+    "booking_location": "location",
+    "time_preference": "time",
+    "appointment": "time",
+    "patient_name": "name",
+    "phone": "phone number",
+    "email": "email address",
+    "patient_status": "new or returning",
+}
+FIELD_SLOTS = {
+    "concern": "concern",
+    "location": "booking_location",
+    "time": "time_preference",
+    "name": "patient_name",
+    "phone": "phone",
+    "email": "email",
+    "patient_status": "patient_status",
+}
+
+
+def web_base_url() -> str:
+    return os.environ.get("WEB_BASE_URL", "http://localhost:8000").rstrip("/")
+
+
+def calendar_link(reference: str) -> str:
+    return f"{web_base_url()}/calendar/{reference}.ics"
+
+
+def reset_events(names: Sequence[str]) -> List[EventType]:
+    return [SlotSet(name, None) for name in names]
+
+
+def booking_reset_events() -> List[EventType]:
+    return reset_events([*BOOKING_SLOTS, *BOOKING_HELPER_SLOTS])
+
+
+def policy(the_clinic: Clinic) -> Dict[str, str]:
+    return the_clinic.booking.get("cancellation_policy") or {}
+
+
+def person_offer() -> Dict[str, Any]:
+    return {"title": "Talk to a person", "payload": "/request_human"}
+
+
+def has_time(text: str, timezone: str, now: datetime, the_clinic: Clinic) -> bool:
+    """Whether `text` names a day or time (a past or too distant one included)."""
+    from bot.scheduling import BeyondHorizonError, PastDateError, parse_time_preference
+
+    if not text:
+        return False
+    try:
+        return parse_time_preference(
+            text, now, timezone, the_clinic.booking["day_parts"], the_clinic.booking["horizon_days"]
+        ) is not None
+    except (PastDateError, BeyondHorizonError):
+        return True
+    except Exception as error:  # an unexpected parser failure must not end the conversation
+        log.error("time preference parser failed (%s)", type(error).__name__)
+        return False
+
+
+# --- shared form machinery -----------------------------------------------------------------------------------
+
+
+class SlotFormValidation(FormValidationAction):
+    """Custom slot mappings for the clinic's forms: one reading of each fresh message (the "plan") feeds every
+    `extract_<slot>`; the `validate_<slot>` methods check the values and explain what is expected."""
+
+    form_slots: List[str] = []
+    interrupt_intents = set(INTERRUPT_INTENTS)
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form name>"""
+
+    # --- reading a turn once ---
+
+    def turn(self, tracker: Tracker) -> Turn:
+        cached = getattr(tracker, "_clinic_turn", None)
+        if cached is None:
+            cached = read_turn(tracker, answered_by=(self.form_name(), *START_ACTIONS))
+            tracker._clinic_turn = cached
+        return cached
+
+    def plan(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        cached = getattr(tracker, "_clinic_plan", None)
+        if cached is None:
+            cached = self.make_plan(dispatcher, tracker, self.turn(tracker))
+            tracker._clinic_plan = cached
+        return cached
+
+    def make_plan(self, dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> Dict[str, Any]:
+        if not turn.fresh:
+            return {}
+        requested = tracker.get_slot("requested_slot")
+        if requested is None:
+            return self.opportunistic(turn, tracker, requested=None)
+        if self.interrupts(turn):
+            return {}
+        if self.is_digression(turn, requested, tracker):
+            return {}
+        correction = self.correction(dispatcher, turn, tracker, requested)
+        if correction is not None:
+            return correction
+        plan = self.opportunistic(turn, tracker, requested)
+        if requested == "phone" and "email" in plan and find_phone(turn.text) is None:
+            # an e-mail address given first: keep it and ask for the phone number again
+            dispatcher.utter_message(response="utter_noted_email")
+            return plan
+        plan.setdefault(requested, self.answer(requested, turn, tracker))
+        return plan
+
+    def interrupts(self, turn: Turn) -> bool:
+        return turn.intent in self.interrupt_intents or wants_to_stop(turn)
+
+    def is_digression(self, turn: Turn, requested: str, tracker: Tracker) -> bool:
+        if turn.intent not in SMALL_TALK_INTENTS and not turn.intent.startswith("ask_"):
+            return False
+        return not self.answers(requested, turn, tracker)
+
+    # --- per-slot reading: subclasses extend ---
+
+    def answers(self, slot: str, turn: Turn, tracker: Tracker) -> bool:
+        """Whether a message classified as a question or small talk still answers the form's question."""
+        text = turn.text
+        if slot in ("policy_agreed", "booking_confirmed", "cancel_confirmed", "reschedule_confirmed"):
+            return yes_or_no(turn) is not None and "?" not in text
+        if slot == "patient_name":
+            words = {word.strip(",.!'").lower() for word in text.split()}
+            return parse_person_name(text) is not None and "?" not in text and not words & QUESTION_WORDS
+        if slot in ("phone", "manage_contact"):
+            return find_phone(text) is not None or "@" in text
+        if slot == "email":
+            return "@" in text
+        if slot == "patient_status":
+            return patient_status(turn) is not None and "?" not in text
+        return False
+
+    def answer(self, slot: str, turn: Turn, tracker: Tracker) -> Any:
+        """The candidate value of the asked slot (validate_<slot> decides whether it is usable)."""
+        if slot in ("policy_agreed", "booking_confirmed", "cancel_confirmed", "reschedule_confirmed"):
+            answer = yes_or_no(turn)
+            return answer if answer is not None else turn.text
+        if slot == "patient_status":
+            return patient_status(turn) or turn.text
+        return turn.text
+
+    def opportunistic(self, turn: Turn, tracker: Tracker, requested: Optional[str]) -> Dict[str, Any]:
+        return {}
+
+    def correction(
+        self, dispatcher: CollectingDispatcher, turn: Turn, tracker: Tracker, requested: str
+    ) -> Optional[Dict[str, Any]]:
+        return None
+
+    # --- extraction: every form slot takes its value from the plan ---
+
+    def _extracted(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        plan = self.plan(dispatcher, tracker)
+        return {slot: plan[slot]} if slot in plan else {}
+
+    async def extract_concern(self, dispatcher, tracker, domain):
+        return self._extracted("concern", dispatcher, tracker)
+
+    async def extract_booking_location(self, dispatcher, tracker, domain):
+        return self._extracted("booking_location", dispatcher, tracker)
+
+    async def extract_time_preference(self, dispatcher, tracker, domain):
+        return self._extracted("time_preference", dispatcher, tracker)
+
+    async def extract_appointment(self, dispatcher, tracker, domain):
+        return self._extracted("appointment", dispatcher, tracker)
+
+    async def extract_patient_name(self, dispatcher, tracker, domain):
+        return self._extracted("patient_name", dispatcher, tracker)
+
+    async def extract_phone(self, dispatcher, tracker, domain):
+        return self._extracted("phone", dispatcher, tracker)
+
+    async def extract_email(self, dispatcher, tracker, domain):
+        return self._extracted("email", dispatcher, tracker)
+
+    async def extract_patient_status(self, dispatcher, tracker, domain):
+        return self._extracted("patient_status", dispatcher, tracker)
+
+    async def extract_policy_agreed(self, dispatcher, tracker, domain):
+        return self._extracted("policy_agreed", dispatcher, tracker)
+
+    async def extract_booking_confirmed(self, dispatcher, tracker, domain):
+        return self._extracted("booking_confirmed", dispatcher, tracker)
+
+    # --- validation helpers ---
+
+    def requested(self, tracker: Tracker) -> Optional[str]:
+        return tracker.get_slot("requested_slot")
+
+    def passthrough(self, slot: str, value: Any, tracker: Tracker) -> Optional[Dict[Text, Any]]:
+        """Values that need no checking now: a reset (None), or values re-submitted when the form is activated
+        again without a new message (after a booking attempt), which were checked when they were given."""
+        if value is None:
+            return {slot: None}
+        if not self.turn(tracker).fresh:
+            return {slot: value}
+        return None
+
+    def unreadable(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, hint: str) -> Optional[Dict]:
+        """A failure for a message that cannot be read at all (empty, emoji, HTML only, huge, another script)."""
+        if self.requested(tracker) != slot:
+            return None
+        problem = input_problem(self.turn(tracker))
+        return self.fail(slot, dispatcher, tracker, f"{problem} {hint}") if problem else None
+
+    def fail(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, message: str, **extra: Any
+    ) -> Dict[Text, Any]:
+        """Says what is expected, counts the miss, and offers a person on the third miss of one question."""
+        misses = dict(tracker.get_slot("booking_failures") or {})
+        misses[slot] = misses.get(slot, 0) + 1
+        buttons = []
+        if misses[slot] >= MAX_MISSES:
+            message += (
+                f" If this isn't working, I can connect you with a person from our team, or you can call us at "
+                f"{clinic().phone}."
+            )
+            buttons = [person_offer()]
+        dispatcher.utter_message(text=message, buttons=buttons)
+        return {slot: None, "booking_failures": misses, **extra}
+
+    def ok(self, slot: str, value: Any, tracker: Tracker, **extra: Any) -> Dict[Text, Any]:
+        misses = dict(tracker.get_slot("booking_failures") or {})
+        misses.pop(slot, None)
+        return {slot: value, "booking_failures": misses or None, **extra}
+
+    def yes_no_value(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, question: str
+    ) -> Tuple[Optional[bool], Optional[Dict[Text, Any]]]:
+        done = self.passthrough(slot, value, tracker)
+        if done is not None:
+            return None, done
+        if isinstance(value, bool):
+            return value, None
+        failure = self.unreadable(slot, dispatcher, tracker, question)
+        return None, failure or self.fail(slot, dispatcher, tracker, question)
+
+
+class TimeAndSlotValidation(SlotFormValidation):
+    """The preferred time and the offered slots, shared by booking and rescheduling."""
+
+    @abstractmethod
+    def scope(self, tracker: Tracker) -> Dict[str, Any]:
+        """timezone, location_ids, provider_ids, place (" in Austin"), with_location (titles name the place)."""
+
+    def timezone(self, tracker: Tracker) -> str:
+        return self.scope(tracker)["timezone"]
+
+    @abstractmethod
+    def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
+                           raw: str) -> Dict[Text, Any]:
+        """What to do when nothing at all is open within the booking horizon."""
+
+    def time_answer(self, turn: Turn, tracker: Tracker) -> bool:
+        return has_time(turn.text, self.timezone(tracker), service.now_utc(), clinic())
+
+    def answers(self, slot: str, turn: Turn, tracker: Tracker) -> bool:
+        if slot == "time_preference":
+            return self.time_answer(turn, tracker) and not (turn.intent.startswith("ask_") and "?" in turn.text
+                                                            and turn.intent != "ask_hours")
+        if slot == "appointment":
+            offers = tracker.get_slot("offered_slots") or []
+            return (turn.is_payload or resolve_pick(turn, offers, clinic()) is not None
+                    or (self.time_answer(turn, tracker) and "?" not in turn.text))
+        return super().answers(slot, turn, tracker)
+
+    def answer(self, slot: str, turn: Turn, tracker: Tracker) -> Any:
+        if slot == "appointment":
+            offers = tracker.get_slot("offered_slots") or []
+            index = resolve_pick(turn, offers, clinic())
+            return offers[index] if index is not None else turn.text or turn.raw
+        return super().answer(slot, turn, tracker)
+
+    def time_change(self, turn: Turn, tracker: Tracker, requested: Optional[str]) -> Optional[Dict[str, Any]]:
+        """At the slot question, a new day or time ("do you have anything Saturday?") searches again."""
+        if requested != "appointment":
+            return None
+        offers = tracker.get_slot("offered_slots") or []
+        if resolve_pick(turn, offers, clinic()) is not None or turn.is_payload:
+            return None
+        if self.time_answer(turn, tracker):
+            return {"time_preference": turn.text, "appointment": None}
+        return None
+
+    async def validate_time_preference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> Dict[Text, Any]:
+        from bot.scheduling import BeyondHorizonError, PastDateError, parse_time_preference
+
+        done = self.passthrough("time_preference", value, tracker)
+        if done is not None:
+            return done
+        examples = "Try something like 'next Tuesday afternoon', 'Friday at 2pm' or 'as soon as possible'."
+        failure = self.unreadable("time_preference", dispatcher, tracker, examples)
+        if failure:
+            return failure
+        the_clinic, now = clinic(), service.now_utc()
+        scope = self.scope(tracker)
+        horizon = int(the_clinic.booking["horizon_days"])
+        try:
+            preference = parse_time_preference(
+                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon
+            )
+        except PastDateError as error:
+            return self.fail("time_preference", dispatcher, tracker,
+                             f"That date has passed ({error.description}). Which upcoming day or time works for you?")
+        except BeyondHorizonError:
+            last = (now + timedelta(days=horizon)).astimezone(service_zone(scope["timezone"]))
+            return self.fail(
+                "time_preference", dispatcher, tracker,
+                f"We book up to {horizon} days ahead, so the latest day I can offer is {last:%A, %B} {last.day}. "
+                f"Which earlier day would work?",
+            )
+        if preference is None:
+            return self.fail("time_preference", dispatcher, tracker,
+                             f"I couldn't tell which day or time you mean. {examples}")
+        try:
+            offer = await service.in_thread(
+                service.find_offers, the_clinic, preference.windows, now,
+                scope["location_ids"], scope["provider_ids"],
+            )
+        except Exception as error:
+            log.error("could not search open slots (%s)", type(error).__name__)
+            dispatcher.utter_message(response="utter_schedule_unavailable")
+            return {"time_preference": None}
+        if offer.kind == "none":
+            return self.nothing_in_horizon(dispatcher, tracker, preference.description, str(value))
+        if offer.kind == "match":
+            note = f"Here's what's open for {preference.description}{scope['place']}:"
+        else:
+            note = (f"Sorry, nothing is open for {preference.description}{scope['place']}. "
+                    f"These are the closest open times:")
+        windows = [[w.start.isoformat(), w.end.isoformat()] for w in preference.windows]
+        return self.ok(
+            "time_preference", preference.description, tracker,
+            time_request=str(value), time_windows=windows, offered_slots=offer.slots, offer_note=note,
+            appointment=None, waitlist=None,
+        )
+
+    def validate_appointment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("appointment", value, tracker)
+        if done is not None:
+            return done
+        offers = tracker.get_slot("offered_slots") or []
+        if isinstance(value, dict) and value in offers:
+            return self.ok("appointment", value, tracker)
+        hint = (f"Please choose one of the times above: reply with its number (1-{len(offers)}) or tap it, or tell me "
+                f"another day or time.")
+        return self.unreadable("appointment", dispatcher, tracker, hint) or self.fail(
+            "appointment", dispatcher, tracker, f"Sorry, I couldn't tell which time you mean. {hint}"
+        )
+
+
+def service_zone(timezone: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(timezone)
+
+
+# --- the booking form ------------------------------------------------------------------------------------------
+
+
+class ValidateBookingForm(TimeAndSlotValidation):
+    form_slots = BOOKING_SLOTS
+    interrupt_intents = set(INTERRUPT_INTENTS) | {"cancel_booking"}
+
+    def name(self) -> Text:
+        return "validate_booking_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("waitlist"):
+            return list(WAITLIST_SLOTS)
+        return list(BOOKING_SLOTS)
+
+    def scope(self, tracker: Tracker) -> Dict[str, Any]:
+        the_clinic = clinic()
+        location_id = tracker.get_slot("booking_location")
+        provider_id = tracker.get_slot("preferred_provider")
+        provider = provider_of(the_clinic, provider_id) if provider_id else None
+        location = location_of(the_clinic, location_id) if location_id and location_id != ANY_LOCATION else None
+        provider_ids = [provider.id] if provider else None
+        if provider and location and location.id not in provider.location_ids:
+            provider_ids = None  # they don't work there: any provider at the chosen location
+        place = f" in {location.name}" if location else " at any of our locations"
+        if provider_ids:
+            place += f" with {provider.name}"
+        return {
+            "timezone": location_timezone(the_clinic, location.id if location else None),
+            "location_ids": [location.id] if location else None,
+            "provider_ids": provider_ids,
+            "place": place,
+            "with_location": location is None,
+        }
+
+    # --- reading ---
+
+    def answers(self, slot: str, turn: Turn, tracker: Tracker) -> bool:
+        if slot == "concern":
+            about_area = turn.entity("area") is not None or turn.intent in AREA_INTENTS
+            return about_area and ("?" not in turn.text or len(turn.text.split()) <= 3)
+        if slot == "booking_location":
+            return turn.entity("location") is not None or (_any_location(turn.text) and "?" not in turn.text)
+        return super().answers(slot, turn, tracker)
+
+    def answer(self, slot: str, turn: Turn, tracker: Tracker) -> Any:
+        if slot == "concern":
+            return turn.entity("area") or (AREA_INTENTS.get(turn.intent) if len(turn.text.split()) <= 4 else None) \
+                or turn.text
+        if slot == "booking_location":
+            return turn.entity("location") or (ANY_LOCATION if _any_location(turn.text) else turn.text)
+        return super().answer(slot, turn, tracker)
+
+    def opportunistic(self, turn: Turn, tracker: Tracker, requested: Optional[str]) -> Dict[str, Any]:
+        """Details given before they were asked for ("book my brows in Austin next Friday")."""
+        plan: Dict[str, Any] = {}
+        if turn.is_payload:
+            return plan
+        empty = [slot for slot in BOOKING_SLOTS if tracker.get_slot(slot) is None and slot != requested]
+        if "concern" in empty and turn.entity("area"):
+            plan["concern"] = turn.entity("area")
+        if "booking_location" in empty and turn.entity("location"):
+            plan["booking_location"] = turn.entity("location")
+        if requested in (None, "concern", "booking_location") and "time_preference" in empty:
+            if self.time_answer(turn, tracker):
+                plan["time_preference"] = turn.text
+        if requested not in ("time_preference", "appointment"):
+            if "email" in empty and find_email(turn.text):
+                plan["email"] = turn.text
+            if "phone" in empty and requested != "email" and find_phone(turn.text):
+                plan["phone"] = turn.text
+        if requested is None:
+            name = _name_in(turn.text)
+            if name:
+                plan["patient_name"] = name
+        change = self.time_change(turn, tracker, requested)
+        if change:
+            plan.update(change)
+        return plan
+
+    def correction(self, dispatcher: CollectingDispatcher, turn: Turn, tracker: Tracker,
+                   requested: str) -> Optional[Dict[str, Any]]:
+        change_requested = bool(tracker.get_slot("booking_change_requested"))
+        said = turn.intent in ("correction", "reschedule_booking") or bool(CORRECTION_MARKERS.search(turn.text))
+        if not (said or change_requested):
+            return None
+        timed = self.time_answer(turn, tracker)
+        fields = [f for f in correction_fields(turn, timed) if FIELD_SLOTS[f] in self.current_required(tracker)]
+        if change_requested and not fields and turn.entity("booking_field") is None:
+            return None  # not a change: read as the answer to the summary question (yes / no / unclear)
+        if not fields:
+            if not said or turn.intent not in ("correction", "reschedule_booking"):
+                return None
+            dispatcher.utter_message(response="utter_details_checked_before_booking")
+            return {requested: None}
+        if fields == [_field_of(requested)] and not change_requested:
+            return None  # "sorry, it's 512-555-0199" answers the phone question itself
+        plan: Dict[str, Any] = {}
+        for field in fields:
+            plan.update(self.corrected(field, turn, tracker, timed))
+        plan["booking_confirmed"] = None
+        missing = [FIELD_LABELS[slot] for slot, value in plan.items()
+                   if value is None and slot in FIELD_LABELS and tracker.get_slot(slot) is not None]
+        if missing:
+            dispatcher.utter_message(response="utter_fix_fields", fields=_and(_unique(missing)))
+        return {slot: value for slot, value in plan.items() if slot in self.current_required(tracker)}
+
+    def corrected(self, field: str, turn: Turn, tracker: Tracker, timed: bool) -> Dict[str, Any]:
+        text = turn.text
+        if field == "time":
+            return {"time_preference": text if timed else None, "appointment": None}
+        if field == "location":
+            given = turn.entity("location")
+            if not given:
+                found = clinic().find_location(text)
+                given = found.id if found else (ANY_LOCATION if _any_location(text) else None)
+            plan: Dict[str, Any] = {"booking_location": given, "appointment": None}
+            request = tracker.get_slot("time_request")
+            plan["time_preference"] = (text if timed else request) if given else None
+            return plan
+        if field == "concern":
+            return {"concern": turn.entity("area")}
+        if field == "name":
+            return {"patient_name": _name_in(text, corrected=True)}
+        if field == "phone":
+            return {"phone": text if find_phone(text) else None}
+        if field == "email":
+            return {"email": text if find_email(text) else None}
+        if field == "patient_status":
+            return {"patient_status": patient_status(turn, asked_if_visited=False)}
+        return {}
+
+    def current_required(self, tracker: Tracker) -> List[str]:
+        return WAITLIST_SLOTS if tracker.get_slot("waitlist") else BOOKING_SLOTS
+
+    def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
+                           raw: str) -> Dict[Text, Any]:
+        the_clinic = clinic()
+        place = self.scope(tracker)["place"]
+        dispatcher.utter_message(response="utter_no_open_times_offer_waitlist", place=place,
+                                 horizon_days=the_clinic.booking["horizon_days"])
+        return self.ok("time_preference", description, tracker, time_request=raw, offered_slots=None,
+                       appointment=None, waitlist=True)
+
+    # --- checking ---
+
+    def validate_concern(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("concern", value, tracker)
+        if done is not None:
+            return done
+        hint = "Please tell me in a few words what you'd like to discuss, for example 'gummy smile' or 'uneven brows'."
+        failure = self.unreadable("concern", dispatcher, tracker, hint)
+        if failure:
+            return failure
+        concern = clean_text(str(value))
+        turn = self.turn(tracker)
+        if self.requested(tracker) == "concern" and yes_or_no(turn) is not None and len(concern.split()) <= 3:
+            return self.fail("concern", dispatcher, tracker, hint)
+        if concern.lower() in known_areas():
+            return self.ok("concern", concern.lower(), tracker)
+        if len(concern) > MAX_CONCERN_CHARS or sum(ch.isalpha() for ch in concern) < 2:
+            return self.fail("concern", dispatcher, tracker, hint)
+        return self.ok("concern", concern, tracker)
+
+    def validate_booking_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("booking_location", value, tracker)
+        if done is not None:
+            return done
+        the_clinic = clinic()
+        hint = f"We have clinics in {location_names(the_clinic)}. Which one suits you? You can also say 'any'."
+        failure = self.unreadable("booking_location", dispatcher, tracker, hint)
+        if failure:
+            return failure
+        text = str(value)
+        if text == ANY_LOCATION or text in {loc.id for loc in the_clinic.locations}:
+            return self.ok("booking_location", text, tracker)
+        found = the_clinic.find_location(text)
+        if found:
+            return self.ok("booking_location", found.id, tracker)
+        if _any_location(text):
+            return self.ok("booking_location", ANY_LOCATION, tracker)
+        return self.fail("booking_location", dispatcher, tracker, f"Sorry, I don't know that location. {hint}")
+
+    def _validate_typed(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        parse: Callable[[str], Optional[str]], hint: str, not_understood: str) -> Dict[Text, Any]:
+        """The shared steps of a typed answer: keep an earlier value, explain unreadable input, parse, or re-ask."""
+        done = self.passthrough(slot, value, tracker)
+        if done is not None:
+            return done
+        failure = self.unreadable(slot, dispatcher, tracker, hint)
+        if failure:
+            return failure
+        parsed = parse(str(value))
+        if parsed is None:
+            return self.fail(slot, dispatcher, tracker, f"{not_understood} {hint}")
+        return self.ok(slot, parsed, tracker)
+
+    def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate_typed("patient_name", value, dispatcher, tracker, parse_person_name,
+                                    "Please type your first and last name, like Jane Doe.",
+                                    "I didn't catch a name there.")
+
+    def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate_typed("phone", value, dispatcher, tracker, find_phone,
+                                    "Please type it like 512-555-0199.",
+                                    "That doesn't look like a US phone number.")
+
+    def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
+        return self._validate_typed("email", value, dispatcher, tracker, find_email,
+                                    "Please type it like jane@example.com.",
+                                    "That doesn't look like an email address.")
+
+    def validate_patient_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        done = self.passthrough("patient_status", value, tracker)
+        if done is not None:
+            return done
+        if value in ("new", "returning"):
+            return self.ok("patient_status", value, tracker)
+        hint = "Is this your first visit with us, or have you been to us before?"
+        return self.unreadable("patient_status", dispatcher, tracker, hint) or self.fail(
+            "patient_status", dispatcher, tracker, f"Sorry, I didn't get that. {hint}"
+        )
+
+    def validate_policy_agreed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> Dict[Text, Any]:
+        answer, done = self.yes_no_value(
+            "policy_agreed", value, dispatcher, tracker, "Please answer yes or no: do you agree to the policy?"
+        )
+        if done is not None:
+            return done
+        the_clinic = clinic()
+        if answer:
+            return self.ok("policy_agreed", True, tracker, policy_version=str(policy(the_clinic).get("version")),
+                           policy_agreed_at=service.now_utc().isoformat())
+        return self.fail(
+            "policy_agreed", dispatcher, tracker,
+            f"I understand. We can only book a consultation once the cancellation policy is accepted. If you have "
+            f"questions about it, please call us at {the_clinic.phone}, or say 'stop' to leave booking.",
+        )
+
+    def validate_booking_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {"booking_confirmed": None, "booking_change_requested": None}
+        question = "Please answer yes to go ahead, or no to change something."
+        if tracker.get_slot("booking_change_requested"):
+            question = ("Please tell me what to change: the time, the location, your name, phone or email. "
+                        "Or say 'stop' to leave without booking.")
+        answer, done = self.yes_no_value("booking_confirmed", value, dispatcher, tracker, question)
+        if done is not None:
+            return done
+        if answer:
+            return self.ok("booking_confirmed", True, tracker, booking_change_requested=None)
+        return {"booking_confirmed": None, "booking_change_requested": True}
+
+
+def _any_location(text: str) -> bool:
+    import re
+
+    return bool(re.search(ANY_WORDS, text.lower()))
+
+
+def _name_in(text: str, corrected: bool = False) -> Optional[str]:
+    """A name the patient states: "my name is Jane Doe", or after a correction "... it's Jane Roe"."""
+    import re
+
+    match = re.search(r"\b(?:my name is|my name's|my full name is|call me)\s+(.+)$", text, re.I)
+    if corrected and not match:
+        match = re.search(r"\b(?:it's|it is|is|should be|to|:)\s+(.+)$", text, re.I)
+    if not match:
+        return None
+    return parse_person_name(match.group(1))
+
+
+def _field_of(slot: Optional[str]) -> Optional[str]:
+    return next((field for field, name in FIELD_SLOTS.items() if name == slot), None)
+
+
+def _unique(items: List[str]) -> List[str]:
+    return list(dict.fromkeys(items))
+
+
+def _and(items: List[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- the form's questions -----------------------------------------------------------------------------------------
