@@ -8,7 +8,6 @@ the slot, so a retried confirmation books once; a slot taken meanwhile gets the 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
@@ -182,7 +181,7 @@ class ActionBookConsultation(Action):
             return []
         if tracker.get_slot("waitlist"):
             return await self.join_waitlist(dispatcher, tracker)
-        from bot.booking import BookingRequest, InvalidContact, SlotTaken, book_consultation
+        from bot.booking import BookingRequest, InvalidContact, SlotTaken, book_again_if_cancelled
 
         the_clinic = clinic()
         value = tracker.get_slot("appointment")
@@ -201,12 +200,7 @@ class ActionBookConsultation(Action):
             delivery=delivery,
         )
         try:
-            result = await service.in_thread(book_consultation, service.sessions(), request, clinic=the_clinic)
-            if not result.created and result.status != "booked":
-                # this conversation booked this very time before and cancelled it: book it anew
-                again = replace(request, idempotency_key=service.idempotency_key(
-                    "book", tracker.sender_id, slot_key(value), result.reference))
-                result = await service.in_thread(book_consultation, service.sessions(), again, clinic=the_clinic)
+            result = await service.in_thread(book_again_if_cancelled, service.sessions(), request, clinic=the_clinic)
         except SlotTaken:
             return await self.offer_next(dispatcher, tracker, value)
         except InvalidContact:

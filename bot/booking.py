@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, TypeVar
 from zoneinfo import ZoneInfo
@@ -457,6 +457,21 @@ def book_consultation(
 
 # --- finding, cancelling, rescheduling --------------------------------------------------------------------------
 
+
+
+def book_again_if_cancelled(
+    session_factory: sessionmaker,
+    request: BookingRequest,
+    now: Optional[datetime] = None,
+    clinic: Optional["Clinic"] = None,
+) -> BookingResult:
+    """`book_consultation` for a conversation: the same conversation booking the same time again after cancelling
+    it books anew (the idempotency key alone would return the cancelled booking); a retry still books once."""
+    result = book_consultation(session_factory, request, now=now, clinic=clinic)
+    if result.created or result.status == BOOKED:
+        return result
+    again = replace(request, idempotency_key=pseudonym(f"{request.idempotency_key}\x1f{result.reference}"))
+    return book_consultation(session_factory, again, now=now, clinic=clinic)
 
 def _contact_filter(contact: str) -> Any:
     try:

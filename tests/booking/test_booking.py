@@ -9,6 +9,7 @@ from bot.booking import (
     InvalidContact,
     NotChangeable,
     SlotTaken,
+    book_again_if_cancelled,
     book_consultation,
     cancel_appointment,
     find_booking,
@@ -51,6 +52,17 @@ def test_the_same_idempotency_key_books_once(database, make_request, rivera, now
     again = book_consultation(database.sessions, make_request(rivera(10), key="conv-1:book"), now=now)
     assert again.reference == first.reference and not again.created
     assert _count(database, Appointment) == 1 and _count(database, Patient) == 1
+
+
+def test_the_same_conversation_booking_a_cancelled_time_again_books_it_anew(database, make_request, rivera,
+                                                                               now) -> None:
+    request = make_request(rivera(10), key="conv-1:book")
+    first = book_again_if_cancelled(database.sessions, request, now=now)
+    cancel_appointment(database.sessions, first.reference, actor="assistant:web", contact="jamie@example.com")
+    again = book_again_if_cancelled(database.sessions, request, now=now)
+    assert again.created and again.status == "booked" and again.reference != first.reference
+    retried = book_again_if_cancelled(database.sessions, request, now=now)
+    assert retried.reference == again.reference and not retried.created  # a retry still books once
 
 
 def test_an_overlapping_start_is_refused_buffers_included(database, make_request, rivera, now) -> None:
