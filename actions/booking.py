@@ -253,22 +253,13 @@ class ActionBookConsultation(Action):
         """A note for the team's queue (the handoff queue, reason "waitlist"); nothing is booked."""
         place = ValidateBookingForm().scope(tracker)["place"]
         wanted = f"{tracker.get_slot('time_preference')}{place}"
-        question = (f"Waitlist: {tracker.get_slot('concern') or 'consultation'}, wants {wanted} "
-                    f"(patient said: {tracker.get_slot('time_request')!r}).")
         try:
             from bot.handoff.queue import HandoffQueue, NewRequest
 
-            new = NewRequest(
-                conversation_id=tracker.sender_id,
-                channel=tracker.get_latest_input_channel() or "unknown",
-                reason="waitlist",
-                urgent=False,
-                live=False,
-                summary={"reason": "waitlist", "reason_label": "Waitlist for a consultation", "question": question},
-                contact_name=tracker.get_slot("patient_name"),
-                contact_phone=tracker.get_slot("phone"),
-                contact_email=tracker.get_slot("email"),
-                question=question,
+            new = NewRequest.waitlist(
+                tracker.sender_id, tracker.get_latest_input_channel() or "unknown", tracker.get_slot("concern"),
+                wanted, tracker.get_slot("time_request"), tracker.get_slot("patient_name"), tracker.get_slot("phone"),
+                tracker.get_slot("email"),
             )
             await service.in_thread(lambda: HandoffQueue(service.database()).open_request(new))
         except Exception as error:

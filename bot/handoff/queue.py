@@ -72,6 +72,18 @@ class NewRequest:
     # The conversation so far: (kind "patient"/"bot", text, external id or None, Rasa timestamp or None).
     transcript: Sequence[Tuple[str, str, Optional[str], Optional[float]]] = ()
 
+    @classmethod
+    def waitlist(cls, conversation_id: str, channel: str, concern: Optional[str], wanted: str,
+                 said: Optional[str], name: Optional[str], phone: Optional[str],
+                 email: Optional[str]) -> "NewRequest":
+        """A patient who found no open time in the booking horizon, for the team to call back: nothing is booked."""
+        question = f"Waitlist: {concern or 'consultation'}, wants {wanted} (patient said: {said!r})."
+        return cls(
+            conversation_id=conversation_id, channel=channel, reason="waitlist", urgent=False, live=False,
+            summary={"reason": "waitlist", "reason_label": "Waitlist for a consultation", "question": question},
+            contact_name=name, contact_phone=phone, contact_email=email, question=question,
+        )
+
 
 @dataclass
 class PatientMessage:
