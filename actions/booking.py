@@ -35,6 +35,7 @@ from actions.booking_support import (
     slot_when,
     when_text,
 )
+from bot import offers
 from bot.clinic import Clinic, clinic
 from bot.contact import display_phone
 from bot.offers import Offer, slot_from_value, slot_key
@@ -52,8 +53,8 @@ class ActionAskAppointment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         the_clinic = clinic()
-        offers = tracker.get_slot("offered_slots") or []
-        if not offers:
+        offered = tracker.get_slot("offered_slots") or []
+        if not offered:
             dispatcher.utter_message(response="utter_ask_time_preference")
             return []
         with_location = tracker.active_loop_name == BOOKING_FORM and tracker.get_slot("booking_location") in (
@@ -61,7 +62,7 @@ class ActionAskAppointment(Action):
         )
         lines = [tracker.get_slot("offer_note") or "Here are the open times:"]
         buttons = []
-        for number, value in enumerate(offers, start=1):
+        for number, value in enumerate(offered, start=1):
             title = slot_title(value, the_clinic, with_location=with_location)
             lines.append(f"{number}. {title}")
             payload = '/choose_slot{"slot_key": "%s"}' % slot_key(value)
@@ -226,16 +227,11 @@ class ActionBookConsultation(Action):
     async def offer_next(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          taken: Dict[str, str]) -> List[EventType]:
         """The chosen time went to someone else: offer the next open times for the same preference."""
-        from bot.scheduling import Interval
-
-        the_clinic, now = clinic(), service.now_utc()
         scope = ValidateBookingForm().scope(tracker)
-        windows = [Interval(datetime.fromisoformat(s), datetime.fromisoformat(e))
-                   for s, e in tracker.get_slot("time_windows") or []]
         try:
             offer = await service.in_thread(
-                service.find_offers, the_clinic, windows, now, scope["location_ids"], scope["provider_ids"],
-                exclude=[slot_key(taken)],
+                offers.after_a_lost_slot, service.sessions(), clinic(), tracker.get_slot("time_windows") or [],
+                service.now_utc(), taken, scope["location_ids"], scope["provider_ids"],
             )
         except Exception as error:
             log.error("could not search open slots (%s)", type(error).__name__)

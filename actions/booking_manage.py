@@ -33,6 +33,7 @@ from actions.booking_support import (
     slot_title,
     when_text,
 )
+from bot import offers
 from bot.clinic import clinic
 from bot.contact import find_email, find_phone
 from bot.offers import Offer, slot_from_value, slot_key
@@ -384,16 +385,11 @@ class ActionRescheduleBooking(Action):
 
     async def offer_next(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          taken: Dict[str, str]) -> List[EventType]:
-        from bot.scheduling import Interval
-
-        validation = ValidateRescheduleForm()
-        scope = validation.scope(tracker)
-        windows = [Interval(datetime.fromisoformat(s), datetime.fromisoformat(e))
-                   for s, e in tracker.get_slot("time_windows") or []]
+        scope = ValidateRescheduleForm().scope(tracker)
         try:
             offer = await service.in_thread(
-                service.find_offers, clinic(), windows, service.now_utc(), scope["location_ids"], None,
-                exclude=[slot_key(taken)],
+                offers.after_a_lost_slot, service.sessions(), clinic(), tracker.get_slot("time_windows") or [],
+                service.now_utc(), taken, scope["location_ids"],
             )
         except Exception as error:
             log.error("could not search open slots (%s)", type(error).__name__)

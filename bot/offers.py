@@ -110,3 +110,12 @@ def _nearest(
         provider_ids=provider_ids,
         location_ids=location_ids,
     )
+
+
+def after_a_lost_slot(sessions: sessionmaker, the_clinic: Clinic, windows: Sequence[Sequence[str]], now: datetime,
+                      taken: Dict[str, str], location_ids: Optional[Sequence[str]] = None,
+                      provider_ids: Optional[Sequence[str]] = None) -> Offer:
+    """The chosen time went to someone else between offer and booking: the next open times for the same wanted
+    windows ([start, end] ISO pairs, as the conversation keeps them), without the lost one (blocking)."""
+    intervals = [Interval(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in windows]
+    return find_offers(sessions, the_clinic, intervals, now, location_ids, provider_ids, exclude=[slot_key(taken)])
