@@ -33,22 +33,26 @@ FRENCH: Dict[str, List[str]] = {
         r"|(?:rien|ca|ça) ne passe (?:pas|plus)|coince\w* dans (?:la|ma) gorge",
     ],
     "urgent:breathing": [
+        r"manquer? d'?air|(?:dormir|dors) assise? (?:\w+ )?(?:pour|sinon)? ?respirer",
         r"(?:n'?arrive|arrive|peux|peut) (?:\w+ )?(?:pas|plus|presque pas|a peine) (?:a )?(?:respirer|reprendre (?:mon|son) souffle)"
         r"|(?:du mal|mal|difficulte\w*|peine|probleme\w*) (?:\w+ )?(?:a|pour) respirer|manque d'?air|manque de souffle"
         r"|(?:le )?souffle court|essouffl\w*|j'?etouffe|suffoqu\w*|respir\w* (?:mal|difficilement|avec peine)"
         r"|(?:la )?poitrine (?:serree|oppressee)|l'?air (?:ne passe|ne rentre) (?:pas|plus)",
     ],
     "urgent:speech_voice": [
+        r"(?:parle|parles|parlent|parlais) comme (?:s'?il|si j'?avais|si elle avait|si on avait) (?:\w+ )?bu|comprend\w* plus ce qu",
         r"(?:n'?arrive|arrive|peux|peut) (?:\w+ )?(?:pas|plus|a peine) (?:a )?(?:parler|articuler)|(?:du mal|difficulte\w*"
         r"|peine) (?:\w+ )?(?:a|pour) (?:parler|articuler)|voix (?:\w+ )?(?:rauque|enrouee|cassee|faible|bizarre)|enrou\w*"
         r"|(?:je )?(?:parle|articule) (?:mal|bizarrement|de travers)|(?:les )?mots (?:ne )?sort\w* (?:pas|mal)"
         r"|langue (?:lourde|pateuse|engourdie)|bafouill\w*|zozot\w*",
     ],
     "urgent:vision": [
+        r"(?:vois|voyais|voit) deux\b|(?:vois|voyais) (?:tout )?en double",
         r"(?:je )?vois (?:\w+ )?(?:double|flou|trouble|en double)|vision (?:\w+ )?(?:double|floue|trouble|brouillee)"
         r"|vue (?:\w+ )?(?:double|floue|trouble|brouillee)|tout (?:est |devient )?(?:flou|double)|diplopie",
     ],
     "urgent:general_weakness": [
+        r"faible de partout|impossible de (?:lever|tenir|marcher|monter)|(?:du mal|peine) a (?:lever|monter|marcher|tenir)",
         r"faiblesse (?:\w+ )?(?:dans|aux|des|generale|musculaire|partout)|(?:bras|jambes|corps) (?:\w+ )?(?:faibles?|en coton"
         r"|lourds?|lourdes|sans force)|(?:plus|pas) de force|(?:tres |super )?faible partout|(?:n'?arrive|arrive|peux)"
         r" (?:\w+ )?(?:pas|plus) (?:a )?(?:lever|tenir|marcher|monter)",
@@ -71,17 +75,19 @@ FRENCH: Dict[str, List[str]] = {
     "contraindication:breastfeeding": [r"allait\w*|allaite|allaitement|donne le sein|tire\w* (?:mon )?lait"],
     "contraindication:neuromuscular": [r"myasthenie|lambert|\bsla\b|sclerose laterale|charcot|neuromusculaire"],
     "contraindication:medication": [
+        r"decontracturant\w*|thiocolchicoside|myorelaxant\w*",
         r"anticoagul\w*|warfarine|coumadine|eliquis|apixaban|xarelto|plavix|clopidogrel|relaxants? musculaires?"
         r"|myorelaxant\w*|gentamicine|tobramycine|aminoside\w*|aminoglycoside\w*|sang (?:trop )?fluide",
     ],
     "contraindication:toxin_allergy": [r"(?:allergi\w*|reaction\w*) (?:\w+ ){0,3}?(?:botox|toxine|dysport|xeomin)"],
     "contraindication:infection": [r"infect\w*|herpes|bouton\w* de fievre|abces|\bpus\b"],
     "dose:dose": [r"combien d'?unites|quelle dose|plus d'?unites|\bdose\b|\d+\s*unites"],
-    IDIOM: [r"(?:photo|image|ecran)s? (?:\w+ ){0,2}?(?:est |sont )?flou\w*|a couper le souffle"],
+    IDIOM: [r"(?:couru|courir|course|sport|gym|escaliers?)\b[^.!?]{0,50}essouffl\w*", r"(?:photo|image|ecran)s? (?:\w+ ){0,2}?(?:est |sont )?flou\w*|a couper le souffle"],
 }
 
 PORTUGUESE: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        r"custa(?:-me)? (?:\w+ )?engolir|(?:parad|pres)[oa] a meio caminho",
         r"(?:nao|mal) (?:\w+ )?(?:consigo|consegue|conseguia|da pra|dá pra) (?:\w+ )?engolir|dificuldade (?:\w+ )?(?:pra|para|de|em)"
         r" engolir|(?:engolir|engulo) (?:\w+ )?(?:esta |ta |ficou )?(?:dificil|complicado|impossivel|estranho)|engasg\w*"
         r"|(?:comida|agua|bebida)s? (?:\w+ )?(?:volta|sai) pelo nariz|(?:comida|agua) (?:\w+ )?(?:nao desce|entala|fica presa)"
@@ -93,29 +99,35 @@ PORTUGUESE: Dict[str, List[str]] = {
         r"|(?:o )?ar nao (?:entra|passa)|ofegante",
     ],
     "urgent:speech_voice": [
+        r"(?:fiquei|estou|to|ficou|ando) (?:\w+ ){0,2}?rouc[oa]|(?:quase )?sem voz",
         r"(?:nao|mal) (?:\w+ )?(?:consigo|consegue) (?:\w+ )?(?:falar|articular)|dificuldade (?:\w+ )?(?:pra|para|de|em) falar"
         r"|voz (?:\w+ )?(?:rouca|fraca|estranha|falhando)|rouquidao|(?:falando|fala|falo) (?:\w+ )?(?:enrolad\w*|arrastad\w*"
         r"|estranho|errado)|(?:as )?palavras (?:nao saem|saem erradas|saem enroladas)|lingua (?:pesada|enrolada|dormente)",
     ],
     "urgent:vision": [
+        r"(?:vista|visao) (?:\w+ )?desfocad\w*|desfocad\w*",
         r"(?:vendo|vejo|enxergo|enxergando) (?:\w+ )?(?:duplo|dobrado|embacado|borrado|turvo|tudo dobrado|em dobro)"
         r"|visao (?:\w+ )?(?:dupla|embacada|turva|borrada)|vista (?:\w+ )?(?:embacada|turva|dupla)|tudo (?:\w+ )?(?:embacado"
         r"|dobrado|borrado)",
     ],
     "urgent:general_weakness": [
+        r"pernas (?:\w+ ){0,2}?(?:falhar|falhando|bambas|moles|fracas)",
         r"fraqueza (?:\w+ )?(?:nos|nas|no|na|em|geral|muscular)|(?:bracos|pernas|corpo) (?:\w+ )?(?:fracos?|fracas|moles?"
         r"|sem forca|pesad\w*)|sem forca|(?:nao|mal) (?:\w+ )?(?:consigo|consegue) (?:\w+ )?(?:levantar|andar|segurar|subir)"
         r"|(?:muito |super )?fraca? (?:no corpo|inteira|todo)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        r"olho (?:\w+ ){0,2}?fechando",
         r"palpebra\w* (?:\w+ )?(?:caid\w*|caindo|nao abre)|(?:nao|mal) (?:\w+ )?(?:consigo|consegue) abrir (?:o )?olho",
     ],
     "urgent:allergic": [
+        r"placas vermelhas|manchas vermelhas (?:que cocam|pelo corpo)",
         r"urticaria|manchas vermelhas (?:\w+ )?(?:todo|toda|pelo corpo)|(?:garganta|lingua|labios?|rosto|cara|boca) (?:\w+ )?"
         r"(?:inchad\w*|inchando)|inch\w* (?:\w+ )?(?:da |na |no |nos |nas )?(?:garganta|lingua|labios?|rosto|boca)"
         r"|garganta (?:\w+ )?fechando|reacao alergica|anafila\w*",
     ],
-    "urgent:fainting": [r"desmai\w*|perdi (?:a )?(?:consciencia|os sentidos)|apag(?:uei|ou)|vou desmaiar"],
+    "urgent:fainting": [
+        r"(?:acabou de |vai )?apagar\b",r"desmai\w*|perdi (?:a )?(?:consciencia|os sentidos)|apag(?:uei|ou)|vou desmaiar"],
     "contraindication:pregnant": [r"gravida|gestante|gravidez|estou esperando (?:um )?bebe"],
     "contraindication:trying_to_conceive": [r"(?:tentando|tentamos|tento) (?:\w+ )?(?:engravidar|ter (?:um )?(?:bebe|filho))"
                                             r"|\bfiv\b|fertiliza\w* in vitro"],
@@ -126,13 +138,15 @@ PORTUGUESE: Dict[str, List[str]] = {
         r"|tobramicina|aminoglicosideo\w*|afinar o sangue",
     ],
     "contraindication:toxin_allergy": [r"(?:alergi\w*|reacao) (?:\w+ ){0,3}?(?:botox|toxina|dysport|xeomin)"],
-    "contraindication:infection": [r"infec\w*|infeccionad\w*|herpes|abscesso|\bpus\b|espinhas? inflamad\w*"],
+    "contraindication:infection": [
+        r"infet\w*",r"infec\w*|infeccionad\w*|herpes|abscesso|\bpus\b|espinhas? inflamad\w*"],
     "dose:dose": [r"quantas unidades|qual (?:a )?dose|mais unidades|\bdose\b|\d+\s*unidades"],
     IDIOM: [r"(?:foto|imagem|tela)s? (?:\w+ ){0,2}?(?:esta |ficou |ta )?(?:embacad|borrad)\w*"],
 }
 
 GERMAN: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        r"im hals stecken|(?:krieg|kriege|bekomme|bekomm) (?:\w+ ){0,3}?(?:runter|hinunter)\b|raushusten",
         r"(?:kann|konnte|koennen) (?:\w+ ){0,3}?(?:nicht|kaum) (?:noch |mehr |richtig )*(?:schlucken|runterschlucken)"
         r"|schluckbeschwerden|schluckst\w*|probleme? (?:\w+ )?(?:beim|mit dem) schlucken|schlucken (?:\w+ )?(?:ist|fallt|faellt"
         r"|geht) (?:\w+ )?(?:schwer|schwierig|nicht|kaum)|verschluck\w*|(?:essen|wasser|trinken) (?:\w+ ){0,2}?(?:bleibt stecken"
@@ -150,24 +164,29 @@ GERMAN: Dict[str, List[str]] = {
         r"|stimme (?:\w+ )?(?:heiser|weg|schwach|komisch|belegt)|heiser\w*|zunge (?:\w+ )?(?:schwer|taub|lahm)",
     ],
     "urgent:vision": [
+        r"doppelt gesehen|doppelt sehe",
         r"doppelbilder|doppelt sehen|sehe (?:\w+ ){0,3}?(?:doppelt|verschwommen|unscharf)|(?:sicht|sehen) (?:\w+ )?(?:verschwommen"
         r"|unscharf|doppelt|getrubt|getruebt)|alles (?:ist )?(?:verschwommen|doppelt|unscharf)|verschwommen\w* sicht",
     ],
     "urgent:general_weakness": [
+        r"(?:ganzen korper|ganzen koerper) (?:\w+ ){0,3}?(?:schlapp|schwach)|schlapp und schwach|(?:arme|beine) (?:\w+ ){0,2}?nicht (?:mehr )?(?:hoch|heben|hochheben|bewegen)\w*|kaum (?:\w+ )?(?:die )?treppe",
         r"(?:muskel|korper|koerper)schwache|schwache (?:\w+ )?(?:in den|im|am ganzen)|(?:arme|beine|korper|koerper) (?:\w+ )?"
         r"(?:schwach|wie gummi|kraftlos|schwer)|kraftlos\w*|keine kraft|(?:kann|konnte) (?:\w+ ){0,2}?(?:nicht|kaum) "
         r"(?:mehr )?(?:heben|laufen|gehen|stehen|festhalten|treppen steigen)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        r"(?:augen)?lider (?:\w+ )?(?:hangen|haengen)",
         r"(?:augen)?lid (?:\w+ )?(?:hangt|haengt|fallt|faellt|geht nicht auf)|hangende\w* (?:augen)?lid|(?:kann|konnte)"
         r" (?:\w+ ){0,2}?(?:auge|augen) (?:\w+ )?nicht (?:mehr )?(?:offnen|oeffnen|aufmachen)|ptosis",
     ],
     "urgent:allergic": [
+        r"(?:zunge|lippen?|gesicht|mund|hals) (?:\w+ ){0,3}?(?:geschwollen|angeschwollen)",
         r"nesselsucht|quaddeln|nesselausschlag|(?:hals|zunge|lippen?|gesicht|mund|rachen) (?:\w+ ){0,2}?(?:geschwollen|schwillt"
         r"|angeschwollen)|(?:geschwollene?|angeschwollene?) (?:\w+ )?(?:zunge|lippen?|gesicht|hals)|hals (?:\w+ )?"
         r"(?:schnurt sich zu|zugeschnurt|macht zu)|allergische reaktion|anaphyla\w*",
     ],
-    "urgent:fainting": [r"ohnmacht\w*|ohnmachtig|bewusstlos|umgekippt|kollabiert|(?:werde|wurde) ohnmachtig|zusammengebrochen"],
+    "urgent:fainting": [
+        r"schwarz vor (?:den )?augen|kipp\w* (?:\w+ )?weg",r"ohnmacht\w*|ohnmachtig|bewusstlos|umgekippt|kollabiert|(?:werde|wurde) ohnmachtig|zusammengebrochen"],
     "contraindication:pregnant": [r"schwanger\w*"],
     "contraindication:trying_to_conceive": [r"kinderwunsch|(?:versuchen|versuche|probieren) (?:\w+ ){0,2}?schwanger"
                                             r"|(?:versuchen|versuche) (?:\w+ ){0,2}?(?:ein )?(?:baby|kind) zu bekommen"
@@ -179,10 +198,12 @@ GERMAN: Dict[str, List[str]] = {
         r"blutverdunn\w*|blutverduenn\w*|gerinnungshemm\w*|marcumar|warfarin|eliquis|apixaban|xarelto|clopidogrel|plavix"
         r"|muskelrelax\w*|gentamicin|tobramycin|aminoglykosid\w*",
     ],
-    "contraindication:toxin_allergy": [r"(?:allergi\w*|reaktion\w*) (?:\w+ ){0,3}?(?:botox|toxin|dysport|xeomin)"],
+    "contraindication:toxin_allergy": [
+        r"(?:allergi\w*|reaktion\w*) (?:\w+ ){0,3}?(?:bocouture|azzalure|vistabel)",r"(?:allergi\w*|reaktion\w*) (?:\w+ ){0,3}?(?:botox|toxin|dysport|xeomin)"],
     "contraindication:infection": [r"infektion|infiziert|entzund\w*|herpes|fieberblase\w*|abszess|eiter"],
-    "dose:dose": [r"wie viele? einheiten|welche dosis|mehr einheiten|\bdosis\b|\d+\s*einheiten"],
-    IDIOM: [r"(?:foto|bild|bildschirm)s? (?:\w+ ){0,2}?(?:ist |sind )?(?:verschwommen|unscharf)|atemberaubend"],
+    "dose:dose": [
+        r"wie ?viele? einheiten",r"wie viele? einheiten|welche dosis|mehr einheiten|\bdosis\b|\d+\s*einheiten"],
+    IDIOM: [r"heiser[^.!?]{0,40}(?:gebrullt|gebruellt|geschrien|gesungen|stadion|konzert)|(?:gebrullt|geschrien|stadion|konzert)[^.!?]{0,40}heiser", r"(?:foto|bild|bildschirm)s? (?:\w+ ){0,2}?(?:ist |sind )?(?:verschwommen|unscharf)|atemberaubend"],
 }
 
 ITALIAN: Dict[str, List[str]] = {
@@ -199,6 +220,7 @@ ITALIAN: Dict[str, List[str]] = {
         r"|respir\w* (?:male|a fatica|con difficolta)|petto (?:stretto|oppresso|pesante)|l'?aria non (?:entra|passa)",
     ],
     "urgent:speech_voice": [
+        r"(?:sono|sei) (?:\w+ )?(?:rauc[oa]|roc[oa])|senza voce|esce (?:tutto )?impastat\w*",
         r"(?:non|a malapena) (?:\w+ )?(?:riesco|riesce) (?:piu )?(?:a )?(?:parlare|articolare)|(?:difficolta|fatica) (?:\w+ )?"
         r"(?:a|nel) parlare|voce (?:\w+ )?(?:rauca|roca|debole|strana)|raucedine|(?:parlo|parla) (?:\w+ )?(?:male|strano"
         r"|impastato|strascicat\w*)|(?:le )?parole (?:non escono|escono male|escono storte)|lingua (?:pesante|impastata"
@@ -210,15 +232,18 @@ ITALIAN: Dict[str, List[str]] = {
         r"|tutto (?:\w+ )?(?:sfocato|doppio|appannato)|diplopia",
     ],
     "urgent:general_weakness": [
+        r"gambe (?:\w+ ){0,2}?ced\w*|(?:non|a malapena) (?:\w+ )?riesc\w* (?:piu )?(?:ad |a )?alzar\w*|non (?:ha|ho) (?:piu )?forz\w*|gambe (?:di|come) gelatina",
         r"debolezza (?:\w+ )?(?:nelle|nei|alle|ai|generale|muscolare|in tutto)|(?:braccia|gambe|corpo) (?:\w+ )?(?:deboli?"
         r"|molli|senza forza|pesanti)|senza forze?|(?:non|a malapena) (?:\w+ )?(?:riesco|riesce) (?:piu )?(?:a )?(?:alzare"
         r"|camminare|tenere|salire|sollevare)|(?:molto |super )?debole (?:dappertutto|in tutto)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        r"occhio (?:\w+ ){0,2}?(?:si chiude|chiuso)",
         r"palpebr\w* (?:\w+ )?(?:cadente|abbassat\w*|scesa|non si apre|cade)|(?:non|a malapena) (?:\w+ )?riesco (?:piu )?"
         r"(?:ad |a )?aprire l'?occhio|ptosi",
     ],
     "urgent:allergic": [
+        r"chiazze rosse|si chiude la gola|(?:faccia|viso|labbra|lingua) (?:\w+ ){0,3}?gonfiando",
         r"orticaria|pomfi|chiazze rosse (?:\w+ )?(?:ovunque|dappertutto)|(?:gola|lingua|labbr[ao]|viso|faccia|bocca) (?:\w+ )?"
         r"(?:gonfi\w*|si gonfia)|(?:gonfiore|gonfio|gonfia) (?:\w+ )?(?:alla |della |in |nella )?(?:gola|lingua|labbr[ao]|viso"
         r"|faccia|bocca)|(?:la )?gola (?:\w+ )?(?:si chiude|chiusa|si stringe)|reazione allergica|anafila\w*",
@@ -234,7 +259,8 @@ ITALIAN: Dict[str, List[str]] = {
         r"|rilassant\w* muscolar\w*|gentamicina|tobramicina|aminoglicosid\w*|sangue (?:piu )?fluido",
     ],
     "contraindication:toxin_allergy": [r"(?:allergi\w*|reazione) (?:\w+ ){0,3}?(?:botox|tossina|dysport|xeomin)"],
-    "contraindication:infection": [r"infezion\w*|infett\w*|herpes|febbre sul labbro|ascesso|\bpus\b"],
+    "contraindication:infection": [
+        r"brufol\w* (?:infiammat|infett)\w*",r"infezion\w*|infett\w*|herpes|febbre sul labbro|ascesso|\bpus\b"],
     "dose:dose": [r"quante unita|che dose|quale dose|piu unita|\bdose\b|\d+\s*unita"],
     IDIOM: [r"(?:foto|immagine|schermo)s? (?:\w+ ){0,2}?(?:e |sono )?(?:sfocat|offuscat)\w*|da togliere il fiato"],
 }
@@ -248,7 +274,7 @@ FRENCH_CONTEXT: List[Rule] = [
     (NEGATED, "BACKWARD", r"\b(?:ca va|ça va|normal\w*|bien)\b(?= *(?:[,.!?]|$))", 3, URGENT_LABELS),
     (HYPOTHETICAL, "FORWARD", r"\best-ce que le botox\b|\bpeut(?:-il| il)? (?:\w+ )?(?:causer|provoquer|donner|entrainer)\b"
      r"|\bpeut-on\b|\bet si\b|\bsi jamais\b|\brisques?\b|\bpossible\b|\bpeur\b|\bsignes?\b|\bsymptomes? de\b|\bquels sont\b"
-     r"|\bj'?ai lu\b|\best-il possible\b|\bquoi faire si\b|\bsi\b", None),
+     r"|\bj'?ai lu\b|\best-il possible\b|\bquoi faire si\b|(?<!comme )\bsi\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bdepuis\b|\bmaintenant\b|\bhier\b|\baujourd'?hui\b|\bce (?:matin|soir)\b|\bcette nuit\b"
      r"|\best-ce normal\b|\bc'?est normal\b|\baide\b|\burgent\b|\bil y a (?:\d+|deux|trois|quelques) jours\b|\bencore\b"
      r"|\btoujours\b|\bapres (?:mon|ma|le|la|l'|les) (?:injection|botox|rendez-vous|seance|traitement)\w*|\bdu coup\b", None),
@@ -288,7 +314,7 @@ GERMAN_CONTEXT: List[Rule] = [
     (CURRENT, "BIDIRECTIONAL", r"\bseit\b|\bjetzt\b|\bgerade\b|\bgestern\b|\bheute\b|\bheute (?:morgen|fruh|abend)\b"
      r"|\bist (?:das|dies) normal\b|\bhilfe\b|\bdringend\b|\bvor (?:\d+|zwei|drei|ein paar|einigen) tagen\b|\bimmer noch\b"
      r"|\bnoch immer\b|\bnach (?:der|dem|meiner|meinem) (?:spritze|behandlung|botox|termin|injektion)\w*", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\bvor (?:\d+|zwei|drei|ein paar|einigen|vielen) jahren\b|\bletztes jahr\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\bvor (?:\d+|zwei|drei|ein paar|einigen|vielen) jahren\b|\bletztes jahr\b|\bhatte (?:mal|einmal|schon mal)\b"
      r"|\bletzte(?:s|n)? mal\b|\bist vorbei\b|\bnicht mehr\b|\bals (?:ich|kind)\b|\bfruher\b|\bfrueher\b|\babgestillt\b"
      r"|\bhabe (?:\w+ )?abgesetzt\b|\bverheilt\b|\bim jahr (?:19|20)\d\d\b", None),
     (ANIMAL, "FORWARD", r"\bmein(?:e)? (?:hund|katze)\b", 4),

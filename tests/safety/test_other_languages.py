@@ -2,7 +2,10 @@
 decision, a contraindication the deferral, a personal dose the dose answer; denials, questions and past events do
 not escalate; an ordinary question keeps the notice that the assistant answers in English."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.safety import Decision, analyse
 
@@ -96,3 +99,28 @@ def test_the_patient_reads_the_emergency_answer_in_their_language(assistant, tex
     """Through the trained assistant: the reply the patient reads, not only the decision."""
     reply = assistant.reply(text)
     assert words in reply.split("\n")[0], reply
+
+
+# The independent set (tests/data/safety_other_languages.yml), split by id before tuning. Floors: the shares measured
+# when the lexicons landed; the test half was never tuned on, its figures are the ones to report (docs/safety.md).
+OTHER_LANGUAGES_SET = Path(__file__).resolve().parents[1] / "data" / "safety_other_languages.yml"
+FLOORS = {
+    ("dev", "emergency"): 1.0, ("dev", "deferral"): 1.0, ("dev", "dose_deferral"): 1.0,
+    ("dev", "no_emergency"): 0.93, ("test", "emergency"): 0.65, ("test", "deferral"): 1.0,
+    ("test", "dose_deferral"): 1.0, ("test", "no_emergency"): 0.76,
+}
+WANTED = {"emergency": Decision.EMERGENCY, "deferral": Decision.DEFERRAL, "dose_deferral": Decision.DOSE}
+
+
+def _right(item) -> bool:
+    decision = analyse(item["text"]).decision
+    if item["expect"] == "no_emergency":
+        return decision != Decision.EMERGENCY
+    return decision == WANTED[item["expect"]]
+
+
+@pytest.mark.parametrize("half, expect", sorted(FLOORS))
+def test_the_independent_set_does_not_regress(half, expect):
+    items = [i for i in yaml.safe_load(OTHER_LANGUAGES_SET.read_text())
+             if i["expect"] == expect and (int(i["id"][3:]) % 2 == 1) == (half == "dev")]
+    assert sum(_right(i) for i in items) / len(items) >= FLOORS[(half, expect)]
