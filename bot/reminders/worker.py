@@ -47,6 +47,10 @@ class Worker:
     batch: int = 50
     email: Optional[EmailSender] = None  # None: e-mail is off, and messages to an address are skipped
 
+    def __post_init__(self) -> None:
+        if self.batch < 1:  # a round drains while batches come back full: with 0 it would never end
+            raise ValueError("the batch size must be at least 1")
+
     async def run_once(self) -> int:
         """One round: every message due now; returns how many were handled."""
         now = self.clock()

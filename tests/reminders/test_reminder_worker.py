@@ -270,3 +270,9 @@ async def test_isolation_an_opt_out_recorded_by_one_test(database) -> None:
 async def test_isolation_is_not_seen_by_the_next(database) -> None:
     """Runs after the test above (pytest keeps a file's order): its opt-out must be gone."""
     assert not ConsentStore(database.engine).is_opted_out(ISOLATION_NUMBER)
+
+
+async def test_a_batch_size_below_one_is_refused(database, fake_rasa) -> None:
+    with pytest.raises(ValueError):
+        Worker(database.sessions, RasaTrigger(fake_rasa.url), ConsentStore(database.engine), ReminderSettings(),
+               batch=0)
