@@ -124,3 +124,15 @@ def test_the_independent_set_does_not_regress(half, expect):
     items = [i for i in yaml.safe_load(OTHER_LANGUAGES_SET.read_text())
              if i["expect"] == expect and (int(i["id"][3:]) % 2 == 1) == (half == "dev")]
     assert sum(_right(i) for i in items) / len(items) >= FLOORS[(half, expect)]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt", "de", "it"])
+@pytest.mark.parametrize("finding", ["toxin_allergy", "infection", "medication"])
+def test_a_deferral_has_exactly_one_variation_for_the_patients_language(language, finding):
+    """Rasa picks at random among the variations whose conditions all hold: an English text conditioned only on the
+    finding would otherwise reach a French patient half the time."""
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
+    slots = {"patient_language": language, "safety_finding": finding}
+    matching = [v for v in domain["responses"]["utter_medical_conditions"] if v.get("condition")
+                and all(slots.get(c["name"]) == c["value"] for c in v["condition"])]
+    assert len(matching) <= 1 and (language == "en" or len(matching) == 1), matching
