@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
@@ -69,9 +69,9 @@ def register_email_pages(app: Sanic, links: Optional[EmailLinks], sessions: Call
     async def run(function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.to_thread(function, sessions(), *args)
 
-    @app.get("/email/unsubscribe/<token:str>")
-    async def unsubscribe_page(_: Request, token: str) -> HTTPResponse:
-        found = message_id(UNSUBSCRIBE, token)
+    async def linked_or_error(purpose: str, token: str) -> Union[email_replies.LinkedMessage, HTTPResponse]:
+        """The message a link came with, or the page that says why there is none."""
+        found = message_id(purpose, token)
         if found is None:
             return _not_found()
         try:
@@ -79,8 +79,13 @@ def register_email_pages(app: Sanic, links: Optional[EmailLinks], sessions: Call
         except Exception as error:  # noqa: BLE001 - the database is away: say so, change nothing
             log.error("e-mail link page failed (%s)", type(error).__name__)
             return _unavailable()
-        if linked is None:
-            return _not_found()
+        return linked if linked is not None else _not_found()
+
+    @app.get("/email/unsubscribe/<token:str>")
+    async def unsubscribe_page(_: Request, token: str) -> HTTPResponse:
+        linked = await linked_or_error(UNSUBSCRIBE, token)
+        if isinstance(linked, HTTPResponse):
+            return linked
         return _page(heading="Stop e-mails from us?", form=True, button="Stop e-mails",
                      message=_what_stops(linked.kind))
 
@@ -102,16 +107,9 @@ def register_email_pages(app: Sanic, links: Optional[EmailLinks], sessions: Call
 
     @app.get("/email/confirm/<token:str>")
     async def confirm_page(_: Request, token: str) -> HTTPResponse:
-        found = message_id(CONFIRM, token)
-        if found is None:
-            return _not_found()
-        try:
-            linked = await run(email_replies.linked_message, found)
-        except Exception as error:  # noqa: BLE001
-            log.error("e-mail link page failed (%s)", type(error).__name__)
-            return _unavailable()
-        if linked is None:
-            return _not_found()
+        linked = await linked_or_error(CONFIRM, token)
+        if isinstance(linked, HTTPResponse):
+            return linked
         return _page(heading="Confirm your visit", form=True, button="Yes, I'm coming",
                      message=f"Your consultation on {linked.booking.when_text} at {linked.booking.location_name}, "
                              f"{linked.booking.location_address}, with {linked.booking.provider_name}.")

@@ -28,12 +28,11 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -62,6 +61,7 @@ from tests.conftest import (
     seeded_database_url,
     wait_until_up,
 )
+from tests.handoff.handoff_fakes import wait_for
 
 TWILIO_SID = "AC" + "7" * 32
 TWILIO_TOKEN = "reminder-e2e-twilio-auth-token"
@@ -72,17 +72,6 @@ CONVERSATION = twilio_conversation_id(PATIENT)  # "sms:+15125550188"
 AUSTIN = ZoneInfo("America/Chicago")
 REMINDER_TEXT = "Reply YES to confirm"
 WAIT_S = 60
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = WAIT_S) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout}s")
-        time.sleep(0.1)
 
 
 class FakeTwilio:
@@ -305,7 +294,7 @@ def replies(stack: Stack, body: str, what: str, sender: str = PATIENT) -> List[s
     """Texts `body` from `sender` and waits for the texts back (the webhook answers after the assistant's turn)."""
     mark = len(stack.twilio.texts())
     assert text_in(stack, body, sender) == 200, stack.logs()
-    return wait_for(lambda: texts_to(stack, sender, mark), what)
+    return wait_for(lambda: texts_to(stack, sender, mark), timeout=WAIT_S, what=what)
 
 
 def reminder_goes_out(stack: Stack, row: Row) -> str:
@@ -313,7 +302,7 @@ def reminder_goes_out(stack: Stack, row: Row) -> str:
     mark = len(stack.twilio.texts())
     output = run_worker(stack, row.due_at)
     assert "handled 1 due message(s)" in output, output
-    wait_for(lambda: texts_to(stack, PATIENT, mark), "the reminder SMS")
+    wait_for(lambda: texts_to(stack, PATIENT, mark), timeout=WAIT_S, what="the reminder SMS")
     assert len(stack.twilio.texts()) == mark + 1, stack.twilio.texts()[mark:]
     [text] = texts_to(stack, PATIENT, mark)
     sent = stack.twilio.texts()[mark]
