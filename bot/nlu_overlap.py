@@ -56,16 +56,21 @@ def _cosine(a: Counter, b: Counter) -> float:
 
 def near_duplicates(evaluation: List[str], training_paths: Iterable[Path]) -> List[Tuple[str, str]]:
     """(evaluation message, training example) pairs that are near-duplicates."""
-    training = [(t, _words(t), _grams(t)) for t in training_examples(training_paths)]
+    return near_pairs(evaluation, training_examples(training_paths))
+
+
+def near_pairs(messages: List[str], others: List[str]) -> List[Tuple[str, str]]:
+    """(message, other) pairs that are near-duplicates: word Jaccard or character 3-gram cosine at the thresholds."""
+    indexed = [(t, _words(t), _grams(t)) for t in others]
     index = defaultdict(list)
-    for n, (_, words, _) in enumerate(training):
+    for n, (_, words, _) in enumerate(indexed):
         for word in words:
             index[word].append(n)
     pairs = []
-    for text in evaluation:
+    for text in messages:
         words, grams = _words(text), _grams(text)
         for n in {n for w in words for n in index.get(w, ())}:
-            other, other_words, other_grams = training[n]
+            other, other_words, other_grams = indexed[n]
             jaccard = len(words & other_words) / len(words | other_words)
             if jaccard >= WORDS_THRESHOLD or _cosine(grams, other_grams) >= CHARS_THRESHOLD:
                 pairs.append((text, other))

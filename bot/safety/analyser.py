@@ -45,7 +45,7 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
         ConTextRule(
             category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
             allowed_types=set(only[0]) if only else None,
-            terminated_by=None if category == context_rules.RESOLVED else {context_rules.CLAUSE_BREAK},
+            terminated_by=None if category in context_rules.ACROSS_COMMAS else {context_rules.CLAUSE_BREAK},
             on_modifies=_outside,
         )
         for category, direction, pattern, scope, *only in modifiers
@@ -65,12 +65,22 @@ def _assertion(categories: Set[str]) -> Assertion:
     about_someone_else = context_rules.OTHER_PERSON in categories
     if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
-    if context_rules.CURRENT not in categories:
-        if context_rules.HYPOTHETICAL in categories:
+    tied_to_treatment = context_rules.TREATMENT_LINK in categories
+    if context_rules.EVERYDAY_CAUSE in categories and not tied_to_treatment:
+        return Assertion.NEGATED
+    if not categories & {context_rules.CURRENT, context_rules.TREATMENT_LINK}:
+        if context_rules.HYPOTHETICAL in categories or _asked_in_general(categories):
             return Assertion.HYPOTHETICAL
         if categories & {context_rules.HISTORICAL, context_rules.RESOLVED}:
             return Assertion.PAST
     return Assertion.OTHER_PERSON if about_someone_else else Assertion.REPORTED
+
+
+def _asked_in_general(categories: Set[str]) -> bool:
+    """A question that names nobody ("is a hoarse voice after botox serious?"), unlike "is my voice meant to be
+    hoarse?"."""
+    return context_rules.QUESTION in categories and not categories & {
+        context_rules.FIRST_PERSON, context_rules.OTHER_PERSON, context_rules.CURRENT_HINT}
 
 
 def _finding(span: Span) -> Finding:
@@ -169,15 +179,20 @@ def analyse(text: str) -> SafetyReport:
     findings = tuple(_without_checkins_beside_urgent(found))
     # The net was trained on messages as patients typed them: it reads the normalised text only without idioms.
     net_text = text if unidiomatic == english_text else unidiomatic
-    likelihood = urgent_likelihood(net_text) if _unread_by_the_rules(language, found) else 0.0
+    likelihood = urgent_likelihood(net_text) if _unread_by_the_rules(language, found, english_text) else 0.0
     return SafetyReport(language=language, findings=findings, urgent_likelihood=likelihood)
 
 
-def _unread_by_the_rules(language: str, found: List[Finding]) -> bool:
+def _unread_by_the_rules(language: str, found: List[Finding], text: str) -> bool:
     """The urgency net reads English messages in which the rules found no urgent symptom (denied, past or asked
-    about) and no contraindication: there, a message in other words may still report one. It reads the message
-    without its idioms, so "ran up the stairs, out of breath" is not read as urgent and an idiom hides nothing else."""
-    return language == "en" and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
+    about) and no contraindication, and the patient does not say all is well: there, a message in other words may
+    still report one. It reads the message without its idioms, so "ran up the stairs, out of breath" is not read as
+    urgent and an idiom hides nothing else."""
+    return (
+        language == "en"
+        and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
+        and not context_rules.says_all_is_well(text)
+    )
 
 
 def warm_up() -> None:

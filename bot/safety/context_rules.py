@@ -8,6 +8,7 @@ question or a past reference, because a missed emergency costs more than an unne
 
 from __future__ import annotations
 
+import re
 from typing import List, Tuple
 
 from bot.safety import lexicon
@@ -21,6 +22,24 @@ MILD = "MILD"
 CLAUSE_BREAK = "CLAUSE_BREAK"
 RESOLVED = "RESOLVED"
 ANIMAL = "ANIMAL"  # "my dog keeps wheezing": not a person's symptom
+# A weaker sign of "now" ("a day after", "is that an emergency?"): it outweighs nothing but the absence of a cue, so
+# "double vision for a day after my botox years ago" is past and "if I got double vision, is that an emergency?" a
+# question.
+CURRENT_HINT = "CURRENT_HINT"
+# An everyday cause the patient gives ("out of breath from running for the train", "breathless with excitement"):
+# the symptom is explained, unless the patient ties it to the treatment ("since my botox"), which is also a sign of
+# "now".
+EVERYDAY_CAUSE = "EVERYDAY_CAUSE"
+TREATMENT_LINK = "TREATMENT_LINK"
+# A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
+# serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
+QUESTION = "QUESTION"
+FIRST_PERSON = "FIRST_PERSON"
+# Categories that reach across a comma: an explanation or a treatment often follows one.
+ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, TREATMENT_LINK})
+
+# "fine now", "good since": a resolution, not a sign of now.
+_AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!normal )(?<!gone )"
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -35,7 +54,7 @@ ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
      r"(?!\s*[,.!?])", 6),
     (NEGATED, "FORWARD", r"\bwithout\b|\bnever\b(?= (?:had|have|got|been|get|fainted|passed out|experienced|noticed))|\bnothing like\b|\bzero\b|\bnone of\b"
-     r"|\bdenies\b|\bfree of\b|\bhad no\b", 6),
+     r"|\bdenies\b|\bfree of\b|\bhad no\b|\bnothing (?:\w+ )?like\b", 6),
     # The cue is "not" alone, so it never overlaps the symptom words it negates ("not seeing double").
     (NEGATED, "FORWARD", r"\bnot\b(?= (?:having|experiencing|getting|feeling|noticing|seeing|any|really|currently))"
      r"|\b(?:do|does|did) not\b(?= (?:have|get|feel|notice|see|think|pass|black|faint|even))|\b(?:have|has) not\b(?= (?:had|noticed|felt|seen|gotten|been))",
@@ -67,23 +86,44 @@ ENGLISH: List[Rule] = [
      r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
      r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
      r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,3}sometimes\b)", None),
-    (CURRENT, "BIDIRECTIONAL", r"\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
-     r"|(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!normal )(?<!gone )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
-     r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
-     r"|\bdays? after\b|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
-     r"|\bwhat should i do\b(?! if)|\bam i (?:ok|okay)\b|\bshould i (?:worry|be worried|go|wait|call)\b|\bsuddenly\b|\bjust now\b"
+    (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
+     rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
+     r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|since|post|out|in)\b"
+     r"|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
+     r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
      r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
-     r"|\bpost[- ]?(?:botox|treatment|injection|tox)\b|\bhappening\b", None),
+     r"|\bhappening\b", None),
+    (CURRENT_HINT, "BIDIRECTIONAL", r"\b(?:\d+|an?|one|few|couple(?: of)?|two|three|four|five|six|several) days? after\b"
+     r"|\bdays? after\b|\bis (?:that|this|it) (?:an emergency|serious|bad)\b|\bam i (?:ok|okay)\b"
+     r"|\bshould i (?:worry|be worried|go|wait|call)\b", None),
+    # Breathless after the least effort ("after one flight of stairs") is a warning sign, not an explanation.
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:from|after|bc|b/c|because(?: of)?|cuz|with|due to)"
+     r" (?!(?:just )?(?:one|1|a single|a) (?:flight|step)|(?:just )?walking)(?:\w+ ){0,4}?(?:laugh\w*"
+     r"|gym|workout|working out|exercis\w*|spin class|cardio|hik(?:e|ing)|stairs|groceries|lifting|excite\w*|nerves"
+     r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|wine|beers?|hangover|a cold|the flu"
+     r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
+     r"|hay fever|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal))\b"
+     r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
+     r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
+     r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
+     r"|furniture|house)\b|\b(?:yelling|shouting|screaming|cheering|singing) (?:at|during|for|along)\b"
+     r"|\blooking at (?:my|the|your) (?:\w+ ){0,2}?(?:bill|prices?|total|statement|bank account)\b", None),
+    (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:botox|tox|treatment|injections?"
+     r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b", None),
+    (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|do|did|will|would|should|has|have"
+     r"|whats|what's|what|how|which)\b", None),
+    (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\byears? ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
-     r"|\blong time ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
+     r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
      r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
      r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b"
+     r"|\b(?:fine|good|ok|okay|great|normal) (?:ever )?since\b"
      r"|\bin my (?:teens|20s|30s|40s|twenties|thirties|forties)\b|\b(?:was|felt) fine after(?:wards)?\b", None),
     # "I had an allergic reaction to Dysport before": a past reaction, which the toxin allergy defers. Short reach,
     # so "I had a reaction an hour ago and my throat is closing" keeps the throat now.
@@ -107,14 +147,14 @@ ENGLISH: List[Rule] = [
      r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
     # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
     # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
-    (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
+    (CLAUSE_BREAK, "PSEUDO", r"[,;:]", 1),
     # Scope 1: medspaCy's overlap test misses a terminator whose scope contains the other's whole scope.
     ("TERMINATE", "TERMINATE", r"\bbut\b|\bhowever\b|\bthough\b|\balthough\b|\bexcept\b|\byet\b|\balso\b|\bplus\b"
      r"|\bbesides\b|\banyway\b", 1),
     # "can't finish a glass without sputtering" reports the sputtering.
     ("PSEUDO", "PSEUDO", r"(?:cannot|could not|can barely|can hardly)(?: \w+){1,5} without\b", None),
     ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
-     r"|\bnot going away\b|\bno better\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
+     r"|\bnot going away\b|\bno better\b|\bthan (?:normal|usual)\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
      r"|\basked (?:me )?if\b", None),
 ]
 
@@ -144,3 +184,22 @@ SPANISH: List[Rule] = [
     (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),
     ("TERMINATE", "TERMINATE", r"\bpero\b|\baunque\b|\bsin embargo\b|\btambien\b", 1),
 ]
+
+
+# The urgency net reads what the rules could not; it does not overrule a patient who says the serious things are fine
+# ("breathing fine, throat normal") or that it is over ("all cleared up now", "fine since then") without a sign of now.
+_SYSTEMS_FINE = re.compile(
+    r"\b(?:breathing|breath|throat|swallowing|vision|eyes?|eyesight|voice|speech|eating|drinking)\b (?:\w+ ){0,2}?"
+    r"(?:totally |completely |perfectly |100% )?(?:fine|normal|ok|okay|good|perfect)\b"
+)
+_OVER = re.compile(
+    r"\b(?:(?:is |its |it's )?gone now|went away|cleared up|resolved|recovered|better now|all better|back to normal"
+    r"|fine now|(?:fine|good|ok|okay|great|normal) (?:ever )?since)\b"
+)
+_NOW = [re.compile(pattern) for category, _, pattern, *_ in ENGLISH if category in (CURRENT, TREATMENT_LINK)]
+
+
+def says_all_is_well(text: str) -> bool:
+    return bool(_SYSTEMS_FINE.search(text)) or (
+        bool(_OVER.search(text)) and not any(now.search(text) for now in _NOW)
+    )

@@ -89,7 +89,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:vision": [
         r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
-        r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)",
+        r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)"
+        r"|(?:images?|things|everything|letters|words|objects|faces) (?:\w+\s+)?overlap\w*|overlapping (?:images?|vision)",
         r"(?<!link is )(?<!pic is )(?<!photo is )(?<!picture is )(?<!video is )(?<!screenshot is )\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
         r"|(?:see|seeing|saw) (?:two|2) (?:of|images|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)"
         r"|two of (?:everything|you|them)",
@@ -233,9 +234,6 @@ ENGLISH[IDIOM] = [
     r"|(?:nearly|almost) (?:fainted|passed out|died) (?:when i saw|seeing|over|at|looking at) (?:the |my |your )?"
     r"(?:price|prices|bill|total|quote|cost|invoice|receipt)|(?:nearly|almost) (?:fainted|passed out|died) when i saw how "
     r"(?:good|great|amazing|nice|pretty|gorgeous)",
-    r"(?:out of breath|winded|panting|breathless) (?:\w+\s+)?(?:from|after) (?:running|sprinting|rushing|walking|climbing|jogging"
-    r"|my (?:run|workout|jog|walk)|the (?:gym|stairs|bus|run|walk|hike))|(?:ran|run|running|climbed|climbing|walked|rushed"
-    r"|hiked|jogged) (?:up|down) (?:\w+\s+){0,12}?(?:out of breath|winded|panting)",
     r"chok\w* (?:\w+\s+){0,4}?laugh\w*|laugh\w* (?:\w+\s+){0,3}?chok\w*|(?:hard|bitter|tough) pill to swallow"
     r"|chok\w* up\b(?!\s+(?:\w+\s+)?(?:food|water|drinks?|liquids?|pills?|meals?|bites?|everything|it|saliva|spit"
     r"|mucus|phlegm)\b)",
@@ -250,6 +248,10 @@ ENGLISH[IDIOM] = [
     r"see(?:ing)? double\W+(?:(?:in|on) )?(?:my |the |your )?(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?"
     r"|statement|bill|bank|card|calendar)",
     r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
+    # A pregnancy test's faint line; a price or a fact one "swallows".
+    r"(?:tests?|lines?|positive|strips?) (?:(?:is|was|were|are) )?(?:super |very |really |so |kinda )?faint\b|faint (?:line|positive)"
+    r"|swallow (?:these|those|the|that|this|your) (?:\w+ )?(?:prices?|costs?|bill|news|fact|quote|total)\b"
+    r"|to swallow that (?:i|im|my|we|it|you|he|she|they)\b",
     r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|cost|bill|quote|total|news) (?:is |was )?(?:a bit |kinda |so |pretty )?"
     r"hard to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
     r"(?:weak|sore|tired|dead|shaky) (?:\w+\s+)?from (?:arm day|leg day|the gym|my workout|the workout|lifting|working out)"

@@ -252,3 +252,51 @@ def test_the_urgency_net_reads_meaning():
 
     assert urgent_likelihood("since the injections my food won't go down and I keep choking") > 0.9
     assert urgent_likelihood("what are your opening hours on saturday?") < 0.1
+
+
+@pytest.mark.parametrize("text, assertion", [
+    # A question that opens its clause and names nobody asks about the symptom...
+    ("is trouble swallowing after lip flip botox something people get?", Assertion.HYPOTHETICAL),
+    ("can you get a hoarse voice from neck botox", Assertion.HYPOTHETICAL),
+    ("quick q before booking: has anybody had double vision from brow tox", Assertion.HYPOTHETICAL),
+    # ...one about the patient reports it.
+    ("is my voice supposed to be this hoarse", Assertion.REPORTED),
+    ("can i still take ibuprofen, i have hives on my arms", Assertion.REPORTED),
+])
+def test_a_question_in_general_asks_about_a_symptom(text, assertion):
+    assert {f.assertion for f in analyse(text).findings if f.kind == "urgent"} == {assertion}
+
+
+@pytest.mark.parametrize("text, urgent", [
+    ("totally out of breath from sprinting to the bus, running 5 min late sorry", False),
+    ("couldnt breathe from laughing at the cat video lol", False),
+    ("my voice is hoarse from cheering at the hockey game", False),
+    # Tied to the treatment, or after the least effort, an explanation explains nothing.
+    ("since my botox i get out of breath from climbing stairs", True),
+    ("out of breath after one flight of stairs, botox was monday", True),
+])
+def test_an_everyday_cause_explains_a_symptom_unless_tied_to_the_treatment(text, urgent):
+    assert mentions_urgent_symptom(text) == urgent
+
+
+@pytest.mark.parametrize("text, urgent", [
+    # "a day after" is a weak sign of now: a past reference outweighs it, a strong one ("since tuesday") does not.
+    ("blurry vision for a day after my botox 2 years ago, fine ever since. want to rebook", False),
+    ("blurry vision a day after my botox, since tuesday", True),
+    # "should I go to the ER" outweighs no question: "if" makes it one.
+    ("should i go to the ER if my lips swell up after the lip flip?", False),
+    ("my lips are swelling up, should i go to the ER", True),
+    ("swallowing is harder than normal since the injections", True),
+])
+def test_weak_signs_of_now_give_way(text, urgent):
+    assert mentions_urgent_symptom(text) == urgent
+
+
+def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkeypatch):
+    from bot.safety import analyser
+
+    monkeypatch.setattr(analyser, "urgent_likelihood", lambda text: 1.0)
+    assert analyse("eating fine and my breath is normal, just one brow sits higher").decision != Decision.EMERGENCY
+    assert analyse("had a rough flu in october, completely recovered now").decision != Decision.EMERGENCY
+    assert analyse("fully recovered now from the flu but since the injections two of my cat").decision == (
+        Decision.EMERGENCY)

@@ -184,3 +184,13 @@ def test_eval_set_is_independent():
     texts = [item["text"] for path in files for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     assert len(texts) >= 500
     assert near_duplicates(texts, [ROOT / "data" / "nlu"]) == []
+
+
+def test_development_parts_are_far_from_the_test_part():
+    """The development parts train the urgency net: a message near one of the test part's would flatter the gate."""
+    from bot.nlu_overlap import near_pairs
+
+    test = [item["text"] for item in yaml.safe_load(TEST_FILE.read_text(encoding="utf-8"))]
+    parts = sorted((ROOT / "bot" / "safety" / "labelled").glob("*.yml"))
+    development = [item["text"] for path in parts for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert near_pairs(development, test) == []
