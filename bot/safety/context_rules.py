@@ -65,7 +65,9 @@ ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
-    (HYPOTHETICAL, "FORWARD", r"\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
+    (HYPOTHETICAL, "FORWARD", r"\b(?:if|when|whether) (?:i am|i'm|im|she is|he is) (?:having|getting|feeling)\b"
+     r"|\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b"
+     r"|\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bany chance\b|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
@@ -85,7 +87,7 @@ ENGLISH: List[Rule] = [
      r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b"
      r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
      r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
-     r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,3}sometimes\b)", None),
+     r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,5}sometimes\b)", None),
     (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|since|post|out|in)\b"
@@ -107,13 +109,30 @@ ENGLISH: List[Rule] = [
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
      r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
      r"|furniture|house)\b|\b(?:yelling|shouting|screaming|cheering|singing) (?:at|during|for|along)\b"
-     r"|\blooking at (?:my|the|your) (?:\w+ ){0,2}?(?:bill|prices?|total|statement|bank account)\b", None),
-    (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:botox|tox|treatment|injections?"
+     r"|\blooking at (?:my|the|your) (?:\w+ ){0,2}?(?:bill|prices?|total|statement|bank account)\b"
+     # An activity after "from" ("from staring at spreadsheets", "from chasing my toddler"), but not a symptom or the
+     # treatment ("from swelling", "from getting botox").
+     r"|\bfrom (?!(?:getting|having|doing|injecting|swelling|bleeding|bruising|itching|drooping|choking|coughing"
+     r"|throwing|wheezing|gagging|drooling|slurring|fainting|passing|blacking)\b)\w+ing\b"
+     r"|\b(?:the heat|the sun|dehydrat\w*|(?:have not|has not|did not) eaten|not eating|low blood sugar|hungry|dilated"
+     r"|optometrist|eye exam|onions?|allergy season|pollen|contacts? in)\b"
+     r"|\b(?:burpees|workout|dancing|partying|laughing|crying|running)\b (?:\w+ ){0,3}?(?:til|till|until)\b"
+     r"|\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b|\blaugh\w* so hard\b"
+     r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
+     r"|\b(?:bc|because|cuz|so) (?:\w+ ){0,4}?(?:tired|sleepy|exhausted|\d+ ?am|(?:cannot|can't|cant) sleep)\b"
+     r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
+     r"|\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None),
+    # A thing's, not a person's: "my phone keeps blacking out", "seeing double on your website", "the wifi is weak".
+    (EVERYDAY_CAUSE, "FORWARD", r"\b(?:my|our|the|your) (?:phone|laptop|computer|tv|car|battery|screen) (?:keeps|kept|is|was)\b",
+     4),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:my|our|the|your) (?:\w+ )?(?:website|web site|booking page|site|app|wifi|signal|camera"
+     r"|lens|photos?|pics?|videos?)\b", 6),
+    (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|do|did|will|would|should|has|have"
      r"|whats|what's|what|how|which)\b", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\byears? ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
@@ -123,7 +142,6 @@ ENGLISH: List[Rule] = [
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
      r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
      r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b"
-     r"|\b(?:fine|good|ok|okay|great|normal) (?:ever )?since\b"
      r"|\bin my (?:teens|20s|30s|40s|twenties|thirties|forties)\b|\b(?:was|felt) fine after(?:wards)?\b", None),
     # "I had an allergic reaction to Dysport before": a past reaction, which the toxin allergy defers. Short reach,
     # so "I had a reaction an hour ago and my throat is closing" keeps the throat now.
@@ -143,7 +161,8 @@ ENGLISH: List[Rule] = [
      r" (?:all |completely |totally |fully )?(?:cleared(?: up)?|went away|gone(?: away)?|resolved|healed|better|fixed"
      r"|back to normal)|\b(?:fully |completely )?recovered|[,;.] (?:and )?(?:all |completely |totally |fully )?"
      r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal"
-     r"|(?:was|felt) fine after(?:wards)?))\b"
+     r"|(?:was|felt) fine after(?:wards)?)|(?:\b(?:it|she|he|i)(?: has|'s| was| is)? )?(?:been )?(?:fine|good|okay|ok|great|normal)"
+     r" (?:ever )?since(?: then)?|\b(?:she|he|i) (?:was|felt) fine after(?:wards)?)\b"
      r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
     # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
     # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
@@ -164,7 +183,8 @@ SPANISH: List[Rule] = [
      r"|veo (?:borroso|doble|nublado)))", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
      r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
-    (HYPOTHETICAL, "FORWARD", r"\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
+    (HYPOTHETICAL, "BACKWARD", r"\b(?:es )?un efecto (?:comun|secundario)\b|\bes (?:algo )?comun\b", None),
+    (HYPOTHETICAL, "FORWARD", r"\bla gente\b|\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
      r"|\bescuche que\b|\bse puede\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bdesde\b|\bahora\b|\bayer\b|\bhoy\b|\besta (?:manana|noche|tarde)\b|\banoche\b|\bempez\w*"
@@ -177,6 +197,8 @@ SPANISH: List[Rule] = [
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bde tanto \w+|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
+     r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),
@@ -200,6 +222,8 @@ _NOW = [re.compile(pattern) for category, _, pattern, *_ in ENGLISH if category 
 
 
 def says_all_is_well(text: str) -> bool:
-    return bool(_SYSTEMS_FINE.search(text)) or (
-        bool(_OVER.search(text)) and not any(now.search(text) for now in _NOW)
-    )
+    return bool(_SYSTEMS_FINE.search(text)) or (bool(_OVER.search(text)) and not says_now(text))
+
+
+def says_now(text: str) -> bool:
+    return any(now.search(text) for now in _NOW)

@@ -300,3 +300,4 @@ def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkey
     assert analyse("had a rough flu in october, completely recovered now").decision != Decision.EMERGENCY
     assert analyse("fully recovered now from the flu but since the injections two of my cat").decision == (
         Decision.EMERGENCY)
+
