@@ -104,7 +104,8 @@ ENGLISH: List[Rule] = [
      r"|gym|workout|working out|exercis\w*|spin class|cardio|hik(?:e|ing)|stairs|groceries|lifting|excite\w*|nerves"
      r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|wine|beers?|hangover|a cold|the flu"
      r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
-     r"|hay fever|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal))\b"
+     r"|hay fever|allergy season|pollen|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal)|the heat|the sun"
+     r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten)\b"
      r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
      r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
@@ -114,14 +115,16 @@ ENGLISH: List[Rule] = [
      # treatment ("from swelling", "from getting botox").
      r"|\bfrom (?!(?:getting|having|doing|injecting|swelling|bleeding|bruising|itching|drooping|choking|coughing"
      r"|throwing|wheezing|gagging|drooling|slurring|fainting|passing|blacking)\b)\w+ing\b"
-     r"|\b(?:the heat|the sun|dehydrat\w*|(?:have not|has not|did not) eaten|not eating|low blood sugar|hungry|dilated"
-     r"|optometrist|eye exam|onions?|allergy season|pollen|contacts? in)\b"
+     r"|\b(?:dilated|optometrist|eye exam|onions?)\b|\bthe heat (?:\w+ )?(?:is|was) making me\b"
      r"|\b(?:burpees|workout|dancing|partying|laughing|crying|running)\b (?:\w+ ){0,3}?(?:til|till|until)\b"
-     r"|\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b|\blaugh\w* so hard\b"
+     r"|\blaugh\w* so hard\b"
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
-     r"|\b(?:bc|because|cuz|so) (?:\w+ ){0,4}?(?:tired|sleepy|exhausted|\d+ ?am|(?:cannot|can't|cant) sleep)\b"
+     r"|\b(?:bc|because|cuz) (?:\w+ ){0,4}?(?:\d+ ?am|(?:cannot|can't|cant) sleep)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
      r"|\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None),
+    # "can't talk, I'm in a meeting" is busy, not a symptom; only speech, so "I'm at work and can't breathe" stays urgent.
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b",
+     None, frozenset({"urgent:speech_voice"})),
     # A thing's, not a person's: "my phone keeps blacking out", "seeing double on your website", "the wifi is weak".
     (EVERYDAY_CAUSE, "FORWARD", r"\b(?:my|our|the|your) (?:phone|laptop|computer|tv|car|battery|screen) (?:keeps|kept|is|was)\b",
      4),

@@ -301,3 +301,13 @@ def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkey
     assert analyse("fully recovered now from the flu but since the injections two of my cat").decision == (
         Decision.EMERGENCY)
 
+
+
+@pytest.mark.parametrize("text", [
+    "i am not eating because i cant swallow since tuesday",
+    "I'm at work and I can't breathe properly",
+    "my eyelids keep drooping and I'm so tired, botox was friday",
+    "feel faint and hungry, haven't been able to swallow food",
+])
+def test_everyday_words_beside_a_symptom_do_not_explain_it(text):
+    assert mentions_urgent_symptom(text)
