@@ -66,14 +66,17 @@ ENGLISH: List[Rule] = [
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
     (HYPOTHETICAL, "FORWARD", r"\b(?:if|when|whether) (?:i am|i'm|im|she is|he is) (?:having|getting|feeling)\b"
-     r"|\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b"
+     r"|\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b|\bi hear\b"
+     r"|\b(?:told|tell|tells|say|says|said) (?:me )?(?:that )?(?:botox|tox|the botox|it|injections?) (?:can|could|may|might|will)\b"
+     r"|\b(?:form|leaflet|paper|sheet|website|label|warning|article)s? (?:\w+ )?(?:mentions?|says|said|lists?|talks about|warns?)\b"
+     r"|\b(?:read|saw) (?:the|your|a) (?:\w+ )?(?:paper|leaflet|form|sheet|article|label)\b|\bsome (?:people|patients)\b|\bis true\b"
      r"|\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bany chance\b|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
      r"|serious|bad|normal)\b", None),
-    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
+    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to|make (?:my|your|the) "
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
      r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
@@ -99,13 +102,14 @@ ENGLISH: List[Rule] = [
      r"|\bdays? after\b|\bis (?:that|this|it) (?:an emergency|serious|bad)\b|\bam i (?:ok|okay)\b"
      r"|\bshould i (?:worry|be worried|go|wait|call)\b", None),
     # Breathless after the least effort ("after one flight of stairs") is a warning sign, not an explanation.
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:from|after|bc|b/c|because(?: of)?|cuz|with|due to)"
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:from|after|following|bc|b/c|because(?: of)?|cuz|with|due to)"
      r" (?!(?:just )?(?:one|1|a single|a) (?:flight|step)|(?:just )?walking)(?:\w+ ){0,4}?(?:laugh\w*"
      r"|gym|workout|working out|exercis\w*|spin class|cardio|hik(?:e|ing)|stairs|groceries|lifting|excite\w*|nerves"
      r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|wine|beers?|hangover|a cold|the flu"
      r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
      r"|hay fever|allergy season|pollen|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal)|the heat|the sun"
-     r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten)\b"
+     r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten|glasses|(?:lack of |no )?sleep"
+     r"|gave blood|donating blood|surgery|operation|(?:hip|knee) replacement|wisdom teeth|dental work|chlorine|cr(?:y|ied))\b"
      r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
      r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
@@ -117,7 +121,9 @@ ENGLISH: List[Rule] = [
      r"|throwing|wheezing|gagging|drooling|slurring|fainting|passing|blacking)\b)\w+ing\b"
      r"|\b(?:dilated|optometrist|eye exam|onions?)\b|\bthe heat (?:\w+ )?(?:is|was) making me\b"
      r"|\b(?:burpees|workout|dancing|partying|laughing|crying|running)\b (?:\w+ ){0,3}?(?:til|till|until)\b"
-     r"|\blaugh\w* so hard\b"
+     r"|\blaugh\w* so hard\b|\b(?:leg|arm) day\b|\b(?:forgot|without|lost|broke) (?:my )?glasses\b|\bdouble[- ]?book\w*"
+     r"|\b(?:just )?finished (?:a |my )?(?:spin class|workout|run|class|training)\b|\belevator (?:is |was )?broken\b"
+     r"|\bclimb\w* (?:up )?(?:\d+|five|six|seven|eight|ten) (?:floors?|flights)|\b(?:these|those|your|the) (?:prices|deals)\b"
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
      r"|\b(?:bc|because|cuz) (?:\w+ ){0,4}?(?:\d+ ?am|(?:cannot|can't|cant) sleep)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
@@ -125,13 +131,16 @@ ENGLISH: List[Rule] = [
     # "can't talk, I'm in a meeting" is busy, not a symptom; only speech, so "I'm at work and can't breathe" stays urgent.
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b",
      None, frozenset({"urgent:speech_voice"})),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bat (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|game|match)\b", None,
+     frozenset({"urgent:speech_voice"})),
     # A thing's, not a person's: "my phone keeps blacking out", "seeing double on your website", "the wifi is weak".
     (EVERYDAY_CAUSE, "FORWARD", r"\b(?:my|our|the|your) (?:phone|laptop|computer|tv|car|battery|screen) (?:keeps|kept|is|was)\b",
      4),
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:my|our|the|your) (?:\w+ )?(?:website|web site|booking page|site|app|wifi|signal|camera"
      r"|lens|photos?|pics?|videos?)\b", 6),
     (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
-     r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b", None),
+     r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
+     r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|do|did|will|would|should|has|have"
      r"|whats|what's|what|how|which)\b", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
@@ -165,7 +174,8 @@ ENGLISH: List[Rule] = [
      r"|back to normal)|\b(?:fully |completely )?recovered|[,;.] (?:and )?(?:all |completely |totally |fully )?"
      r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal"
      r"|(?:was|felt) fine after(?:wards)?)|(?:\b(?:it|she|he|i)(?: has|'s| was| is)? )?(?:been )?(?:fine|good|okay|ok|great|normal)"
-     r" (?:ever )?since(?: then)?|\b(?:she|he|i) (?:was|felt) fine after(?:wards)?)\b"
+     r" (?:ever )?since(?: then| (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)?|\b(?:she|he|i) (?:was|felt) fine after(?:wards)?"
+     r"|\ball cleared|\bthen (?:good|fine|normal|ok|okay)|\bafter (?:\d+|a few|some|ten|two|three) (?:days|weeks) (?:normal|fine|ok|good))\b"
      r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
     # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
     # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
@@ -200,7 +210,8 @@ SPANISH: List[Rule] = [
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bde tanto \w+|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
+    (NEGATED, "FORWARD", r"\bni\b", 3, URGENT_LABELS),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bsin (?:mis |las )?gafas\b|\bno llevo (?:las |mis )?gafas\b|\bpor la mudanza\b|\bde tanto \w+|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
      r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),

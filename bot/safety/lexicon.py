@@ -92,7 +92,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)"
         r"|(?:images?|things|everything|letters|words|objects|faces) (?:\w+\s+)?overlap\w*|overlapping (?:images?|vision)",
         r"(?<!link is )(?<!pic is )(?<!photo is )(?<!picture is )(?<!video is )(?<!screenshot is )\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
-        r"|(?:see|seeing|saw) (?:two|2) (?:of|images|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)"
+        r"|(?:see|seeing|saw) (?:two|2) (?:of|images|pictures|things|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)"
         r"|two of (?:everything|you|them)",
         r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
         r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
@@ -108,6 +108,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|do not|does not) focus",
     ],
     "urgent:general_weakness": [
+        rf"{_BODY} (?:\w+\s+){{0,2}}?(?:got|get|gets|getting|feel|feels|felt|are|were) (?:so |really |very )?heavy"
+        r"|(?:like|as if) (?:they|it) (?:were|was) not mine|(?:generally|overall) weak|weak (?:all over|everywhere|generally)",
         r"grip is gone|lost my grip|(?:legs|arms|knees) (?:\w+\s+){0,2}?(?:wobbly|shak(?:e|ing|y)|trembl\w*)"
         r"|muscles (?:\w+\s+){0,2}?(?:quit|gave up|stopped working)|takes everything i have"
         r"|drop(?:ped|ping)? (?:my |the )?(?:\w+\s+)?(?:mug|cup|phone|glass|fork|keys)",
@@ -137,6 +139,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:eye)?lids? (?:\w+\s+)?(?:sliding|slipping|falling|coming) down",
     ],
     "urgent:allergic": [
+        r"(?:itchy |raised |red |bumpy )+rash|tight\w* in (?:my |the )?throat",
         r"(?:red |itchy |raised )?(?:bumps|rash|hives|welts|blotches) (?:\w+\s+){0,4}?(?:spread\w*|all over|on my"
         r" (?:arms|stomach|chest|legs|back|neck|body))|rash (?:\w+\s+)?spread\w*",
         r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
@@ -154,7 +157,8 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
-        r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)",
+        r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)|next thing i know (?:i am|i was) on the floor"
+        r"|(?:i was|was) out for (?:maybe |about |like )?(?:\d+|a few|a couple|several) (?:seconds|secs|minutes|mins)",
         r"everything went (?:black|dark)|went (?:black|dark)|woke up on the floor|came to on|(?:dizzy|lightheaded|light headed) and (?:fell|collapsed"
         r"|went down|hit)",
         r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
@@ -249,6 +253,7 @@ ENGLISH[IDIOM] = [
     r"see(?:ing)? double\W+(?:(?:in|on) )?(?:my |the |your )?(?:\w+\s+)?(?:bookings?|charges?|appointments?|entries|confirmations?"
     r"|statement|bill|bank|card|calendar)",
     r"(?:brows?|lines?|marks?|scars?|colou?r|tint|bruises?|smell|hair|freckles?)s? (?:are |is |look |looks )?(?:so |very |really |too |kinda |pretty )?faint\b",
+    r"(?:almost|nearly) (?:fainted|passed out|died) when i (?:saw|see|heard|hear|read|found out)\b",
     # A pregnancy test's faint line; a price or a fact one "swallows".
     r"(?:tests?|lines?|positive|strips?) (?:(?:is|was|were|are) )?(?:super |very |really |so |kinda )?faint\b|faint (?:line|positive)"
     r"|swallow (?:these|those|the|that|this|your) (?:\w+ )?(?:prices?|costs?|bill|news|fact|quote|total)\b"

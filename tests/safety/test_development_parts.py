@@ -27,6 +27,7 @@ FLOORS = {
     ("dev5", "emergency"): 0.99, ("dev5", "deferral"): 0.96, ("dev5", "dose_deferral"): 1.0,
     ("dev8", "emergency"): 1.0, ("dev8", "deferral"): 0.87, ("dev8", "dose_deferral"): 0.84,
     ("dev9", "emergency"): 1.0, ("dev9", "deferral"): 0.97, ("dev9", "dose_deferral"): 0.9,
+    ("dev10", "emergency"): 1.0, ("dev10", "deferral"): 0.87, ("dev10", "dose_deferral"): 0.93,
 }
 
 
@@ -42,7 +43,7 @@ def test_development_part_findings_do_not_regress(part, expect):
 
 @pytest.mark.parametrize("part, ceiling",
                          [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.035), ("dev4", 0.04), ("dev5", 0.02),
-                          ("dev8", 0.02), ("dev9", 0.03)])
+                          ("dev8", 0.02), ("dev9", 0.03), ("dev10", 0.125)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
