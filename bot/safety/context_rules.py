@@ -108,8 +108,9 @@ ENGLISH: List[Rule] = [
      r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|wine|beers?|hangover|a cold|the flu"
      r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
      r"|hay fever|allergy season|pollen|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal)|the heat|the sun"
-     r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten|glasses|(?:lack of |no )?sleep"
-     r"|gave blood|donating blood|surgery|operation|(?:hip|knee) replacement|wisdom teeth|dental work|chlorine|cr(?:y|ied))\b"
+     r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten"
+     r"|(?:new|old|wrong|scratched|dirty) glasses|(?:lack of|no|not enough|little) sleep"
+     r"|gave blood|donating blood|(?:hip|knee) replacement|wisdom teeth|dental work|chlorine|cr(?:y|ied))\b"
      r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
      r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
@@ -123,7 +124,7 @@ ENGLISH: List[Rule] = [
      r"|\b(?:burpees|workout|dancing|partying|laughing|crying|running)\b (?:\w+ ){0,3}?(?:til|till|until)\b"
      r"|\blaugh\w* so hard\b|\b(?:leg|arm) day\b|\b(?:forgot|without|lost|broke) (?:my )?glasses\b|\bdouble[- ]?book\w*"
      r"|\b(?:just )?finished (?:a |my )?(?:spin class|workout|run|class|training)\b|\belevator (?:is |was )?broken\b"
-     r"|\bclimb\w* (?:up )?(?:\d+|five|six|seven|eight|ten) (?:floors?|flights)|\b(?:these|those|your|the) (?:prices|deals)\b"
+     r"|\bclimb\w* (?:up )?(?:\d+|five|six|seven|eight|ten) (?:floors?|flights)|\b(?:these|those|your|the) (?:prices|deals) (?:are|were)\b"
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
      r"|\b(?:bc|because|cuz) (?:\w+ ){0,4}?(?:\d+ ?am|(?:cannot|can't|cant) sleep)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
@@ -141,7 +142,7 @@ ENGLISH: List[Rule] = [
     (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
      r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
-    (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|do|did|will|would|should|has|have"
+    (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
      r"|whats|what's|what|how|which)\b", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
@@ -210,7 +211,7 @@ SPANISH: List[Rule] = [
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
-    (NEGATED, "FORWARD", r"\bni\b", 3, URGENT_LABELS),
+    (NEGATED, "FORWARD", r"\bni\b(?! (?:siquiera|puedo|puede|podia|pude))", 3, URGENT_LABELS),
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bsin (?:mis |las )?gafas\b|\bno llevo (?:las |mis )?gafas\b|\bpor la mudanza\b|\bde tanto \w+|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
      r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b", None),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"

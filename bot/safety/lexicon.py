@@ -277,7 +277,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [
-        r"no (?:me |le )?alcanza el aire|no (?:logro|logra|puedo|puede|pude) respirar",
+        r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude) respirar",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
         r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"

@@ -311,3 +311,14 @@ def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkey
 ])
 def test_everyday_words_beside_a_symptom_do_not_explain_it(text):
     assert mentions_urgent_symptom(text)
+
+
+@pytest.mark.parametrize("text", [
+    "double vision even with my glasses on",
+    "woke from sleep and my throat feels tight",
+    "cant breathe well since tuesday, what are your prices for a follow up",
+    "ni siquiera puedo respirar bien desde la inyección",
+    "have hives all over my neck",
+])
+def test_an_explanation_or_a_question_needs_its_own_words(text):
+    assert mentions_urgent_symptom(text)
