@@ -65,9 +65,9 @@ def _assertion(categories: Set[str]) -> Assertion:
     about_someone_else = context_rules.OTHER_PERSON in categories
     if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
-    tied_to_treatment = context_rules.TREATMENT_LINK in categories
-    if context_rules.EVERYDAY_CAUSE in categories and not tied_to_treatment:
-        return Assertion.NEGATED
+    # An everyday cause is never a denial: at worst the patient reads the warning signs and when to call 911.
+    if context_rules.EVERYDAY_CAUSE in categories and context_rules.TREATMENT_LINK not in categories:
+        return Assertion.HYPOTHETICAL
     if not categories & {context_rules.CURRENT, context_rules.TREATMENT_LINK}:
         if context_rules.HYPOTHETICAL in categories or _asked_in_general(categories):
             return Assertion.HYPOTHETICAL

@@ -26,9 +26,9 @@ ANIMAL = "ANIMAL"  # "my dog keeps wheezing": not a person's symptom
 # "double vision for a day after my botox years ago" is past and "if I got double vision, is that an emergency?" a
 # question.
 CURRENT_HINT = "CURRENT_HINT"
-# An everyday cause the patient gives ("out of breath from running for the train", "breathless with excitement"):
-# the symptom is explained, unless the patient ties it to the treatment ("since my botox"), which is also a sign of
-# "now".
+# An everyday cause the patient gives ("out of breath from running for the train"): the symptom is read as asked
+# about, so the patient gets the warning signs and when to call 911, never a plain answer. The patient's own link to
+# the treatment ("since my botox") outweighs it; it never explains an allergic sign or a faint.
 EVERYDAY_CAUSE = "EVERYDAY_CAUSE"
 TREATMENT_LINK = "TREATMENT_LINK"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
@@ -43,6 +43,8 @@ _AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
+# What an everyday cause may explain: never an allergic sign or a faint, which are emergencies whatever the cause.
+EXPLAINABLE = URGENT_LABELS - {"urgent:allergic", "urgent:allergic_swelling", "urgent:fainting"}
 
 _PEOPLE = (
     r"mom|mum|mother|mama|dad|father|sister|sis|brother|wife|husband|hubby|partner|boyfriend|girlfriend|fiance|fiancee"
@@ -65,18 +67,16 @@ ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
-    (HYPOTHETICAL, "FORWARD", r"\b(?:if|when|whether) (?:i am|i'm|im|she is|he is) (?:having|getting|feeling)\b"
-     r"|\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b|\bi hear\b"
-     r"|\b(?:told|tell|tells|say|says|said) (?:me )?(?:that )?(?:botox|tox|the botox|it|injections?) (?:can|could|may|might|will)\b"
-     r"|\b(?:form|leaflet|paper|sheet|website|label|warning|article)s? (?:\w+ )?(?:mentions?|says|said|lists?|talks about|warns?)\b"
-     r"|\b(?:read|saw) (?:the|your|a) (?:\w+ )?(?:paper|leaflet|form|sheet|article|label)\b|\bsome (?:people|patients)\b|\bis true\b"
+    (HYPOTHETICAL, "FORWARD", r"\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b"
+     r"|\b(?:told|tell|tells|say|says|said) (?:me )?(?:that )?(?:botox|tox|the botox|injections?) (?:can|could|may|might|will)\b"
+     r"|\bsome (?:people|patients)\b|\bis true\b"
      r"|\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bany chance\b|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
      r"|serious|bad|normal)\b", None),
-    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to|make (?:my|your|the) "
+    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
      r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
@@ -93,19 +93,22 @@ ENGLISH: List[Rule] = [
      r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,5}sometimes\b)", None),
     (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
-     r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|since|post|out|in)\b"
+     r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
+     r"|\bdays after\b"
      r"|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
      r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
      r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
      r"|\bhappening\b", None),
-    (CURRENT_HINT, "BIDIRECTIONAL", r"\b(?:\d+|an?|one|few|couple(?: of)?|two|three|four|five|six|several) days? after\b"
-     r"|\bdays? after\b|\bis (?:that|this|it) (?:an emergency|serious|bad)\b|\bam i (?:ok|okay)\b"
+    (CURRENT_HINT, "BIDIRECTIONAL", r"\b(?:a|an|one|the) day after\b|\bis (?:that|this|it) (?:an emergency|serious|bad)\b|\bam i (?:ok|okay)\b"
      r"|\bshould i (?:worry|be worried|go|wait|call)\b", None),
-    # Breathless after the least effort ("after one flight of stairs") is a warning sign, not an explanation.
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:from|after|following|bc|b/c|because(?: of)?|cuz|with|due to)"
-     r" (?!(?:just )?(?:one|1|a single|a) (?:flight|step)|(?:just )?walking)(?:\w+ ){0,4}?(?:laugh\w*"
+    # Breathless after the least effort ("after one flight of stairs") is a warning sign, not an explanation, and a
+    # cause the patient denies or guesses at ("it's not from the heat", "maybe because of nerves?") explains nothing.
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"(?<!not )(?<!is )(?<!be )(?<!was )(?<!maybe )(?<!probably )(?<!thought )"
+     r"\b(?:from|after|following|bc|b/c|because(?: of)?|cuz|due to)"
+     r" (?!(?:just )?(?:one|1|a single|a|a few) (?:flights?|steps?|stairs)|(?:just )?walking|(?:climbing|going up) (?:the |a few |some )?"
+     r"(?:stairs|steps))(?:\w+ ){0,4}?(?:laugh(?:ing|ed|s)?(?! gas)"
      r"|gym|workout|working out|exercis\w*|spin class|cardio|hik(?:e|ing)|stairs|groceries|lifting|excite\w*|nerves"
-     r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|wine|beers?|hangover|a cold|the flu"
+     r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|hangover|a cold|the flu"
      r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
      r"|hay fever|allergy season|pollen|prices?|bill|costs?|skipp(?:ed|ing) (?:breakfast|lunch|dinner|a meal)|the heat|the sun"
      r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten"
@@ -113,22 +116,17 @@ ENGLISH: List[Rule] = [
      r"|gave blood|donating blood|(?:hip|knee) replacement|wisdom teeth|dental work|chlorine|cr(?:y|ied))\b"
      r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
-     r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|climbing|moving) (?:\w+ )?(?:groceries|boxes|stairs|flights"
+     r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|moving) (?:\w+ )?(?:groceries|boxes"
      r"|furniture|house)\b|\b(?:yelling|shouting|screaming|cheering|singing) (?:at|during|for|along)\b"
      r"|\blooking at (?:my|the|your) (?:\w+ ){0,2}?(?:bill|prices?|total|statement|bank account)\b"
-     # An activity after "from" ("from staring at spreadsheets", "from chasing my toddler"), but not a symptom or the
-     # treatment ("from swelling", "from getting botox").
-     r"|\bfrom (?!(?:getting|having|doing|injecting|swelling|bleeding|bruising|itching|drooping|choking|coughing"
-     r"|throwing|wheezing|gagging|drooling|slurring|fainting|passing|blacking)\b)\w+ing\b"
-     r"|\b(?:dilated|optometrist|eye exam|onions?)\b|\bthe heat (?:\w+ )?(?:is|was) making me\b"
+     r"|\bfrom (?:staring|chasing|chopping|gardening)\b|\bonions?\b|\bthe heat (?:\w+ )?(?:is|was) making me\b"
      r"|\b(?:burpees|workout|dancing|partying|laughing|crying|running)\b (?:\w+ ){0,3}?(?:til|till|until)\b"
-     r"|\blaugh\w* so hard\b|\b(?:leg|arm) day\b|\b(?:forgot|without|lost|broke) (?:my )?glasses\b|\bdouble[- ]?book\w*"
+     r"|\blaugh\w* so hard\b|\b(?:leg|arm) day\b|\b(?:forgot|lost|broke) (?:my )?glasses\b|\bdouble[- ]?book\w*"
      r"|\b(?:just )?finished (?:a |my )?(?:spin class|workout|run|class|training)\b|\belevator (?:is |was )?broken\b"
      r"|\bclimb\w* (?:up )?(?:\d+|five|six|seven|eight|ten) (?:floors?|flights)|\b(?:these|those|your|the) (?:prices|deals) (?:are|were)\b"
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
-     r"|\b(?:bc|because|cuz) (?:\w+ ){0,4}?(?:\d+ ?am|(?:cannot|can't|cant) sleep)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
-     r"|\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None),
+     r"|(?<!not my )(?<!not )\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None, EXPLAINABLE),
     # "can't talk, I'm in a meeting" is busy, not a symptom; only speech, so "I'm at work and can't breathe" stays urgent.
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b",
      None, frozenset({"urgent:speech_voice"})),
@@ -136,14 +134,14 @@ ENGLISH: List[Rule] = [
      frozenset({"urgent:speech_voice"})),
     # A thing's, not a person's: "my phone keeps blacking out", "seeing double on your website", "the wifi is weak".
     (EVERYDAY_CAUSE, "FORWARD", r"\b(?:my|our|the|your) (?:phone|laptop|computer|tv|car|battery|screen) (?:keeps|kept|is|was)\b",
-     4),
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:my|our|the|your) (?:\w+ )?(?:website|web site|booking page|site|app|wifi|signal|camera"
-     r"|lens|photos?|pics?|videos?)\b", 6),
+     4, EXPLAINABLE),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:my|our|the|your) (?:\w+ )?(?:website|web site|booking page|app|wifi|signal|camera"
+     r"|lens|photos?|pics?|videos?)\b", 6, EXPLAINABLE),
     (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
      r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
-     r"|whats|what's|what|how|which)\b", None),
+     r"|whats|what's|what|how|which)\b(?=[^.!]*\?)", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
@@ -212,8 +210,9 @@ SPANISH: List[Rule] = [
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
     (NEGATED, "FORWARD", r"\bni\b(?! (?:siquiera|puedo|puede|podia|pude))", 3, URGENT_LABELS),
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\bsin (?:mis |las )?gafas\b|\bno llevo (?:las |mis )?gafas\b|\bpor la mudanza\b|\bde tanto \w+|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
-     r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b", None),
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"(?<!no es )(?<!sera )(?:\bno llevo (?:las |mis )?gafas\b|\bpor la mudanza\b"
+     r"|\bde tanto (?:cantar|gritar|reir|llorar|correr)\b|\bpor (?:el calor|los nervios|correr|reir(?:me)?|cantar|gritar)\b"
+     r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b)", None, EXPLAINABLE),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),

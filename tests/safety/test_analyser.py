@@ -258,7 +258,7 @@ def test_the_urgency_net_reads_meaning():
     # A question that opens its clause and names nobody asks about the symptom...
     ("is trouble swallowing after lip flip botox something people get?", Assertion.HYPOTHETICAL),
     ("can you get a hoarse voice from neck botox", Assertion.HYPOTHETICAL),
-    ("quick q before booking: has anybody had double vision from brow tox", Assertion.HYPOTHETICAL),
+    ("quick q before booking: has anybody had double vision from brow tox?", Assertion.HYPOTHETICAL),
     # ...one about the patient reports it.
     ("is my voice supposed to be this hoarse", Assertion.REPORTED),
     ("can i still take ibuprofen, i have hives on my arms", Assertion.REPORTED),
@@ -271,6 +271,10 @@ def test_a_question_in_general_asks_about_a_symptom(text, assertion):
     ("totally out of breath from sprinting to the bus, running 5 min late sorry", False),
     ("couldnt breathe from laughing at the cat video lol", False),
     ("my voice is hoarse from cheering at the hockey game", False),
+    # A cause denied or guessed at explains nothing, nor does any cause of an allergic sign or a faint.
+    ("it's not from the heat, I really can't breathe", True),
+    ("I can't swallow properly, maybe it's because of nerves?", True),
+    ("my throat is swelling and I'm covered in hives, I was at a concert", True),
     # Tied to the treatment, or after the least effort, an explanation explains nothing.
     ("since my botox i get out of breath from climbing stairs", True),
     ("out of breath after one flight of stairs, botox was monday", True),
@@ -321,4 +325,19 @@ def test_everyday_words_beside_a_symptom_do_not_explain_it(text):
     "have hives all over my neck",
 ])
 def test_an_explanation_or_a_question_needs_its_own_words(text):
+    assert mentions_urgent_symptom(text)
+
+
+@pytest.mark.parametrize("text", [
+    # Found by a review of the everyday-cause and question rules: each must stay an emergency.
+    "My pupils are dilated and I'm seeing double and can't swallow well",
+    "Hives around the injection site and my lips and throat are swelling",
+    "I don't know if I'm having an allergic reaction my throat is closing and I have hives",
+    "whats going on cant swallow cant breathe",
+    "Is double vision and slurred speech after botox dangerous",
+    "I hear a wheeze when I breathe and my throat feels tight",
+    "I'm writing because it's 2am and I can't breathe lying down",
+    "I'm seeing double even without my glasses",
+])
+def test_reported_emergencies_that_look_like_questions_or_excuses(text):
     assert mentions_urgent_symptom(text)
