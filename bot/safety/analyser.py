@@ -186,8 +186,8 @@ def analyse(text: str) -> SafetyReport:
 def _unread_by_the_rules(language: str, found: List[Finding], text: str) -> bool:
     """The urgency net reads English messages in which the rules found no urgent symptom (denied, past or asked
     about) and no contraindication, and the patient does not say all is well: there, a message in other words may
-    still report one. It reads the message without its idioms, so "ran up the stairs, out of breath" is not read as
-    urgent and an idiom hides nothing else."""
+    still report one. It reads the message without its idioms, so "a hard pill to swallow" is not read as urgent and
+    an idiom hides nothing else."""
     return (
         language == "en"
         and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
