@@ -306,30 +306,19 @@ def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkey
         Decision.EMERGENCY)
 
 
-
 @pytest.mark.parametrize("text", [
+    # Everyday words beside a symptom do not explain it.
     "i am not eating because i cant swallow since tuesday",
     "I'm at work and I can't breathe properly",
     "my eyelids keep drooping and I'm so tired, botox was friday",
     "feel faint and hungry, haven't been able to swallow food",
-])
-def test_everyday_words_beside_a_symptom_do_not_explain_it(text):
-    assert mentions_urgent_symptom(text)
-
-
-@pytest.mark.parametrize("text", [
+    # An explanation or a question needs its own words.
     "double vision even with my glasses on",
     "woke from sleep and my throat feels tight",
     "cant breathe well since tuesday, what are your prices for a follow up",
     "ni siquiera puedo respirar bien desde la inyección",
     "have hives all over my neck",
-])
-def test_an_explanation_or_a_question_needs_its_own_words(text):
-    assert mentions_urgent_symptom(text)
-
-
-@pytest.mark.parametrize("text", [
-    # Found by a review of the everyday-cause and question rules: each must stay an emergency.
+    # Found by a review of the everyday-cause and question rules.
     "My pupils are dilated and I'm seeing double and can't swallow well",
     "Hives around the injection site and my lips and throat are swelling",
     "I don't know if I'm having an allergic reaction my throat is closing and I have hives",
