@@ -18,8 +18,18 @@ def format_time(value: time) -> str:
     return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
 
 
-def format_weekly_hours(hours: WeeklyHours) -> str:
-    """'Mon-Wed 9am-6pm, Thu 9am-7pm, Sat 10am-3pm, closed Sun' style, grouping equal neighbouring days."""
+SPANISH_WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+
+
+def format_time_24h(value: time) -> str:
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def format_weekly_hours(hours: WeeklyHours, spanish: bool = False) -> str:
+    """'Mon-Wed 9am-6pm, Thu 9am-7pm, Sat 10am-3pm, closed Sun' style, grouping equal neighbouring days; in Spanish
+    'lun-mié 9:00-18:00, ..., cerrado dom'."""
+    day_names = SPANISH_WEEKDAYS if spanish else [name[:3] for name in WEEKDAY_NAMES]
+    clock = format_time_24h if spanish else format_time
     groups: List[List[int]] = []
     for day in range(7):
         if day in hours and groups and groups[-1][-1] == day - 1 and hours[groups[-1][-1]] == hours[day]:
@@ -28,14 +38,18 @@ def format_weekly_hours(hours: WeeklyHours) -> str:
             groups.append([day])
     parts = []
     for group in groups:
-        first, last = WEEKDAY_NAMES[group[0]][:3], WEEKDAY_NAMES[group[-1]][:3]
+        first, last = day_names[group[0]], day_names[group[-1]]
         days = first if len(group) == 1 else f"{first}-{last}"
         start, end = hours[group[0]]
-        parts.append(f"{days} {format_time(start)}-{format_time(end)}")
-    closed = [WEEKDAY_NAMES[d][:3] for d in range(7) if d not in hours]
+        parts.append(f"{days} {clock(start)}-{clock(end)}")
+    closed = [day_names[d] for d in range(7) if d not in hours]
     if closed:
-        parts.append("closed " + ", ".join(closed))
+        parts.append("cerrado " + _spanish_list(closed) if spanish else "closed " + ", ".join(closed))
     return ", ".join(parts)
+
+
+def _spanish_list(items: List[str]) -> str:
+    return " y ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 
 
 def money(amount: float, clinic: Clinic) -> str:
@@ -68,4 +82,35 @@ def answer_facts(clinic: Clinic) -> Dict[str, str]:
         "cancellation_policy": clinic.booking["cancellation_policy"]["text"],
         "what_to_bring": clinic.booking["what_to_bring"],
         **{f"visit_{topic}": text for topic, text in clinic.visit.items()},
+        **spanish_facts(clinic),
+    }
+
+
+def spanish_facts(clinic: Clinic) -> Dict[str, str]:
+    """The facts that are words, in the clinic's own Spanish (`spanish:` in data/clinic.yml), as `<fact>_es`; the
+    Spanish answers quote them. Names, numbers, prices and addresses are the same in both languages."""
+    es = clinic.spanish
+    if not es:
+        return {}
+    prices = clinic.prices
+    return {
+        "clinic_hours_es": "; ".join(
+            f"{loc.name}: {format_weekly_hours(loc.opening_hours, spanish=True)}" for loc in clinic.locations
+        ),
+        "clinic_parking_es": " ".join(f"{loc.name}: {es['locations'][loc.id]['parking']}" for loc in clinic.locations),
+        "clinic_providers_es": "; ".join(
+            f"{p.name}, {es['providers'][p.id]['credentials']}" for p in clinic.providers
+        ),
+        "area_prices_es": "; ".join(
+            f"{es['prices']['areas'][area]} {money(cost, clinic)}" for area, cost in prices["areas"].items()
+        ),
+        "consultation_fee_note_es": es["prices"]["consultation_fee_note"],
+        "payment_methods_es": es["prices"]["payment"],
+        "aftercare_upright_es": es["aftercare"]["stay_upright"],
+        "aftercare_exercise_es": es["aftercare"]["avoid_exercise"],
+        "aftercare_massage_es": es["aftercare"]["avoid_massage_and_facials"],
+        "aftercare_alcohol_es": es["aftercare"]["avoid_alcohol"],
+        "cancellation_policy_es": es["booking"]["cancellation_policy"],
+        "what_to_bring_es": es["booking"]["what_to_bring"],
+        **{f"visit_{topic}_es": es["visit"][topic] for topic in clinic.visit},
     }

@@ -81,6 +81,7 @@ class Clinic:
     appointment_types: Dict[str, AppointmentType] = field(default_factory=dict)
     reminders: dict = field(default_factory=dict)  # `reminders:` in data/clinic.yml (bot/reminders/settings.py)
     visit: Dict[str, str] = field(default_factory=dict)  # the visit policies patients ask about
+    spanish: dict = field(default_factory=dict)  # the facts that are words, as the clinic writes them in Spanish
 
     @property
     def cancellation_window(self) -> timedelta:
@@ -136,6 +137,7 @@ def load_clinic(path: Path | str | None = None) -> Clinic:
         appointment_types=types,
         reminders=raw.get("reminders") or {},
         visit=raw["visit"],
+        spanish=raw.get("spanish") or {},
     )
 
 

@@ -20,14 +20,19 @@ CHARS_THRESHOLD = 0.8
 _ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 
 
-def training_examples_by_intent(paths: Iterable[Path]) -> List[Tuple[Optional[str], str]]:
+def training_examples_by_intent(
+    paths: Iterable[Path], language: Optional[str] = None
+) -> List[Tuple[Optional[str], str]]:
     """(intent, text) of every NLU example in the files or folders, entity markup read as its text; the intent is
-    None for lookup tables and synonyms."""
+    None for lookup tables and synonyms. With `language`, only the blocks in it (`metadata: {language: es}`; a block
+    without one is English)."""
     found = []
     for path in paths:
         files = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
         for file in files:
             for block in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+                if language and (block.get("metadata") or {}).get("language", "en") != language:
+                    continue
                 for line in str(block.get("examples") or "").splitlines():
                     if line.strip().startswith("- "):
                         text = _ENTITY.sub(lambda m: m.group(1) or m.group(2), line.strip()[2:]).strip()

@@ -38,3 +38,36 @@ def render(name: str, channel: Optional[str], values: Mapping[str, Any]) -> Rend
     filling = {**answer_facts(clinic()), **values}
     custom = {key: str(value).format_map(filling) for key, value in (variation.get("custom") or {}).items()}
     return Rendered(variation["text"].format_map(filling), custom)
+
+
+# Intents whose answer is not named after them.
+ANSWERS = {"report_treatment_concern": "utter_treatment_concern"}
+
+
+def answer_response(intent: str) -> str:
+    """The response that answers `intent`: utter_<topic> for ask_<topic>, utter_greet for greet."""
+    return ANSWERS.get(intent, "utter_" + intent.removeprefix("ask_"))
+
+
+def answer_responses(intent: str) -> List[str]:
+    """The response that answers `intent` and its topic variants (utter_<topic>__<area>)."""
+    name = answer_response(intent)
+    return [key for key in _responses() if key == name or key.startswith(name + "__")]
+
+
+@lru_cache(maxsize=None)
+def intents_answered_in(language: str) -> frozenset:
+    """The intents whose every answering response has a variation in `language` (the patient_language slot)."""
+    intents = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"]
+    return frozenset(
+        intent
+        for intent in intents
+        if answer_responses(intent) and all(_has_language(name, language) for name in answer_responses(intent))
+    )
+
+
+def _has_language(name: str, language: str) -> bool:
+    return any(
+        {"type": "slot", "name": "patient_language", "value": language} in variation.get("condition", [])
+        for variation in _responses()[name]
+    )

@@ -21,6 +21,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot.answers import answer_facts
 from bot.clinic import clinic
 from bot.nlp.sentence_intents import ALSO_ASKED, QUESTION_PREFIX
+from bot.responses import answer_response
 
 
 class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
@@ -43,7 +44,7 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
 
     def _answer_to(self, intent: Text, main_answer: Text) -> Text:
         """utter_cost, or its variant for the topic the main answer is about (utter_cost__gummy_smile)."""
-        answer = "utter_" + intent.removeprefix(QUESTION_PREFIX)
+        answer = answer_response(intent)
         topic = main_answer.removeprefix("utter_").split("__")[-1]
         return f"{answer}__{topic}" if f"{answer}__{topic}" in self.responses else answer
 
@@ -59,7 +60,7 @@ def _also_asked(tracker: DialogueStateTracker, utter_action: Text) -> Optional[D
     main = ((message.intent if message else None) or {}).get("name") or ""
     if not main.startswith(QUESTION_PREFIX):
         return None
-    main_answer = "utter_" + main.removeprefix(QUESTION_PREFIX)
+    main_answer = answer_response(main)
     if utter_action != main_answer and not utter_action.startswith(main_answer + "__"):
         return None
     return next((entity for entity in message.entities if entity.get("entity") == ALSO_ASKED), None)

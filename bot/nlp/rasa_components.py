@@ -18,6 +18,7 @@ from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.nlp.sentence_intents import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
 from bot.references import is_only_a_reference
+from bot.responses import intents_answered_in
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
 
@@ -31,6 +32,8 @@ DECISION_INTENTS = {
     # A language the assistant does not answer in yet: the misunderstanding action gives the notice in it.
     Decision.LANGUAGE_NOTICE: "out_of_scope",
 }
+# Languages besides English that questions are answered in, where the domain has the answer in them.
+ANSWER_LANGUAGES = {"es"}
 # Decisions that leave the classifier's answer, and a second question's, in place.
 QUIET_DECISIONS = {Decision.NONE, Decision.CHECKIN}
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
@@ -145,7 +148,10 @@ class SafetyGuard(_Stateless):
     def _guard(message: Message, report: SafetyReport) -> None:
         ranking = message.get(INTENT_RANKING_KEY) or []
         predicted = (message.get(INTENT) or {}).get("name")
-        intent = safety_intent(report, predicted) or concern_intent(message.get(TEXT) or "", ranking)
+        decision = report.decision
+        if decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(report.language, predicted):
+            decision = Decision.NONE
+        intent = safety_intent(report, decision, predicted) or concern_intent(message.get(TEXT) or "", ranking)
         if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
             intent = next((r["name"] for r in ranking if r["name"] != EMERGENCY_INTENT), "out_of_scope")
         if intent is not None and intent != predicted:
@@ -154,7 +160,9 @@ class SafetyGuard(_Stateless):
             message.set(INTENT_RANKING_KEY, [chosen] + [r for r in ranking if r["name"] != intent], add_to_output=True)
         finding = next(iter(report.contraindications), None)
         entities = message.get(ENTITIES, [])
-        if report.decision not in QUIET_DECISIONS or intent not in (None, predicted):  # safety's answer stands alone
+        # Safety's answer stands alone; in another language, so does the one answer (the second question's
+        # threshold was chosen on English messages).
+        if decision not in QUIET_DECISIONS or intent not in (None, predicted) or report.language != "en":
             entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
         context = [
             _entity(LANGUAGE_ENTITY, report.language),
@@ -177,9 +185,15 @@ def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def safety_intent(report: SafetyReport, predicted: Optional[str]) -> Optional[str]:
+def answered_in_its_language(language: str, intent: Optional[str]) -> bool:
+    """A message in Spanish whose answer exists in Spanish (below the fallback threshold the intent is
+    nlu_fallback, which gets the notice). Other languages have Spanish-like variations of the safety replies only,
+    which the analyser's decisions give."""
+    return language in ANSWER_LANGUAGES and intent in intents_answered_in(language)
+
+
+def safety_intent(report: SafetyReport, decision: Decision, predicted: Optional[str]) -> Optional[str]:
     """The intent whose rule answers the analyser's decision, or None to keep the classifier's."""
-    decision = report.decision
     if decision == Decision.DEFERRAL:
         pregnancy = any(f.name in PREGNANCY_RELATED for f in report.contraindications)
         return "ask_pregnancy" if pregnancy else "ask_medical_conditions"

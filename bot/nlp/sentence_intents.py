@@ -5,7 +5,8 @@ sentence encoder (bot/nlp/sentence_encoder.py). A logistic regression over the e
 model; at run time its probabilities are blended with DIET's: `weight` * encoder + (1 - weight) * DIET.
 Measured on the NLU evaluation set's development part (docs/nlu-report.md): DIET alone 0.72, the encoder alone 0.85,
 the blend at 0.7 0.86. Rasa's LanguageModelFeaturizer feeding DIET did worse than either (0.53) and 6x slower.
-The weights are stored as plain arrays, not a pickle.
+The weights are stored as plain arrays, not a pickle, with the training vocabulary that typos are corrected
+towards before encoding (bot/nlp/spelling.py).
 
 A message that asks two questions ("how much is it, and do you take credit cards?") is split into its parts
 (bot/nlp/question_parts.py); a part whose own intent is another question, confidently, is added as the entity
@@ -14,6 +15,7 @@ A message that asks two questions ("how much is it, and do you take credit cards
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -22,17 +24,19 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import sentence_encoder
 from bot.nlp.question_parts import question_parts
+from bot.nlp.spelling import Speller, vocabulary
 
 WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
 ALSO_ASKED = "also_asked"
 QUESTION_PREFIX = "ask_"
+SAFETY_QUESTIONS = {"ask_pregnancy", "ask_medical_conditions", "ask_dose", "ask_side_effects", "report_emergency"}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -52,6 +56,7 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._weights = weights
+        self._speller = Speller(_counts(weights)) if weights is not None else None
 
     @classmethod
     def create(
@@ -85,7 +90,12 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         fitted = LogisticRegression(C=self._config["C"], max_iter=self._config["max_iter"]).fit(
             sentence_encoder.encode([m.get(TEXT) for m in examples]), [m.get(INTENT) for m in examples]
         )
-        self._weights = {"coef": fitted.coef_, "intercept": fitted.intercept_, "intents": fitted.classes_.astype(str)}
+        counts = vocabulary(m.get(TEXT) for m in training_data.training_examples if _in_english(m))
+        self._weights = {
+            "coef": fitted.coef_, "intercept": fitted.intercept_, "intents": fitted.classes_.astype(str),
+            "words": np.array(sorted(counts), dtype=str), "word_counts": np.array([counts[w] for w in sorted(counts)]),
+        }
+        self._speller = Speller(counts)
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / WEIGHTS_FILE, **self._weights)
         return self._resource
@@ -94,8 +104,7 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         with_text = [m for m in messages if m.get(TEXT) and self._weights is not None]
         if not with_text:
             return messages
-        vectors = sentence_encoder.encode([m.get(TEXT) for m in with_text])
-        for message, probabilities in zip(with_text, self._probabilities(vectors), strict=True):
+        for message, probabilities in zip(with_text, self._read([m.get(TEXT) for m in with_text]), strict=True):
             self._blend(message, probabilities)
             self._add_second_question(message)
         return messages
@@ -105,7 +114,7 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         parts = question_parts(message.get(TEXT))
         if len(parts) < 2 or not main.startswith(QUESTION_PREFIX):
             return
-        probabilities = self._probabilities(sentence_encoder.encode([part.text for part in parts]))
+        probabilities = self._read([part.text for part in parts])
         known = list(self._weights["intents"])
         main_part = int(probabilities[:, known.index(main)].argmax()) if main in known else 0
         for index, (part, row) in enumerate(zip(parts, probabilities, strict=True)):
@@ -116,7 +125,26 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
                 also = {"entity": ALSO_ASKED, "value": intent, "start": part.start, "end": part.end,
                         "role": "before" if index < main_part else "after", "confidence": confidence}
                 message.set(ENTITIES, message.get(ENTITIES, []) + [also], add_to_output=True)
+                # The other question is asked too, not a rival reading of this one: the fallback's ambiguity check
+                # must not weigh the two against each other.
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) if r["name"] != intent]
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
                 return
+
+    def _read(self, texts: List[str]) -> np.ndarray:
+        """Intent probabilities of each text, read with its typos corrected, unless the text as written reads as a
+        safety question (a contraindication, a dose, side effects): a correction never takes a message away from a
+        safety answer. The text as written is encoded for the safety analyser anyway (cached)."""
+        probabilities = self._probabilities(sentence_encoder.encode(texts))
+        corrected = [self._speller.correct(text) for text in texts]
+        known = self._weights["intents"]
+        changed = [
+            n for n, (text, fixed) in enumerate(zip(texts, corrected, strict=True))
+            if text != fixed and known[probabilities[n].argmax()] not in SAFETY_QUESTIONS
+        ]
+        if changed:
+            probabilities[changed] = self._probabilities(sentence_encoder.encode([corrected[n] for n in changed]))
+        return probabilities
 
     def _probabilities(self, vectors: np.ndarray) -> np.ndarray:
         scores = vectors @ self._weights["coef"].T + self._weights["intercept"]
@@ -136,3 +164,16 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         ]
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _in_english(example: Message) -> bool:
+    """A training example, unless its intent's metadata says another language (`metadata: {language: es}`)."""
+    language = ((example.get(METADATA) or {}).get("intent") or {}).get("language", "en")
+    return bool(example.get(TEXT)) and language == "en"
+
+
+def _counts(weights: Dict[str, np.ndarray]) -> Counter:
+    """The training vocabulary stored with the weights (none in a model trained before the speller: no corrections)."""
+    if "words" not in weights:
+        return Counter()
+    return Counter(dict(zip(weights["words"].tolist(), weights["word_counts"].tolist(), strict=True)))

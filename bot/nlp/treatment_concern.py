@@ -23,5 +23,22 @@ _PROBLEM = re.compile(
 )
 
 
+# The same in Spanish: "desde la inyección la sonrisa me quedó chueca", "me pusieron bótox y tengo una ceja caída".
+_TREATMENT_ES = r"(?:b[oó]tox|tox|tratamiento|inyecci[oó]n|inyecciones|piquetes?|aplicaci[oó]n|cita)"
+_AFTER_TREATMENT_ES = re.compile(
+    rf"\b(?:desde|despu[eé]s\s+de|tras|con)\s+(?:el|la|las|los|mi|mis|su|sus)\s+(?:\w+\s+)?{_TREATMENT_ES}\b"
+    r"|\bme\s+(?:pusieron|puse|hice|hicieron|aplicaron|inyectaron)\b",
+    re.IGNORECASE,
+)
+_PROBLEM_ES = re.compile(
+    r"\b(?:disparej\w*|chuec\w*|torcid\w*|ca[ií]d\w*|desigual\w*|asim[eé]tric\w*|m[aá]s\s+(?:alt|baj)\w*|rar[oa]s?"
+    r"|congelad\w*|mal|peor|de\s+lado)\b",
+    re.IGNORECASE,
+)
+
+
 def reports_a_treatment_problem(text: str) -> bool:
-    return bool(_AFTER_TREATMENT.search(text) and _PROBLEM.search(text))
+    return bool(
+        (_AFTER_TREATMENT.search(text) and _PROBLEM.search(text))
+        or (_AFTER_TREATMENT_ES.search(text) and _PROBLEM_ES.search(text))
+    )

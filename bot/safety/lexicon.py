@@ -171,17 +171,20 @@ ENGLISH: Dict[str, List[str]] = {
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
+        r"(?:my )?period (?:is |was )?(?:\d+ |a few |two |three )?(?:days? |weeks? )?late|missed (?:my |a )?period|late period",
     ],
     "contraindication:trying_to_conceive": [
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
         r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
+        r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby\b(?!\s*(?:photo|pic|picture|shower|gift|sitter|shoot))|off (?:my |the )?(?:birth control|pill)\b",
     ],
     "contraindication:breastfeeding": [
         r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
         r"(?:to|can i|could i|i|you) nurse\b|in (?:the|my) (?:breast ?)?milk|nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|are|if|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
         r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
+        r"\bebf\b|(?:still|currently|i am|while|exclusively) bf(?:ing)?\b|\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
     ],
     "contraindication:neuromuscular": [
         r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
@@ -191,7 +194,7 @@ ENGLISH: Dict[str, List[str]] = {
     "contraindication:medication": [
         r"aminoglycosides?|gentamicin|tobramycin|amikacin|neomycin|streptomycin|kanamycin",
         r"muscle relax\w*|cyclobenzaprine|flexeril|baclofen|tizanidine|zanaflex|methocarbamol|robaxin|carisoprodol",
-        r"blood\s*-?\s*thinn\w*|anti\s*-?\s*coagula\w*|warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban"
+        r"blood\s*-?\s*thinn\w*|anti\s*-?\s*coagula\w*|warfarin|coumadin|sintrom|acenocoumarol|jantoven|eliquis|apixaban|xarelto|rivaroxaban"
         r"|pradaxa|dabigatran|savaysa|edoxaban|clopidogrel|plavix|heparin|lovenox|enoxaparin|brilinta|ticagrelor"
         r"|prasugrel|effient",
         r"(?:daily|baby|low\s*-?\s*dose|an)\s+aspirin|aspirin (?:every|each|a) day|aspirin daily",
@@ -318,7 +321,7 @@ SPANISH: Dict[str, List[str]] = {
     "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|dando de mamar"],
     "contraindication:neuromuscular": [r"miasteni\w*|lambert|\bela\b|esclerosis lateral|neuromuscular"],
     "contraindication:medication": [
-        r"anticoagul\w*|warfarina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
+        r"anticoagul\w*|warfarina|sintrom|acenocumarol|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
         r" dias|cada dia)|relajantes? muscular\w*|gentamicina|tobramicina|aminoglucosid\w*|sangre (?:diluid|ligera)\w*",
     ],
     "contraindication:toxin_allergy": [

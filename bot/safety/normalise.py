@@ -23,7 +23,8 @@ SHORTHAND = {
     "dont": "do not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not", "didnt": "did not",
     "isn't": "is not", "isnt": "is not", "aren't": "are not", "arent": "are not", "haven't": "have not",
     "havent": "have not", "hasn't": "has not", "hasnt": "has not", "wasn't": "was not", "wasnt": "was not",
-    "i'm": "i am", "i'd": "i would",
+    "i'm": "i am", "i'd": "i would", "you're": "you are", "youre": "you are", "we're": "we are",
+    "they're": "they are",
     "im": "i am", "i've": "i have", "ive": "i have", "u": "you", "ur": "your", "r": "are",
     "rn": "right now", "bc": "because", "cuz": "because", "coz": "because", "cos": "because", "pls": "please",
     "plz": "please", "idk": "i do not know", "tmrw": "tomorrow", "tmr": "tomorrow", "ppl": "people", "w": "with",
@@ -54,7 +55,7 @@ def plain_spanish(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> FrozenSet[str]:
+def english_words() -> FrozenSet[str]:
     dictionary = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
     return frozenset(line.split(" ", 1)[0] for line in dictionary.read_text().splitlines())
 
@@ -68,7 +69,7 @@ def _speller() -> SymSpell:
 
 
 def _corrected(word: str) -> str:
-    if len(word) < 4 or not word.isalpha() or word in _english_words():
+    if len(word) < 4 or not word.isalpha() or word in english_words():
         return word
     distance = 1 if len(word) <= 5 else 2
     found = _speller().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)

@@ -39,7 +39,9 @@ def _labelled_messages() -> List[Tuple[str, bool]]:
 def _nlu_messages() -> List[Tuple[str, bool]]:
     from bot.nlu_overlap import training_examples_by_intent
 
-    return [(text, intent == EMERGENCY_INTENT) for intent, text in training_examples_by_intent([NLU]) if intent]
+    return [
+        (text, intent == EMERGENCY_INTENT) for intent, text in training_examples_by_intent([NLU], "en") if intent
+    ]  # the net reads English (the encoder is English)
 
 
 def build(target: Path = WEIGHTS) -> Path:

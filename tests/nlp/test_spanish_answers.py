@@ -1,0 +1,115 @@
+"""Questions in Spanish get answers in Spanish where the clinic has them (bot/responses.py: intents_answered_in);
+anything else gets the honest notice in Spanish, and safety answers stay first in any language."""
+
+from __future__ import annotations
+
+import re
+import string
+import uuid
+
+import pytest
+
+from bot.answers import answer_facts
+from bot.clinic import clinic
+from bot.responses import answer_responses, intents_answered_in
+from tests.actions.driver import DOMAIN
+
+SPANISH = {"type": "slot", "name": "patient_language", "value": "es"}
+SPANISH_RESPONSES = sorted(
+    name for name, variations in DOMAIN["responses"].items()
+    if any(SPANISH in v.get("condition", []) for v in variations)
+)
+# The safety layer's replies, written for every language it reads: they give the essentials and the phone number
+# (the dose reply leaves out the English one's price list on purpose).
+SAFETY_REPLIES = {
+    "utter_emergency", "utter_other_language", "utter_action_server_down", "utter_side_effects", "utter_pregnancy",
+    "utter_medical_conditions", "utter_dose",
+}
+
+
+def _variation(name: str, spanish: bool) -> str:
+    return next(
+        v["text"] for v in DOMAIN["responses"][name]
+        if (SPANISH in v.get("condition", [])) == spanish and "channel" not in v
+        and (spanish or "condition" not in v)
+    )
+
+
+def _fields(text: str) -> set:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def _rendered(name: str) -> str:
+    return _variation(name, spanish=True).format_map(answer_facts(clinic()))
+
+
+def test_questions_about_botox_the_visit_and_the_clinic_are_answered_in_spanish():
+    answered = intents_answered_in("es")
+    assert {"ask_cost", "ask_gummy_smile", "ask_hours", "ask_results_duration", "ask_aftercare_exercise",
+            "ask_pain", "greet", "thank"} <= answered
+    assert "book_consultation" not in answered and "request_human" not in answered
+
+
+@pytest.mark.parametrize("name", sorted(set(SPANISH_RESPONSES) - SAFETY_REPLIES))
+def test_a_spanish_answer_quotes_the_same_facts_in_their_spanish_form(name):
+    """The Spanish text says what the English does: the same clinic facts, each word fact in the clinic's Spanish
+    (`spanish:` in data/clinic.yml)."""
+    facts = answer_facts(clinic())
+    english = _fields(_variation(name, spanish=False))
+    expected = {f"{field}_es" if f"{field}_es" in facts else field for field in english}
+    assert _fields(_variation(name, spanish=True)) == expected
+
+
+@pytest.mark.parametrize("name", SPANISH_RESPONSES)
+def test_every_spanish_answer_is_filled_in(name):
+    assert "{" not in _rendered(name) and "None" not in _rendered(name)
+
+
+def test_the_spanish_facts_are_the_clinics_own_words_in_spanish():
+    facts = answer_facts(clinic())
+    assert facts["clinic_hours_es"].startswith("Austin: lun-mié 9:00-18:00, jue 9:00-19:00")
+    assert facts["clinic_hours_es"].endswith("San Diego: lun-vie 9:00-18:00, cerrado sáb y dom")
+    assert "$150" in facts["area_prices_es"] and "gummy" not in facts["area_prices_es"].lower()
+
+
+def test_the_spanish_facts_have_the_same_numbers_as_the_english_ones():
+    """Durations, prices and limits are written out in both languages in data/clinic.yml: they must not drift."""
+    facts = answer_facts(clinic())
+    for key in (k for k in facts if k.endswith("_es") and k != "clinic_hours_es"):  # hours: 9am-6pm, 9:00-18:00
+        assert sorted(re.findall(r"\d+", facts[key])) == sorted(re.findall(r"\d+", facts[key[:-3]])), key
+
+
+def test_a_spanish_question_gets_the_spanish_answer(assistant):
+    reply = assistant.reply("hola buenas, cuánto me sale ponerme botox en la frente? y el precio por unidad?")
+    assert reply in {_rendered(name) for name in answer_responses("ask_cost")}, reply
+
+
+def test_a_spanish_booking_request_gets_the_notice_with_the_phone_number(assistant):
+    reply = assistant.reply("necesito sacar una cita para el próximo martes en la tarde por favor")
+    assert reply == _rendered("utter_other_language")
+    assert answer_facts(clinic())["clinic_phone"] in reply
+
+
+def test_an_unclear_spanish_message_gets_the_notice_not_a_guess(assistant):
+    reply = assistant.reply("mi prima dice que el tuyo es el mejor, verdad?")
+    assert reply == _rendered("utter_other_language")
+
+
+def test_an_emergency_in_spanish_still_comes_first_in_spanish(assistant):
+    reply = assistant.reply("desde el botox no puedo tragar bien y me cuesta respirar, qué precio tiene la consulta?")
+    assert reply.startswith(_rendered("utter_emergency")[:60]), reply
+
+
+def test_a_problem_after_a_treatment_told_in_spanish_goes_to_the_concern_path(assistant):
+    sender = f"es-concern-{uuid.uuid4().hex}"
+    assistant.messages("desde la inyección de la semana pasada la sonrisa se me quedó chueca de un lado", sender)
+    answers = [name for name, _ in assistant.bot_messages(sender)]
+    assert answers[0] == "utter_treatment_concern", answers
+    assert assistant.bot_messages(sender)[0][1] == _rendered("utter_treatment_concern")
+
+
+def test_only_spanish_is_answered_in_its_own_language(assistant):
+    """French has variations of the safety replies only: a French question still gets the notice."""
+    sender = f"fr-{uuid.uuid4().hex}"
+    assistant.messages("Bonjour, quels sont les effets secondaires les plus fréquents du botox ?", sender)
+    assert [name for name, _ in assistant.bot_messages(sender)] == ["utter_other_language"]
