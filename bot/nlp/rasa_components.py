@@ -187,8 +187,8 @@ def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:
 
 def answered_in_its_language(language: str, intent: Optional[str]) -> bool:
     """A message in Spanish whose answer exists in Spanish (below the fallback threshold the intent is
-    nlu_fallback, which gets the notice). Other languages have Spanish-like variations of the safety replies only,
-    which the analyser's decisions give."""
+    nlu_fallback, which gets the notice). Other languages have variations of the safety replies only, which the
+    analyser's decisions give."""
     return language in ANSWER_LANGUAGES and intent in intents_answered_in(language)
 
 

@@ -171,7 +171,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
-        r"(?:my )?period (?:is |was )?(?:\d+ |a few |two |three )?(?:days? |weeks? )?late|missed (?:my |a )?period|late period",
+        r"(?:my )?period (?:is |was )?(?:(?:\d+|a|a few|two|three|several) )?(?:days? |weeks? )?late|missed (?:my |a )?period|late period",
     ],
     "contraindication:trying_to_conceive": [
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"

@@ -330,3 +330,22 @@ def test_the_urgency_net_does_not_overrule_a_patient_who_says_all_is_well(monkey
 ])
 def test_reported_emergencies_that_look_like_questions_or_excuses(text):
     assert mentions_urgent_symptom(text)
+
+
+@pytest.mark.parametrize("text", [
+    "is it ok if you're nursing a 4 month old?",
+    "i'm still bf my son, he's 5 months",
+    "my period is a week late, can i still get my lip flip friday?",
+    "came off the pill in march because we want a baby",
+    "tomo sintrom desde la operación, ¿puedo ponerme botox?",
+])
+def test_everyday_words_for_a_contraindication_get_the_deferral(text):
+    assert analyse(text).decision == Decision.DEFERRAL
+
+
+@pytest.mark.parametrize("text", [
+    "my bf wants to come to the consult with me",
+    "we want a baby photo shoot next month, will my brows be even by then?",
+])
+def test_lookalikes_of_those_words_do_not(text):
+    assert analyse(text).decision != Decision.DEFERRAL
