@@ -26,7 +26,7 @@ REPORT_FILE = ROOT / "results" / "nlu_eval.json"
 # Measured on the test part when the gate was written (2026-12-04: 0.841 on 377 messages). Retraining after any data
 # change moves single messages (adding ten booking examples moved two out-of-scope ones), so each intent's floor sits
 # two messages under its measured figure, and the overall floor two points under. Raise them as the figures rise.
-MIN_ACCURACY = 0.85  # 0.875 on 2026-12-05 with Spanish answers and the typo corrector (docs/nlu-evaluation.md)
+MIN_ACCURACY = 0.85  # 0.878 on 2026-12-05 with Spanish answers and the typo corrector (docs/nlu-evaluation.md)
 MIN_PER_INTENT = {
     "affirm": 0.0, "ask_aftercare": 0.83, "ask_aftercare_alcohol": 0.6, "ask_aftercare_exercise": 0.5,
     "ask_aftercare_facial_massage": 0.66, "ask_aftercare_lying_down": 0.66, "ask_aftercare_makeup": 0.6,

@@ -26,13 +26,15 @@ _PROBLEM = re.compile(
 # The same in Spanish: "desde la inyección la sonrisa me quedó chueca", "me pusieron bótox y tengo una ceja caída".
 _TREATMENT_ES = r"(?:b[oó]tox|tox|tratamiento|inyecci[oó]n|inyecciones|piquetes?|aplicaci[oó]n|cita)"
 _AFTER_TREATMENT_ES = re.compile(
-    rf"\b(?:desde|despu[eé]s\s+de|tras|con)\s+(?:el|la|las|los|mi|mis|su|sus)\s+(?:\w+\s+)?{_TREATMENT_ES}\b"
-    r"|\bme\s+(?:pusieron|puse|hice|hicieron|aplicaron|inyectaron)\b",
+    rf"\b(?:desde|despu[eé]s\s+de|tras)\s+(?:el|la|las|los|mi|mis|su|sus)\s+(?:\w+\s+)?{_TREATMENT_ES}\b"
+    rf"|\b(?:despu[eé]s|desde)\s+del\s+(?:\w+\s+)?{_TREATMENT_ES}\b|\bpor\s+el\s+{_TREATMENT_ES}\b"
+    rf"|\bme\s+(?:pusieron|puse|hice|hicieron|aplicaron|inyectaron)\s+(?:\w+\s+){{0,2}}?{_TREATMENT_ES}\b"
+    r"|\bme\s+inyect\w+|\bdesde\s+que\s+me\s+(?:inyect|pus|hic|aplic)\w*",
     re.IGNORECASE,
 )
 _PROBLEM_ES = re.compile(
     r"\b(?:disparej\w*|chuec\w*|torcid\w*|ca[ií]d\w*|desigual\w*|asim[eé]tric\w*|m[aá]s\s+(?:alt|baj)\w*|rar[oa]s?"
-    r"|congelad\w*|mal|peor|de\s+lado)\b",
+    r"|congelad\w*|mal|peor|de\s+lado|no\s+(?:quedaron|qued[oó]|est[aá]n|se\s+ven)\s+(?:iguales|parejas?|igual))\b",
     re.IGNORECASE,
 )
 

@@ -177,14 +177,14 @@ ENGLISH: Dict[str, List[str]] = {
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
         r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
-        r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby\b(?!\s*(?:photo|pic|picture|shower|gift|sitter|shoot))|off (?:my |the )?(?:birth control|pill)\b",
+        r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby(?=\s*(?:$|[,.!?;]|(?:so|and|soon|next|this|now|in|before)\b))",
     ],
     "contraindication:breastfeeding": [
         r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
         r"(?:to|can i|could i|i|you) nurse\b|in (?:the|my) (?:breast ?)?milk|nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|are|if|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
         r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
-        r"\bebf\b|(?:still|currently|i am|while|exclusively) bf(?:ing)?\b|\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
+        r"\bebf\b|(?:still|currently|i am|exclusively) bf(?:ing)?\b|(?<!my )(?<!your )(?<!her )\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
     ],
     "contraindication:neuromuscular": [
         r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
@@ -313,15 +313,19 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
     "urgent:fainting": [r"desmay\w*|desvaneci\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
-    "contraindication:pregnant": [r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)"],
+    "contraindication:pregnant": [
+        r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)",
+        r"tengo un retraso\b|regla atrasada|(?:regla|periodo) (?:atrasad[oa]|no me (?:ha )?(?:bajado|llegado|venido))"
+        r"|no me (?:ha )?(?:bajado|llegado|venido) (?:la regla|el periodo)",
+    ],
     "contraindication:trying_to_conceive": [
         r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
         r"|fertilidad|\bfiv\b|in vitro",
     ],
-    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|dando de mamar"],
+    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|(?:dando|dar|doy|da|das) de mamar"],
     "contraindication:neuromuscular": [r"miasteni\w*|lambert|\bela\b|esclerosis lateral|neuromuscular"],
     "contraindication:medication": [
-        r"anticoagul\w*|warfarina|sintrom|acenocumarol|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
+        r"anticoagul\w*|warfarina|sintrom|acenocumarol|adiro|clexane|enoxaparina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
         r" dias|cada dia)|relajantes? muscular\w*|gentamicina|tobramicina|aminoglucosid\w*|sangre (?:diluid|ligera)\w*",
     ],
     "contraindication:toxin_allergy": [

@@ -113,3 +113,15 @@ def test_only_spanish_is_answered_in_its_own_language(assistant):
     sender = f"fr-{uuid.uuid4().hex}"
     assistant.messages("Bonjour, quels sont les effets secondaires les plus fréquents du botox ?", sender)
     assert [name for name, _ in assistant.bot_messages(sender)] == ["utter_other_language"]
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("después del tratamiento la sonrisa me quedó chueca", True),
+    ("desde que me inyecté las cejas no quedaron iguales", True),
+    ("¿con el bótox se corrige una ceja caída?", False),
+    ("me hice un tatuaje y quedó chueco", False),
+])
+def test_a_problem_after_a_treatment_is_read_in_spanish_too(text, reported):
+    from bot.nlp.treatment_concern import reports_a_treatment_problem
+
+    assert reports_a_treatment_problem(text) is reported

@@ -336,8 +336,10 @@ def test_reported_emergencies_that_look_like_questions_or_excuses(text):
     "is it ok if you're nursing a 4 month old?",
     "i'm still bf my son, he's 5 months",
     "my period is a week late, can i still get my lip flip friday?",
-    "came off the pill in march because we want a baby",
+    "no more birth control for me, we want a baby soon",
     "tomo sintrom desde la operación, ¿puedo ponerme botox?",
+    "tengo la regla atrasada, ¿me puedo poner bótox el viernes?",
+    "todavía le doy de mamar a mi niña",
 ])
 def test_everyday_words_for_a_contraindication_get_the_deferral(text):
     assert analyse(text).decision == Decision.DEFERRAL
@@ -345,7 +347,9 @@ def test_everyday_words_for_a_contraindication_get_the_deferral(text):
 
 @pytest.mark.parametrize("text", [
     "my bf wants to come to the consult with me",
+    "can i bring my bf my son and my daughter to the consult?",
     "we want a baby photo shoot next month, will my brows be even by then?",
+    "i want a baby botox appointment for my forehead",
 ])
 def test_lookalikes_of_those_words_do_not(text):
     assert analyse(text).decision != Decision.DEFERRAL
