@@ -24,8 +24,12 @@ class Rendered:
 
 
 @lru_cache(maxsize=1)
+def _domain() -> Dict[str, Any]:
+    return yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))
+
+
 def _responses() -> Dict[str, List[Dict[str, Any]]]:
-    return yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"]
+    return _domain()["responses"]
 
 
 def render(name: str, channel: Optional[str], values: Mapping[str, Any]) -> Rendered:
@@ -58,10 +62,9 @@ def answer_responses(intent: str) -> List[str]:
 @lru_cache(maxsize=None)
 def intents_answered_in(language: str) -> frozenset:
     """The intents whose every answering response has a variation in `language` (the patient_language slot)."""
-    intents = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["intents"]
     return frozenset(
         intent
-        for intent in intents
+        for intent in _domain()["intents"]
         if answer_responses(intent) and all(_has_language(name, language) for name in answer_responses(intent))
     )
 

@@ -13,6 +13,7 @@ import os
 import re
 import uuid
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -38,18 +39,24 @@ SPANISH_EMERGENCY = "llame al 911"
 NON_URGENT_FALSE_ESCALATION_LIMIT = 0.03
 
 
-def _all_in_spanish(replies: List[Tuple[str, str]]) -> bool:
-    """Every reply is the Spanish variation of its response, as the patient read it."""
+@lru_cache(maxsize=1)
+def _spanish_texts() -> Dict[str, set]:
+    """Each response's Spanish variations as the patient reads them, clinic facts filled in."""
     from bot.answers import answer_facts
     from bot.clinic import clinic
 
+    facts = answer_facts(clinic())
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
     spanish = {"type": "slot", "name": "patient_language", "value": "es"}
-    return bool(replies) and all(
-        any(v["text"].format_map(answer_facts(clinic())) == text
-            for v in responses.get(name, []) if spanish in v.get("condition", []))
-        for name, text in replies
-    )
+    return {
+        name: {v["text"].format_map(facts) for v in variations if spanish in v.get("condition", [])}
+        for name, variations in responses.items()
+    }
+
+
+def _all_in_spanish(replies: List[Tuple[str, str]]) -> bool:
+    """Every reply is the Spanish variation of its response, as the patient read it."""
+    return bool(replies) and all(text in _spanish_texts().get(name, set()) for name, text in replies)
 
 
 def _items() -> List[Dict]:
