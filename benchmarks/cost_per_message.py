@@ -70,13 +70,15 @@ class Assistant:
     url: str
     messages: Iterator[str]
     processes: List[subprocess.Popen]
+    # rasa init's stories end: mid-way through a long chat its bot may rightly say nothing to "yes thx".
+    always_answers: bool = True
 
     def send(self, sender: str, text: str) -> float:
         start = time.perf_counter()
         reply = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
                               timeout=120)
         reply.raise_for_status()
-        if not reply.json():
+        if self.always_answers and not reply.json():
             raise RuntimeError(f"{self.name} gave no answer to {text!r}")
         return time.perf_counter() - start
 
@@ -138,7 +140,8 @@ def start_baseline(stack: ExitStack, folder: Path) -> Assistant:
     rasa = stack.enter_context(started([RASA, "run", "--enable-api", "--port", str(port), "--model", str(model)],
                                        quiet_env(), folder / "baseline-rasa.log", cwd=BASELINE_DIR))
     wait_until_up(f"http://127.0.0.1:{port}/status", rasa)
-    return Assistant("plain rasa init", f"http://127.0.0.1:{port}", distinct_texts(BASELINE_MESSAGES), [rasa])
+    return Assistant("plain rasa init", f"http://127.0.0.1:{port}", distinct_texts(BASELINE_MESSAGES), [rasa],
+                     always_answers=False)
 
 
 def new_conversations(assistants: List[Assistant], count: int) -> Dict[str, Dict[str, float]]:

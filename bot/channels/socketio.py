@@ -13,6 +13,9 @@ off: any website could open a WebSocket to the assistant. `ClinicSocketIOInput` 
   5.10+ it is a coroutine, so the socket never joined its session's room and, with `session_persistence: true`,
   no reply ever reached the browser. Session ids must also be long random ids (16-64 of `A-Za-z0-9_-`); others
   are replaced by a new one, so a guessable id cannot be used to listen in on someone's conversation;
+* reaches a widget on any replica: with `REDIS_URL` set, the Socket.IO server shares its rooms through Redis
+  (python-socketio's `AsyncRedisManager`), so a reply or a staff message emitted by one Rasa process reaches a
+  widget connected to another;
 * takes a patient message only for the session its socket joined (Rasa's handler believed any `session_id` in the
   event, so a client could write into "sms:+1..." or another widget's conversation), and drops malformed events.
 
@@ -28,11 +31,13 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import re
 import types
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Union
 
+import socketio
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
@@ -44,7 +49,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SOCKETIO_REDIS_CHANNEL = "clinic-socketio"
 SANIC_CORS_DONE = "_sanic_cors_e"  # sanic_cors.core.SANIC_CORS_EVALUATED: Rasa's CORS middleware skips the response
+
+
+def share_rooms_through_redis(sio: socketio.AsyncServer, url: str) -> None:
+    """Rasa builds its AsyncServer with the default, in-process client manager; this swaps in a Redis one before any
+    socket connects (python-socketio initialises its manager on the first connection)."""
+    manager = socketio.AsyncRedisManager(url, channel=SOCKETIO_REDIS_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
 
 
 def _cors_headers_answered_here(eio: Any, environ: Dict) -> List:
@@ -97,6 +111,8 @@ class ClinicSocketIOInput(SocketIOInput):
 
         socketio_webhook = super().blueprint(receive)
         sio = self.sio
+        if os.environ.get("REDIS_URL"):
+            share_rooms_through_redis(sio, os.environ["REDIS_URL"])
 
         async def session_request(sid: Text, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None

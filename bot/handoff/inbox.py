@@ -23,7 +23,7 @@ import aiohttp
 
 from bot.db.handoff_models import BOT, PATIENT, HandoffMessage, HandoffRequest
 from bot.handoff.queue import HandoffQueue, PatientMessage
-from bot.handoff.rasa_api import RELAY_ACTION, RasaAPI, RasaAPIError
+from bot.handoff.rasa_api import CARRIED_OVER, RELAY_ACTION, RasaAPI, RasaAPIError
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ RASA_ERRORS = (RasaAPIError, aiohttp.ClientError, asyncio.TimeoutError)
 
 def new_messages(events: List[Dict[str, Any]], since_ts: float) -> List[PatientMessage]:
     """The patient's messages and the assistant's own after `since_ts`; relayed staff messages are left out (they
-    are in the queue already)."""
+    are in the queue already), and so are the copies a new session carries over (bot/nlp/tracker_store.py)."""
     found = []
     last_action = None
     for event in events:
@@ -46,7 +46,7 @@ def new_messages(events: List[Dict[str, Any]], since_ts: float) -> List[PatientM
             continue
         timestamp = float(event.get("timestamp") or 0)
         text = (event.get("text") or "").strip()
-        if timestamp <= since_ts or not text:
+        if timestamp <= since_ts or not text or (event.get("metadata") or {}).get(CARRIED_OVER):
             continue
         if kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")

@@ -19,6 +19,8 @@ from urllib.parse import quote
 import aiohttp
 
 RELAY_ACTION = "action_relay_staff_message"
+# Marks the messages a new session repeats from the one before (bot/nlp/tracker_store.py): not new messages.
+CARRIED_OVER = "carried_over"
 TIMEOUT_S = 15
 
 

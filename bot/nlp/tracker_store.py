@@ -8,26 +8,42 @@ with bound values hidden (and, at DEBUG, without SQLAlchemy's lines of the rows 
 Rasa's `save` counts the conversation's stored events twice, once to find what to publish to the event broker and
 once to find what to store; this store counts once, stores the new events, then publishes them (so a consumer that
 reads the tracker when an event arrives finds it stored).
+
+A long conversation slows every turn: Rasa reads, replays and featurizes the whole session for each prediction.
+After `MAX_SESSION_TURNS` patient messages, the store starts a new session at the end of a turn that carries over
+what the conversation needs: every slot, an active form, a pause for staff, and the last `CARRIED_TURNS` turns (the
+questions a follow-up refers to). Rasa reads only the latest session (`retrieve`); the full history stays stored.
+The carried copies are not published again, and their messages are marked `carried_over` so the staff inbox does
+not show them twice.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import (
+    ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, Event, SessionStarted, SlotSet, UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.session import tracker_store_url
+from bot.handoff.rasa_api import CARRIED_OVER
 from bot.privacy import keep_result_rows_out_of_logs
+
+# Chosen with benchmarks/cost_per_message.py: turn 300 of a conversation costs about what turn 10 does.
+MAX_SESSION_TURNS = 20
+CARRIED_TURNS = 3
 
 
 class ClinicTrackerStore(SQLTrackerStore):
@@ -54,6 +70,8 @@ class ClinicTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
             session.add_all(self._row(tracker.sender_id, event) for event in new_events)
+            if needs_new_session(tracker):
+                session.add_all(self._row(tracker.sender_id, event) for event in carried_over_session(tracker))
             session.commit()
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
@@ -66,3 +84,39 @@ class ClinicTrackerStore(SQLTrackerStore):
             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             action_name=data.get("name"), data=json.dumps(data),
         )
+
+
+def needs_new_session(tracker: DialogueStateTracker) -> bool:
+    """At rest (waiting for the patient) after more than MAX_SESSION_TURNS messages in this session."""
+    last = tracker.events[-1] if tracker.events else None
+    waiting = isinstance(last, ActionExecuted) and last.action_name == ACTION_LISTEN_NAME
+    return waiting and sum(isinstance(event, UserUttered) for event in tracker.events) > MAX_SESSION_TURNS
+
+
+def carried_over_session(tracker: DialogueStateTracker) -> List[Event]:
+    """A new session in the state `tracker` is in: its slots, form and pause, then its last CARRIED_TURNS turns.
+
+    Every event gets the same new timestamp: Rasa's `retrieve` reads the events from the latest SessionStarted's
+    timestamp on, in the order they were stored."""
+    now = time.time()
+    state: List[Event] = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted()]
+    state += [SlotSet(slot.name, slot.value) for slot in tracker.slots.values() if slot.value != slot.initial_value]
+    if tracker.active_loop_name:
+        state.append(ActiveLoop(tracker.active_loop_name))
+    if tracker.is_paused():
+        state.append(ConversationPaused())
+    state.append(ActionExecuted(ACTION_LISTEN_NAME))
+    return [_copied(event, now) for event in state + _last_turns(tracker.events, CARRIED_TURNS)]
+
+
+def _last_turns(events: List[Event], turns: int) -> List[Event]:
+    starts = [index for index, event in enumerate(events) if isinstance(event, UserUttered)]
+    return list(events)[starts[-turns]:] if len(starts) >= turns else list(events)
+
+
+def _copied(event: Event, timestamp: float) -> Event:
+    data = event.as_dict()
+    data["timestamp"] = timestamp
+    if isinstance(event, (UserUttered, BotUttered)):
+        data["metadata"] = {**(data.get("metadata") or {}), CARRIED_OVER: True}
+    return Event.from_parameters(data)

@@ -6,12 +6,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
+import pytest
 from rasa.core.brokers.broker import EventBroker
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted, ActiveLoop, BotUttered, ConversationPaused, SessionStarted, SlotSet, UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event as sqlalchemy_event
 
-from bot.nlp.tracker_store import ClinicTrackerStore
+from bot.handoff.inbox import new_messages
+from bot.nlp.tracker_store import CARRIED_TURNS, MAX_SESSION_TURNS, ClinicTrackerStore, carried_over_session
 
 
 class RecordingBroker(EventBroker):
@@ -70,3 +76,86 @@ def test_events_are_stored_before_they_are_published(tmp_path, monkeypatch) -> N
     tracker.update(UserUttered("hello", intent={"name": "greet", "confidence": 1.0}))
     asyncio.run(store.save(tracker))
     assert stored_at_publish == [["user"]]
+
+
+def _turn(tracker: DialogueStateTracker, number: int, intent: str = "ask_price") -> None:
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(f"question {number}", intent={"name": intent, "confidence": 1.0},
+                               message_id=f"m{number}"))
+    tracker.update(BotUttered(f"answer {number}"))
+
+
+def _long_tracker(domain: Domain, turns: int) -> DialogueStateTracker:
+    tracker = DialogueStateTracker.from_events("patient-long", [], slots=domain.slots)
+    tracker.update(ActionExecuted(ACTION_SESSION_START_NAME))
+    tracker.update(SessionStarted())
+    for number in range(1, turns + 1):
+        _turn(tracker, number, intent="ask_gummy_smile" if number == turns - 1 else "ask_price")
+    tracker.update(SlotSet("patient_name", "Dana"))
+    tracker.update(ActiveLoop("booking_form"))
+    tracker.update(SlotSet("requested_slot", "phone"))
+    tracker.update(ConversationPaused())
+    tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load("domain.yml")
+
+
+def test_a_long_conversation_goes_on_in_a_new_session_that_keeps_what_it_needs(tmp_path, monkeypatch,
+                                                                                domain) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    store.domain = domain
+    broker = RecordingBroker()
+    store.event_broker = broker
+    tracker = _long_tracker(domain, MAX_SESSION_TURNS + 1)
+    asyncio.run(store.save(tracker))
+    assert len(broker.published) == len(tracker.events)  # the carried copies are not published again
+
+    resumed = asyncio.run(store.retrieve("patient-long"))
+    texts = [e.text for e in resumed.events if isinstance(e, UserUttered)]
+    assert texts == [f"question {n}" for n in range(MAX_SESSION_TURNS + 1 - CARRIED_TURNS + 1, MAX_SESSION_TURNS + 2)]
+    assert resumed.get_slot("patient_name") == "Dana"
+    assert resumed.get_slot("requested_slot") == "phone"
+    assert resumed.active_loop_name == "booking_form"
+    assert resumed.is_paused()
+    assert resumed.latest_action_name == "action_listen"
+    intents = [e.intent_name for e in resumed.events if isinstance(e, UserUttered)]
+    assert intents[-2] == "ask_gummy_smile"  # the question a follow-up refers to
+
+    full = asyncio.run(store.retrieve_full_tracker("patient-long"))
+    assert sum(isinstance(e, UserUttered) for e in full.events) == MAX_SESSION_TURNS + 1 + CARRIED_TURNS
+
+    _turn(resumed, 99)  # the next turn is stored after the new session, once
+    resumed.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(resumed))
+    again = asyncio.run(store.retrieve("patient-long"))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == texts + ["question 99"]
+
+
+def test_a_conversation_within_the_limit_or_mid_turn_stays_one_session(tmp_path, monkeypatch, domain) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    store.domain = domain
+    tracker = _long_tracker(domain, MAX_SESSION_TURNS)
+
+    def retrieved_messages() -> int:
+        return sum(isinstance(e, UserUttered) for e in asyncio.run(store.retrieve("patient-long")).events)
+
+    asyncio.run(store.save(tracker))
+    assert retrieved_messages() == MAX_SESSION_TURNS
+    _turn(tracker, MAX_SESSION_TURNS + 1)  # ends on the assistant's answer, not waiting for the patient
+    asyncio.run(store.save(tracker))
+    assert retrieved_messages() == MAX_SESSION_TURNS + 1
+
+
+def test_the_inbox_does_not_copy_carried_over_messages_twice() -> None:
+    tracker = DialogueStateTracker("patient-3", slots=[])
+    for number in range(1, MAX_SESSION_TURNS + 2):
+        _turn(tracker, number)
+    tracker.update(ActionExecuted("action_listen"))
+    events = [e.as_dict() for e in list(tracker.events) + carried_over_session(tracker)]
+    found = new_messages(events, since_ts=0)
+    assert len(found) == 2 * (MAX_SESSION_TURNS + 1)
+    assert len({m.external_id for m in found}) == len(found)
