@@ -353,3 +353,22 @@ def test_everyday_words_for_a_contraindication_get_the_deferral(text):
 ])
 def test_lookalikes_of_those_words_do_not(text):
     assert analyse(text).decision != Decision.DEFERRAL
+
+
+@pytest.mark.parametrize("text, decision", [
+    ("Syncopal episode an hour ago after my neck tx, brief LOC, still presyncopal", Decision.EMERGENCY),
+    ("since friday the tv looks like theres two of it, brows done last week", Decision.EMERGENCY),
+    ("we're trying for our second baby this spring, is botox ok?", Decision.DEFERRAL),
+    ("active HSV lesion on my lip, appointment thursday, still go ahead?", Decision.DEFERRAL),
+    ("what unit split would you recommend for my jaw, R bigger than L", Decision.DOSE),
+])
+def test_clinical_shorthand_and_plain_variants(text, decision):
+    assert analyse(text).decision == decision
+
+
+@pytest.mark.parametrize("text", [
+    "what's the loc of the clinic, the one downtown?",
+    "no LOC, no dizziness, just wondering about parking",
+])
+def test_loc_as_a_word_or_denied_is_not_an_emergency(text):
+    assert analyse(text).decision != Decision.EMERGENCY
