@@ -23,7 +23,9 @@ ONE_THREAD_EACH = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM
 
 
 def rasa_argv(token: str, options: list) -> list:
-    return ["rasa", "run", "--enable-api", "--auth-token", token, *options]
+    # "--auth-token=TOKEN", not two words: a token that starts with "-" (1 in 64 of token_urlsafe's) would read as
+    # an option, and Rasa would refuse to start.
+    return ["rasa", "run", "--enable-api", f"--auth-token={token}", *options]
 
 
 def main() -> None:

@@ -79,3 +79,17 @@ def test_conversations_are_kept_in_the_sql_tracker_store(rasa_server):
     with sqlite3.connect(store) as connection:
         senders = {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
     assert senders == {"rest:kept-conversation-0001"}
+
+
+def test_a_token_that_starts_with_a_dash_is_read_as_the_token():
+    """token_urlsafe starts one token in 64 with "-"; passed as its own word, argparse took it for an option."""
+    import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
+
+    from bot.rasa_server import rasa_argv
+
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    options = parser.parse_args(rasa_argv("-P1uYTaOjKV1DvJ2", ["--port", "5005"])[3:])
+    assert options.auth_token == "-P1uYTaOjKV1DvJ2" and options.port == 5005
