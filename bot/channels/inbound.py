@@ -8,12 +8,16 @@ rate limit (rate_limit.py), then text the NLU pipeline can always read.
 * A message longer than MAX_CHARS is cut there (Slack allows 40,000 characters).
 * Rasa's own commands typed by a patient ("/restart", "/session_start") would silently reset the conversation, and
   un-pause a chat that staff hold: they are read as the words.
+* A message Rasa could not take (Redis or the tracker store down: the lock or the conversation could not be read) gets
+  `utter_system_unavailable`, which says it did not reach us, to send it again, and the clinic's phone number,
+  instead of silence. Nothing of it was stored, so the conversation goes on as it was.
 
 `SeenDeliveries` lets each channel drop a signed delivery it has already handled (a replay).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional
@@ -21,6 +25,9 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rate_limit import SenderRateLimiter, limit_per_sender
+from bot.responses import render
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 MAX_CHARS = 4000  # what REST accepts; no patient writes more, and spaCy's time grows with the length
@@ -80,6 +87,16 @@ def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) 
 
     async def handle(message: UserMessage) -> Any:
         message.text = readable_text(message.text)
-        return await limited(message)
+        try:
+            return await limited(message)
+        except Exception as error:  # noqa: BLE001 - whatever failed, the patient gets a sentence, not silence
+            log.error("A patient message could not be handled (%s)", type(error).__name__)  # no text, no sender
+            log.debug("The failure", exc_info=True)
+            await message.output_channel.send_text_message(message.sender_id, unavailable_text())
+            return None
 
     return handle
+
+
+def unavailable_text() -> str:
+    return render("utter_system_unavailable", None, {}).text

@@ -13,7 +13,8 @@ body was a 500. This one
 * requires `Authorization: Bearer $REST_CHANNEL_TOKEN` when that variable is set, and is off (503) in the
   production profile (`CLINIC_ENV=production`) unless it is set. `make run` (development) leaves it open for
   local testing;
-* logs no message text when the assistant fails, and answers with a sentence and the clinic's phone number.
+* logs no message text when the assistant fails, and answers with a sentence and the clinic's phone number (as
+  every channel does, through `guard`).
 
 credentials.yml: `bot.channels.rest.ClinicRestInput:` (it keeps the `rest` name and URL).
 """
@@ -33,7 +34,6 @@ from sanic.response import HTTPResponse
 
 from bot.channels.conversation_ids import REST, conversation_id
 from bot.channels.inbound import guard
-from bot.clinic import clinic
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +59,6 @@ def parse_body(body: Any) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
     if len(text) > MAX_MESSAGE_CHARS:
         return None, f'"message" is too long: please send at most {MAX_MESSAGE_CHARS} characters at a time.'
     return (sender, text.strip()), None
-
-
-def failure_reply(recipient: str) -> List[Dict[str, Any]]:
-    text = (f"Sorry, something went wrong on our side and I couldn't answer. Please try again, or call us at "
-            f"{clinic().phone}.")
-    return [{"recipient_id": recipient, "text": text}]
 
 
 class ClinicRestInput(InputChannel):
@@ -117,10 +111,6 @@ class ClinicRestInput(InputChannel):
     async def answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], conversation: str, text: str
     ) -> List[Dict[str, Any]]:
-        collector = CollectingOutputChannel()
-        try:
-            await on_new_message(UserMessage(text, collector, conversation, input_channel=self.name()))
-        except Exception as error:
-            logger.error("The assistant failed on a REST message (%s)", type(error).__name__)
-            return failure_reply(conversation)
+        collector = CollectingOutputChannel()  # a failure's sentence comes from `guard` (bot/channels/inbound.py)
+        await on_new_message(UserMessage(text, collector, conversation, input_channel=self.name()))
         return collector.messages

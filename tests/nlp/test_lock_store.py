@@ -50,7 +50,7 @@ def test_tickets_issued_at_the_same_moment_are_all_different():
     for _ in range(20):
         conversation = uuid.uuid4().hex
         with ThreadPoolExecutor(8) as pool:
-            tickets = list(pool.map(lambda _: store.issue_ticket(conversation), range(8)))
+            tickets = list(pool.map(store.issue_ticket, [conversation] * 8))
         assert sorted(tickets) == list(range(8))
         for ticket in tickets:
             store.cleanup(conversation, ticket)

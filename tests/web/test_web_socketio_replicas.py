@@ -44,11 +44,11 @@ def two_replicas(redis_url: str, tmp_path: Path) -> Iterator[Tuple[str, str]]:
     ports = [free_port(), free_port()]
     logs = [tmp_path / f"replica-{port}.log" for port in ports]
     processes = [subprocess.Popen([sys.executable, str(REPLICA), str(port)], env=env, stdout=log.open("w"),
-                                  stderr=subprocess.STDOUT) for port, log in zip(ports, logs)]
+                                  stderr=subprocess.STDOUT) for port, log in zip(ports, logs, strict=True)]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         deadline = time.monotonic() + 90
-        for url, process, log in zip(urls, processes, logs):
+        for url, process, log in zip(urls, processes, logs, strict=True):
             while not answers(f"{url}/up"):
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
