@@ -8,9 +8,9 @@ rate limit (rate_limit.py), then text the NLU pipeline can always read.
 * A message longer than MAX_CHARS is cut there (Slack allows 40,000 characters).
 * Rasa's own commands typed by a patient ("/restart", "/session_start") would silently reset the conversation, and
   un-pause a chat that staff hold: they are read as the words.
-* A message Rasa could not take (Redis or the tracker store down: the lock or the conversation could not be read) gets
-  `utter_system_unavailable`, which says it did not reach us, to send it again, and the clinic's phone number,
-  instead of silence. Nothing of it was stored, so the conversation goes on as it was.
+* A message Rasa could not take (Redis or the tracker store down: the lock or the conversation could not be read or
+  saved) gets `utter_system_unavailable`, which says it did not reach us, to send it again, and the clinic's phone
+  number, instead of silence.
 
 `SeenDeliveries` lets each channel drop a signed delivery it has already handled (a replay).
 """
@@ -89,11 +89,14 @@ def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) 
         message.text = readable_text(message.text)
         try:
             return await limited(message)
-        except Exception as error:  # noqa: BLE001 - whatever failed, the patient gets a sentence, not silence
-            log.error("A patient message could not be handled (%s)", type(error).__name__)  # no text, no sender
-            log.debug("The failure", exc_info=True)
-            await message.output_channel.send_text_message(message.sender_id, unavailable_text())
-            return None
+        except Exception:
+            # Whatever failed, the patient gets a sentence, not silence; the channel then logs the failure its way
+            # (a pseudonym of the sender and the error's type, never its message: it can hold the patient's words).
+            try:
+                await message.output_channel.send_text_message(message.sender_id, unavailable_text())
+            except Exception as sending:  # noqa: BLE001 - the channel itself is down: nothing more to do here
+                log.error("Could not tell the patient either (%s)", type(sending).__name__)
+            raise
 
     return handle
 

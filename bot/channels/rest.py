@@ -111,6 +111,9 @@ class ClinicRestInput(InputChannel):
     async def answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], conversation: str, text: str
     ) -> List[Dict[str, Any]]:
-        collector = CollectingOutputChannel()  # a failure's sentence comes from `guard` (bot/channels/inbound.py)
-        await on_new_message(UserMessage(text, collector, conversation, input_channel=self.name()))
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, conversation, input_channel=self.name()))
+        except Exception as error:  # the patient's sentence is in `collector` already (`guard`)
+            logger.error("The assistant failed on a REST message (%s)", type(error).__name__)
         return collector.messages

@@ -50,13 +50,15 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_MESSAGE_CHARS = 1000
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SOCKETIO_REDIS_CHANNEL = "clinic-socketio"
+REDIS_CONNECT_TIMEOUT_S = 1.0  # an unreachable Redis must not hold a reply for long
 SANIC_CORS_DONE = "_sanic_cors_e"  # sanic_cors.core.SANIC_CORS_EVALUATED: Rasa's CORS middleware skips the response
 
 
 def share_rooms_through_redis(sio: socketio.AsyncServer, url: str) -> None:
     """Rasa builds its AsyncServer with the default, in-process client manager; this swaps in a Redis one before any
     socket connects (python-socketio initialises its manager on the first connection)."""
-    manager = socketio.AsyncRedisManager(url, channel=SOCKETIO_REDIS_CHANNEL)
+    manager = socketio.AsyncRedisManager(url, channel=SOCKETIO_REDIS_CHANNEL,
+                                         redis_options={"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_S})
     manager.set_server(sio)
     sio.manager = manager
 

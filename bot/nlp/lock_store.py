@@ -9,12 +9,19 @@ checking that nobody waits, so a ticket issued between the check and the delete 
 message fails with a LockError. `AtomicRedisLockStore` makes every change one Redis transaction (WATCH on the
 conversation's key, MULTI/EXEC, tried again when another process changed the key meanwhile), so tickets are issued
 in one order and a lock is deleted only when its last ticket is gone.
+
+Redis unreachable: taking a ticket fails at once (a LockError; the channel tells the patient, bot/channels/inbound.py)
+after at most REDIS_TIMEOUT_S, since these calls block Rasa's event loop. Returning a ticket after the turn has been
+answered only logs a failure: the ticket expires by itself, and the patient already has the answer. A lock key
+expires with its last ticket, so a process killed mid-turn leaves nothing in Redis for long.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from typing import Any, Callable, Optional, Tuple, TypeVar
 from urllib.parse import unquote, urlparse
 
@@ -24,6 +31,8 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 
 Result = TypeVar("Result")
 KEY_PREFIX = "clinic"
+REDIS_TIMEOUT_S = 1.0
+log = logging.getLogger(__name__)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -34,7 +43,7 @@ class AtomicRedisLockStore(RedisLockStore):
             host=parts.hostname or "localhost", port=parts.port or 6379,
             db=int(parts.path.lstrip("/") or 0), username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None, use_ssl=parts.scheme == "rediss",
-            key_prefix=KEY_PREFIX,
+            key_prefix=KEY_PREFIX, socket_timeout=REDIS_TIMEOUT_S,
         )
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
@@ -53,14 +62,22 @@ class AtomicRedisLockStore(RedisLockStore):
                 lock.remove_expired_tickets()
             return lock, None
 
-        self._change(conversation_id, without_expired)
+        self._change_or_log(conversation_id, without_expired)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        self._change(conversation_id, _without_ticket(ticket_number))
+        self._change_or_log(conversation_id, _without_ticket(ticket_number))
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Removes the ticket, and the lock with it when it was the last one, in one transaction."""
-        self._change(conversation_id, _without_ticket(ticket_number))
+        self._change_or_log(conversation_id, _without_ticket(ticket_number))
+
+    def _change_or_log(self, conversation_id: str,
+                       change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], None]]) -> None:
+        try:
+            self._change(conversation_id, change)
+        except redis.RedisError as error:
+            log.error("Could not update a conversation lock in Redis (%s); its ticket expires by itself",
+                      type(error).__name__)
 
     def _change(self, conversation_id: str,
                 change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]) -> Result:
@@ -73,7 +90,8 @@ class AtomicRedisLockStore(RedisLockStore):
                     lock, result = change(TicketLock.from_dict(json.loads(stored)) if stored else None)
                     pipe.multi()
                     if lock is not None and lock.is_someone_waiting():
-                        pipe.set(key, lock.dumps())
+                        last_expiry = max(ticket.expires for ticket in lock.tickets)
+                        pipe.set(key, lock.dumps(), px=max(1, int((last_expiry - time.time()) * 1000)))
                     else:
                         pipe.delete(key)
                     pipe.execute()

@@ -10,17 +10,21 @@ once to find what to store; this store counts once, stores the new events, then 
 reads the tracker when an event arrives finds it stored).
 
 A long conversation slows every turn: Rasa reads, replays and featurizes the whole session for each prediction.
-After `MAX_SESSION_TURNS` patient messages, the store starts a new session at the end of a turn that carries over
-what the conversation needs: every slot, an active form, a pause for staff, and the last `CARRIED_TURNS` turns (the
-questions a follow-up refers to). Rasa reads only the latest session (`retrieve`); the full history stays stored.
-The carried copies are not published again, and their messages are marked `carried_over` so the staff inbox does
-not show them twice.
+After `MAX_SESSION_TURNS` patient messages, the store starts a new session at the end of a patient's turn that
+carries over what the conversation needs: every slot, an active form, a pause for staff, and the last
+`CARRIED_TURNS` turns (the questions a follow-up refers to). Rasa reads only the latest session (`retrieve`); the
+full history stays stored. The carried copies are not published again, and their messages are marked
+`carried_over` so the staff inbox does not show them twice; they keep their own timestamps, so the session still
+expires an hour after the patient's last message.
+
+Rasa finds the latest session by its SessionStarted's timestamp, which ties the events' order to the clocks of
+several Rasa processes: a replica a few milliseconds behind would store events that are never read back. This store
+finds it by row id, the order events were stored in.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -77,11 +81,24 @@ class ClinicTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
             session.add_all(self._row(tracker.sender_id, event) for event in new_events)
-            if needs_new_session(tracker):
+            if needs_new_session(tracker, new_events):
                 session.add_all(self._row(tracker.sender_id, event) for event in carried_over_session(tracker))
             session.commit()
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """The conversation's events in the order they were stored; without `fetch_events_from_all_sessions`, from
+        its latest SessionStarted on (by row id, not by timestamp as Rasa does)."""
+        query = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            latest_start = (
+                session.query(sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == SessionStarted.type_name)
+                .scalar_subquery()
+            )
+            query = query.filter(sa.or_(latest_start.is_(None), self.SQLEvent.id >= latest_start))
+        return query.order_by(self.SQLEvent.id)
 
     def _row(self, sender_id: str, event: Event) -> Any:
         """The stored form of an event, as Rasa's SQLTrackerStore.save makes it."""
@@ -93,19 +110,17 @@ class ClinicTrackerStore(SQLTrackerStore):
         )
 
 
-def needs_new_session(tracker: DialogueStateTracker) -> bool:
-    """At rest (waiting for the patient) after more than MAX_SESSION_TURNS messages in this session."""
+def needs_new_session(tracker: DialogueStateTracker, new_events: List[Event]) -> bool:
+    """Answered a patient's message and waiting for the next, after more than MAX_SESSION_TURNS messages in this
+    session (staff closing a handoff, say, is not a patient's turn)."""
     last = tracker.events[-1] if tracker.events else None
     waiting = isinstance(last, ActionExecuted) and last.action_name == ACTION_LISTEN_NAME
-    return waiting and sum(isinstance(event, UserUttered) for event in tracker.events) > MAX_SESSION_TURNS
+    patient_turn = any(isinstance(event, UserUttered) for event in new_events)
+    return waiting and patient_turn and sum(isinstance(e, UserUttered) for e in tracker.events) > MAX_SESSION_TURNS
 
 
 def carried_over_session(tracker: DialogueStateTracker) -> List[Event]:
-    """A new session in the state `tracker` is in: its slots, form and pause, then its last CARRIED_TURNS turns.
-
-    Every event gets the same new timestamp: Rasa's `retrieve` reads the events from the latest SessionStarted's
-    timestamp on, in the order they were stored."""
-    now = time.time()
+    """A new session in the state `tracker` is in: its slots, form and pause, then its last CARRIED_TURNS turns."""
     state: List[Event] = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted()]
     state += [SlotSet(slot.name, slot.value) for slot in tracker.slots.values() if slot.value != slot.initial_value]
     if tracker.active_loop_name:
@@ -113,7 +128,7 @@ def carried_over_session(tracker: DialogueStateTracker) -> List[Event]:
     if tracker.is_paused():
         state.append(ConversationPaused())
     state.append(ActionExecuted(ACTION_LISTEN_NAME))
-    return [_copied(event, now) for event in state + _last_turns(tracker.events, CARRIED_TURNS)]
+    return state + [_copied(event) for event in _last_turns(tracker.events, CARRIED_TURNS)]
 
 
 def _last_turns(events: List[Event], turns: int) -> List[Event]:
@@ -121,9 +136,8 @@ def _last_turns(events: List[Event], turns: int) -> List[Event]:
     return list(events)[starts[-turns]:] if len(starts) >= turns else list(events)
 
 
-def _copied(event: Event, timestamp: float) -> Event:
+def _copied(event: Event) -> Event:
     data = event.as_dict()
-    data["timestamp"] = timestamp
     if isinstance(event, (UserUttered, BotUttered)):
         data["metadata"] = {**(data.get("metadata") or {}), CARRIED_OVER: True}
     return Event.from_parameters(data)

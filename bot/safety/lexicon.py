@@ -104,7 +104,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:two|2) of (?:my|the|every)\b|(?:look|looks|looked|looking|seeing|see|saw) (?:\w+\s+)?doubled"
         r"|(?:cannot|could not) line (?:\w+\s+)?up|eyes (?:\w+\s+){0,3}?not pointing (?:the same|in the same)"
         r"|(?:splits?|splitting) (?:in|into) (?:two|2)|(?:keep|keeps|kept) seeing (?:two|2|double)|(?:looks?|looking|look) doubled"
-        r"|(?:looks?|looking|looked|see|seeing|saw) like there(?: is| are|s| s|'s) (?:two|2) of",
+        r"|(?:looks?|looking|looked|see|seeing|saw) like there(?: is| are|s| s|'s) (?:two|2) of (?:it|everything|them all"
+        r"|the (?:tv|screen|road|words?|text|letters?|lines?|lights?|cars?))\b",
         r"(?:cannot|could not) (?:see|focus) (?:straight|properly|clearly|right)|eyes? (?:will not|wo not|cannot"
         r"|do not|does not) focus",
     ],
@@ -166,7 +167,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|outline|pink|yellow|blue|purple|green))",
         r"pass(?:ed|ing)? out|black(?:ed|ing)? out|\bblackout\b|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
         r"|collaps\w*|out cold|(?:dropped|fell|hit) (?:\w+\s+)?(?:the )?(?:floor|ground)|(?:almost|nearly) (?:passed|fainted)",
-        r"\b(?:pre)?syncop\w*|loss of consciousness|(?:brief|short|momentary|transient|witnessed|with|some) loc\b",
+        r"\b(?:pre)?syncop\w*|loss of consciousness|(?:brief|short|momentary|transient|witnessed) loc\b",
     ],
     "contraindication:pregnant": [
         r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
@@ -179,7 +180,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
         r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
-        r"trying for (?:our|my|a|another) (?:\w+ )?(?:baby|kid|child|little one)",
+        r"trying for (?:our|my|a|another) (?:(?:first|second|third|fourth|next) )?(?:baby|child)"
+        r"(?=\s*(?:$|[,.!?;]|(?:and|so|soon|now|since|period|is|are|right|but|this|next|in|we|i)\b))",
         r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby(?=\s*(?:$|[,.!?;]|(?:so|and|soon|next|this|now|in|before)\b))"
         r"|off (?:my |the )?(?:birth control|pill)\b",
     ],
@@ -227,7 +229,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|units? (?:for|on|in|per) (?:me|my|each|spot|side|area|brow|the|a)|(?:add|put|do|use|give|inject)(?: me)? (?:\w+\s+){0,2}?units"
         r"|(?:do|use|put|give me|try) (?:\w+\s+)?(?:less|more)(?: units| product| botox)? (?:this time|than last time|next time)"
         r"|double the usual|(?:more|less) than (?:the |my )?usual"
-        r"|units? split|split (?:the |my )?units|units? would you (?:recommend|suggest|use|do|give)"
+        r"|units? split\b(?! (?:payment|bill|cost))|units? would you (?:recommend|suggest|use|do|give)"
         r"|\bdose\b|\bdosage\b|\bdosing\b|unit count|(?:get|put|do|use) more (?:\w+\s+){0,2}?(?:on|in) (?:my |the )?"
         r"(?:left|right|one|other|weaker|lower) side",
     ],

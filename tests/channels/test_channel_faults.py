@@ -21,7 +21,10 @@ PHONE = answer_facts(clinic())["clinic_phone"]
 def handled(on_new_message) -> CollectingOutputChannel:
     output = CollectingOutputChannel()
     message = UserMessage("my name is Dana Fox, how long does botox last?", output, "sms:+15125550147")
-    asyncio.run(guard(on_new_message, SenderRateLimiter(per_minute=100, burst=100))(message))
+    try:
+        asyncio.run(guard(on_new_message, SenderRateLimiter(per_minute=100, burst=100))(message))
+    except LockError:
+        pass  # raised again for the channel to log its way, after the sentence
     return output
 
 

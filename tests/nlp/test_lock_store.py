@@ -70,10 +70,9 @@ def test_finishing_keeps_a_ticket_issued_meanwhile():
     assert store.get_lock(conversation) is None
 
 
-def _serve(conversation: str, replica: str, turns: int, use_rasa_store: bool) -> None:
+def _serve(conversation: str, replica: str, turns: int) -> None:
     """One replica taking `turns` messages of `conversation`, writing when each starts and ends."""
-    store = (RedisLockStore(host="127.0.0.1", db=13, key_prefix="race") if use_rasa_store
-             else AtomicRedisLockStore.from_url(REDIS_URL))
+    store = AtomicRedisLockStore.from_url(REDIS_URL)
     log = redis.Redis.from_url(REDIS_URL)
 
     async def serve() -> None:
@@ -89,11 +88,11 @@ def _serve(conversation: str, replica: str, turns: int, use_rasa_store: bool) ->
     asyncio.run(serve())
 
 
-def served_in_order(use_rasa_store: bool) -> bool:
+def served_in_order() -> bool:
     """Two replica processes, 30 messages each on one conversation: was each served alone, none failing?"""
     conversation = f"race-{uuid.uuid4().hex}"
     context = multiprocessing.get_context("spawn")
-    replicas = [context.Process(target=_serve, args=(conversation, name, 30, use_rasa_store)) for name in "AB"]
+    replicas = [context.Process(target=_serve, args=(conversation, name, 30)) for name in "AB"]
     for process in replicas:
         process.start()
     for process in replicas:
@@ -107,7 +106,7 @@ def served_in_order(use_rasa_store: bool) -> bool:
 
 @needs_redis
 def test_two_replicas_serve_one_conversation_one_message_at_a_time():
-    assert served_in_order(use_rasa_store=False)
+    assert served_in_order()
 
 
 @needs_redis

@@ -15,6 +15,7 @@ from rasa.shared.core.events import (
     ActiveLoop,
     BotUttered,
     ConversationPaused,
+    ConversationResumed,
     SessionStarted,
     SlotSet,
     UserUttered,
@@ -154,6 +155,34 @@ def test_a_conversation_within_the_limit_or_mid_turn_stays_one_session(tmp_path,
     _turn(tracker, MAX_SESSION_TURNS + 1)  # ends on the assistant's answer, not waiting for the patient
     asyncio.run(store.save(tracker))
     assert retrieved_messages() == MAX_SESSION_TURNS + 1
+
+
+def test_staff_closing_a_long_chat_is_not_a_patient_s_turn(tmp_path, monkeypatch, domain) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    store.domain = domain
+    asyncio.run(store.save(_long_tracker(domain, MAX_SESSION_TURNS)))
+    tracker = asyncio.run(store.retrieve("patient-long"))
+    tracker.update(UserUttered("one more", intent={"name": "ask_price", "confidence": 1.0}))  # paused: no answer
+    asyncio.run(store.save(tracker))
+    tracker = asyncio.run(store.retrieve("patient-long"))
+    tracker.update(ConversationResumed())  # staff close the handoff
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    full = asyncio.run(store.retrieve_full_tracker("patient-long"))
+    assert sum(isinstance(event, SessionStarted) for event in full.events) == 1
+
+
+def test_events_stored_by_a_replica_whose_clock_is_behind_are_read_back(tmp_path, monkeypatch, domain) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    store.domain = domain
+    asyncio.run(store.save(_long_tracker(domain, MAX_SESSION_TURNS + 1)))  # a new session starts here
+    resumed = asyncio.run(store.retrieve("patient-long"))
+    started = next(e.timestamp for e in resumed.events if isinstance(e, SessionStarted))
+    resumed.update(UserUttered("late clock", intent={"name": "ask_price", "confidence": 1.0},
+                               timestamp=started - 0.05))
+    asyncio.run(store.save(resumed))
+    texts = [e.text for e in asyncio.run(store.retrieve("patient-long")).events if isinstance(e, UserUttered)]
+    assert texts[-1] == "late clock"
 
 
 def test_the_inbox_does_not_copy_carried_over_messages_twice() -> None:
