@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,19 +13,12 @@ import redis
 from rasa.core.lock_store import InMemoryLockStore, LockError, RedisLockStore
 
 from bot.nlp.lock_store import AtomicRedisLockStore, ClinicLockStore
+from tests.local_services import REDIS_PORT, answers
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+needs_redis = pytest.mark.skipif(not answers(REDIS_PORT), reason="needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
 
 
 def test_one_process_keeps_locks_in_memory(monkeypatch):

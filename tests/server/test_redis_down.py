@@ -1,16 +1,13 @@
 """Redis down (production: the lock store and Socket.IO rooms): the Rasa server, started as in production with
 REDIS_URL, answers a patient with a sentence and the clinic's phone number, stores nothing half-done, and answers
-normally once Redis is back. Redis is a local port that refuses connections, then a switchable proxy in front of
-this machine's Redis."""
+normally once Redis is back. A proxy in front of this machine's Redis cuts it off, then lets it back."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import threading
 import uuid
 
 import pytest
@@ -19,70 +16,18 @@ import requests
 from bot.answers import answer_facts
 from bot.clinic import clinic
 from tests.conftest import MODEL, ROOT, free_port, wait_until_up
+from tests.local_services import REDIS_PORT, TcpProxy, answers
 
 PHONE = answer_facts(clinic())["clinic_phone"]
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-class SwitchableProxy:
-    """A TCP proxy to this machine's Redis that can refuse connections and cut the open ones: Redis going down."""
-
-    def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.up = True
-        self.open: list = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            client, _ = self.listener.accept()
-            if not self.up:
-                client.close()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", 6379))
-            self.open += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, target: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, target):
-                try:
-                    end.close()
-                except OSError:
-                    pass
-
-    def go_down(self) -> None:
-        self.up = False
-        for connection in self.open:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.open.clear()
-
-
 @pytest.fixture(scope="module")
 def server_and_redis(tmp_path_factory):
-    if not redis_answers():
+    if not answers(REDIS_PORT):
         pytest.skip("needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it first).")
-    proxy = SwitchableProxy()
+    proxy = TcpProxy(REDIS_PORT)
     folder = tmp_path_factory.mktemp("redis-down")
     port, token = free_port(), secrets.token_urlsafe(24)
     env = {**os.environ, "RASA_API_TOKEN": token, "REDIS_URL": f"redis://127.0.0.1:{proxy.port}/12",
@@ -98,6 +43,7 @@ def server_and_redis(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        proxy.close()
 
 
 def say(url: str, sender: str, text: str) -> str:
@@ -110,10 +56,10 @@ def test_redis_down_gets_a_sentence_with_the_phone_then_the_conversation_goes_on
     url, token, proxy, log = server_and_redis
     sender = uuid.uuid4().hex
     assert "$" in say(url, sender, "how much is a consultation?")  # through the lock store on Redis
-    proxy.go_down()
+    proxy.drop()
     down = say(url, sender, "and how long does botox last? my name is Dana, 512 555 0147")
     assert PHONE in down and "send it again" in down
-    proxy.up = True
+    proxy.resume()
     back = say(url, sender, "how much is a consultation?")
     assert "$" in back
     tracker = requests.get(f"{url}/conversations/rest:{sender}/tracker", params={"token": token}, timeout=30).json()

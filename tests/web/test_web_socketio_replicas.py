@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,22 +18,14 @@ import requests
 import socketio
 
 from tests.conftest import free_port
+from tests.local_services import REDIS_PORT, answers
 
 REPLICA = Path(__file__).with_name("socketio_replica.py")
-REDIS = ("127.0.0.1", 6379)
 ORIGIN = "http://clinic.test"
 SESSION = "replica0123456789abcdef0123456789"
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
+pytestmark = pytest.mark.skipif(not answers(REDIS_PORT), reason="needs Redis on 127.0.0.1:6379 (.ci/run starts it)")
 
 
 @contextmanager
@@ -49,7 +40,7 @@ def two_replicas(redis_url: str, tmp_path: Path) -> Iterator[Tuple[str, str]]:
     try:
         deadline = time.monotonic() + 90
         for url, process, log in zip(urls, processes, logs, strict=True):
-            while not answers(f"{url}/up"):
+            while not is_up(f"{url}/up"):
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
         yield urls[0], urls[1]
@@ -59,7 +50,7 @@ def two_replicas(redis_url: str, tmp_path: Path) -> Iterator[Tuple[str, str]]:
             process.wait(10)
 
 
-def answers(url: str) -> bool:
+def is_up(url: str) -> bool:
     try:
         return requests.get(url, timeout=1).ok
     except requests.ConnectionError:
