@@ -10,7 +10,7 @@ ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 WEB_PORT ?= 8000
 
-.PHONY: setup run train shell validate crossval test lint clean spacy widget browser db staff
+.PHONY: setup run prod train shell validate crossval test lint clean spacy widget browser nginx db staff
 
 # Token for Rasa's HTTP API (the staff inbox pauses, relays and resumes chats through it); made once per checkout,
 # readable by its owner only.
@@ -65,6 +65,12 @@ browser:
 	@command -v chromium >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; }
 
+# The production profile's front (bot/production): Debian's nginx, installed without starting its own service.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { test "$$(id -u)" = 0 && apt-get update -qq \
+	  && RUNLEVEL=1 apt-get install -y -qq nginx >/dev/null; } \
+	  || { echo "The production profile needs Debian's nginx: sudo apt-get install nginx" >&2; exit 1; }
+
 spacy: build/spacy-clinic/meta.json
 
 # Rasa retrains only what changed since the last model (and nothing when nothing did).
@@ -83,6 +89,11 @@ run: train db
 	RASA_URL=$${RASA_URL:-http://localhost:$(RASA_PORT)} $(PY) -m bot reminders run & \
 	wait
 
+# The production profile on this machine: nginx on :8080 in front of 2 Rasa replicas and 2 action servers, on
+# PostgreSQL, Redis and RabbitMQ (bot/production says how to point it elsewhere). Ctrl-C stops all.
+prod: train nginx
+	$(PY) -m bot.production
+
 shell: train
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) >/dev/null 2>&1 & \
@@ -95,7 +106,7 @@ crossval: setup
 lint: setup
 	$(VENV)/bin/ruff check bot actions tests benchmarks
 
-test: validate train browser
+test: validate train browser nginx
 	$(RASA) test core --model models/clinic.tar.gz --stories tests/stories --fail-on-prediction-errors --out results/core
 	$(VENV)/bin/pytest -q
 

@@ -74,7 +74,9 @@ class ClinicTrackerStore(SQLTrackerStore):
         )
         self.engine.dispose()
         keep_result_rows_out_of_logs()
-        self.engine = sa.create_engine(url, hide_parameters=True, **create_engine_kwargs(url))
+        # A connection that PostgreSQL dropped (a restart, a failover) is replaced before use, not failed on.
+        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=url.get_backend_name() != "sqlite",
+                                       **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -10,7 +10,8 @@ Routes:
                            when there is no such booking, 429 after too many unknown references from one client
   /healthz                 liveness: {"status": "ok", "widget_built": ...}
 
-Settings from the environment: RASA_URL (where the widget connects, default http://localhost:5005), WEB_HOST
+Settings from the environment: RASA_URL (Rasa's HTTP API for the staff inbox, and where the widget connects unless
+WIDGET_SERVER_URL says otherwise, e.g. the public address behind nginx; default http://localhost:5005), WEB_HOST
 (default 127.0.0.1), WEB_PORT (default 8000), WIDGET_ALLOWED_ORIGINS (the websites that embed the widget; they
 may load its files cross-origin, e.g. with `crossorigin` and subresource integrity).
 """
@@ -58,6 +59,7 @@ CalendarLookup = Callable[[str], Union[None, str, bytes]]  # reference -> the .i
 @dataclass(frozen=True)
 class Settings:
     rasa_url: str = "http://localhost:5005"
+    widget_server_url: str = ""  # where the widget connects; "" means rasa_url
     host: str = "127.0.0.1"
     port: int = 8000
     allowed_origins: Origins = field(default_factory=allowed_origins)
@@ -71,8 +73,12 @@ class Settings:
         rasa_url = (env.get("RASA_URL") or cls.rasa_url).rstrip("/")
         if urlsplit(rasa_url).scheme not in ("http", "https"):
             raise ValueError(f"RASA_URL must be an http(s) URL, not {rasa_url!r}")
+        widget_server_url = (env.get("WIDGET_SERVER_URL") or rasa_url).rstrip("/")
+        if urlsplit(widget_server_url).scheme not in ("http", "https"):
+            raise ValueError(f"WIDGET_SERVER_URL must be an http(s) URL, not {widget_server_url!r}")
         return cls(
             rasa_url=rasa_url,
+            widget_server_url=widget_server_url,
             host=env.get("WEB_HOST") or cls.host,
             port=int(env.get("WEB_PORT") or cls.port),
             allowed_origins=allowed_origins(env=env),
@@ -166,7 +172,7 @@ def text_response(text: str, status: int) -> HTTPResponse:
 
 def security_headers(settings: Settings) -> dict:
     """Headers for the demo page; its Content-Security-Policy is what a clinic page embedding the widget needs."""
-    rasa = urlsplit(settings.rasa_url)
+    rasa = urlsplit(settings.widget_server_url or settings.rasa_url)
     ws_scheme = "wss" if rasa.scheme == "https" else "ws"
     connect = f"'self' {rasa.scheme}://{rasa.netloc} {ws_scheme}://{rasa.netloc}"
     policy = (

@@ -41,7 +41,7 @@ def widget_tag(info: Clinic, settings: "Settings") -> str:
     """The one tag a clinic page needs for the chat widget."""
     attributes = {
         "src": "/widget/widget.js",
-        "data-server-url": settings.rasa_url,
+        "data-server-url": settings.widget_server_url or settings.rasa_url,
         "data-clinic-name": info.name,
         "data-clinic-phone": info.phone,
         "data-primary-color": settings.primary_color,
