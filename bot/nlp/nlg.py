@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
@@ -47,6 +47,20 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
         answer = answer_response(intent)
         topic = main_answer.removeprefix("utter_").split("__")[-1]
         return f"{answer}__{topic}" if f"{answer}__{topic}" in self.responses else answer
+
+    def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
+                       **kwargs: Any) -> Dict[Text, Any]:
+        """Rasa fills placeholders in button payloads too, and `/inform{"patient_type": "new"}` reads as one: it logs
+        an error, with the slot values beside it, for every such button. Payloads are intents, never text to fill."""
+        buttons = response.pop("buttons", None)
+        filled = super()._fill_response(response, filled_slots, **kwargs)
+        if buttons:
+            values = self._response_variables(filled_slots, kwargs)
+            filled["buttons"] = [{**button, "title": interpolator.interpolate_text(button["title"], values)}
+                                 if "title" in button else button for button in buttons]
+        elif buttons is not None:
+            filled["buttons"] = buttons
+        return filled
 
     def generate_from_slots(
         self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any

@@ -21,7 +21,9 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
-        r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly) (?:\w+\s+){0,2}?get(?:ting)? (?:\w+\s+){0,2}?"
+        r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly|(?:a|real) (?:job|chore|battle|mission"
+        r"|workout)) (?:\w+\s+){0,2}?get(?:ting)? (?!(?:the |my |our |her |his )?(?:kids?|baby|babies|children|toddlers?"
+        r"|son|daughter|dog|weight|price|cost|bill|numbers?|costs?|stairs|hill)\b)(?:\w+\s+){0,2}?"
         r"down|(?:stuck|sits?|sitting) (?:\w+\s+){0,3}?(?:halfway down|at the back of my throat)|not go(?:ing)? down"
         r"|(?:comes?|came|coming) (?:back )?(?:out )?(?:through|thru|of|out) (?:my )?nose",
         r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,3}?(?:weird|funny"
@@ -36,7 +38,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"chok\w*\s+(?:\w+\s+){0,2}?on\s+(?:\w+\s+){0,2}?(?:food|water|drinks?|liquids?|spit|saliva|everything|coffee"
         r"|tea|soup|juice|bites?|pills?)",
         r"(?:cannot|could not|try(?:ing)? to|hard to|struggl\w* to) get (?:\w+\s+){0,2}?down|(?:sits?|sitting|stuck) in my throat"
-        r"|(?:will not|not|does not|do not) go(?:ing)? down|(?:am|keep|keeps|kept|been) chok\w*"
+        r"|(?:will not|not|does not|do not) (?:want to )?go(?:ing)? down|(?:am|keep|keeps|kept|been) chok\w*"
+        r"|swallow (?:\w+\s+)?(?:twice|two or three times|several times|multiple times|a few times|over and over)"
         r"|chok\w* (?:\w+\s+){0,3}?(?:when|every time|while|whenever) (?:i |she |he )?(?:eat|drink|swallow)\w*"
         r"|weak\w* (?:\w+\s+)?(?:throat|swallowing)",
         r"\bdysphagia\b|\bgagging\b|swallow\w* (?:problems?|issues?|trouble|difficult\w*)",
@@ -84,7 +87,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:cannot|could not) (?:talk|speak) (?:right|properly|clearly|normally|straight|well)",
         r"tongue (?:feels |is |got )?(?:so |really )?(?:thick|heavy|numb|swollen and|tingl\w*)",
         r"work to get (?:the |my )?words out|(?:mouth|speech|tongue|words) (?:\w+\s+)?(?:is |are |feels )?on a delay"
-        r"|mouth ?full? of marbles|\bcroak\w*|voice (?:\w+\s+){0,3}?(?:cuts? out|cutting out|breaks? up|keeps breaking)|marbles in (?:my|her|his) mouth"
+        r"|mouth ?full? of marbles|mouth (?:is |was |were )?full of (?:marbles|cotton|rocks)|\bcroak\w*|voice (?:\w+\s+){0,3}?(?:cuts? out|cutting out|breaks? up|keeps breaking)|marbles in (?:my|her|his) mouth"
         r"|(?:keep|keeps|kept) (?:saying|asking) (?:\w+\s+){0,2}?(?:what|pardon|come again|repeat)",
     ],
     "urgent:vision": [
@@ -104,6 +107,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:two|2) of (?:my|the|every)\b|(?:look|looks|looked|looking|seeing|see|saw) (?:\w+\s+)?doubled"
         r"|(?:cannot|could not) line (?:\w+\s+)?up|eyes (?:\w+\s+){0,3}?not pointing (?:the same|in the same)"
         r"|(?:splits?|splitting) (?:in|into) (?:two|2)|(?:keep|keeps|kept) seeing (?:two|2|double)|(?:looks?|looking|look) doubled"
+        r"|there (?:is|are|s|'s) (?:two|2) of (?:it|everything)\b"
         r"|(?:looks?|looking|looked|see|seeing|saw) like there(?: is| are|s| s|'s) (?:two|2) of (?:it|everything|them all"
         r"|the (?:tv|screen|road|words?|text|letters?|lines?|lights?|cars?))\b",
         r"(?:cannot|could not) (?:see|focus) (?:straight|properly|clearly|right)|eyes? (?:will not|wo not|cannot"
@@ -170,7 +174,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"\b(?:pre)?syncop\w*|loss of consciousness|(?:brief|short|momentary|transient|witnessed) loc\b",
     ],
     "contraindication:pregnant": [
-        r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|with child|(?:first|second|third) trimester|\btrimester",
+        r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|(?:tiny|little) human (?:in|inside) me|with child|(?:first|second|third) trimester|\btrimester",
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
@@ -181,7 +185,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
         r"trying for (?:our|my|a|another) (?:(?:first|second|third|fourth|next) )?(?:baby|child)"
-        r"(?=\s*(?:$|[,.!?;]|(?:and|so|soon|now|since|period|is|are|right|but|this|next|in|we|i)\b))",
+        r"(?=\s*(?:$|[,.!?;]|(?:and|so|soon|now|since|period|is|are|right|but|this|next|in|we|i|last|already|for|over)\b))",
         r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby(?=\s*(?:$|[,.!?;]|(?:so|and|soon|next|this|now|in|before)\b))"
         r"|off (?:my |the )?(?:birth control|pill)\b",
     ],
@@ -190,7 +194,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
         r"(?:to|can i|could i|i|you) nurse\b|in (?:the|my) (?:breast ?)?milk|nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|are|if|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
         r"feeding (?:my |the )?(?:baby|newborn|little one) (?:myself|from the breast)|exclusively feeding",
-        r"\bebf\b|(?:still|currently|i am|exclusively) bf(?:ing)?\b|while bf(?:ing)?\b(?!\s+(?:is|was|goes|gets|works|and))|(?<!my )(?<!your )(?<!her )\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
+        r"\bmilk bar\b|\bebf\b|(?:still|currently|i am|exclusively) bf(?:ing)?\b|while bf(?:ing)?\b(?!\s+(?:is|was|goes|gets|works|and))|(?<!my )(?<!your )(?<!her )\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
     ],
     "contraindication:neuromuscular": [
         r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
@@ -215,13 +219,14 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "contraindication:infection": [
         r"(?:acne|breakout|broken out|pimples?|zits?)\W+(?:\w+\W+){0,6}?(?:where (?:u|you|they|she|he) inject\w*"
-        r"|injection (?:site|area|spot)|treatment area)",
+        r"|injection (?:site|area|spot)|treatment area|where (?:the )?(?:injector|nurse|doctor|needle)\w* (?:marked|went|injected"
+        r"|goes|put))",
         r"infect\w*|abscess\w*|cold sores?|fever blisters?|herpes|\bhsv\b|impetigo|cellulitis|\bpus\b|oozing|\bboils?\b"
         r"|staph|shingles|rash (?:on|at|near|where|around) (?:my |the )?(?:forehead|face|lips?|chin|brows?|cheeks?|jaw|neck"
         r"|injection|site|spot)",
     ],
     "dose:dose": [
-        r"how many units|what dose|what dosage|which dose|how much (?:botox|toxin|product|tox|units?|of it)"
+        r"how many (?:units|unidades)|what dose|what dosage|which dose|how much (?:botox|toxin|product|tox|units?|of it)"
         r"|units? (?:do|should|would|will|can) (?:i|you|she|he)|dose (?:for|do|should|would) (?:me|i)",
         r"(?:go|bump|bumping|going|move|moving) (?:me )?up (?:to|from)|(?:more|extra|fewer|less) units|up the (?:dose|units)"
         r"|double (?:the |my |up )?(?:dose|units|amount|botox)|(?:stronger|higher|bigger|lower|smaller) dose"
@@ -255,7 +260,9 @@ ENGLISH[IDIOM] = [
     r"(?:hoarse|voice is gone|lost my voice|no voice) (?:\w+\s+){0,2}?from (?:screaming|yelling|shouting|singing|cheering|coaching"
     r"|a cold|the concert|the game)",
     r"weak (?:at|in) the knees|knees (?:went|go|goes|going) weak when i (?:saw|see|looked|heard)"
-    r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|weakness for\b|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
+    r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|(?:so |i am |im )weak at (?:ur|your|the|those|these|this|that)\b"
+    r"|weakness for\b|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
+    r" (?:\w+\s+){0,2}?(?:would|will|could|might|gonna) make me faint|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
     r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?(?: (?:on|in|from)(?: \w+){1,2}| you sent)?"
     r" (?:is|are|looks?|was|were|came out) "
     r"(?:so |really |kinda |a bit |all )?blurr\w*(?! to me)",
@@ -267,8 +274,8 @@ ENGLISH[IDIOM] = [
     r"(?:tests?|lines?|positive|strips?) (?:(?:is|was|were|are) )?(?:super |very |really |so |kinda )?faint\b|faint (?:line|positive)"
     r"|swallow (?:these|those|the|that|this|your) (?:\w+ )?(?:prices?|costs?|bill|news|fact|quote|total)\b"
     r"|to swallow that (?:i|im|my|we|it|you|he|she|they)\b",
-    r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|cost|bill|quote|total|news) (?:is |was )?(?:a bit |kinda |so |pretty )?"
-    r"hard to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
+    r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|prices|price list|cost|bill|quote|total|news) (?:is |are |was )?"
+    r"(?:a bit |kinda |so |pretty |rather |quite |a little |very )?(?:hard|difficult|tough) to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
     r"(?:weak|sore|tired|dead|shaky) (?:\w+\s+)?from (?:arm day|leg day|the gym|my workout|the workout|lifting|working out)"
     r"|blurr\w* (?:selfie|photo|pic|picture|image|video|screenshot)s?|(?:phone|screen|laptop|monitor|tv|windshield)\b(?:\s+\w+){0,2}"
     r" (?:is|are|was|looks?) (?:so |really |all |kinda )?blurr\w*|(?:throat|mouth|lips|eyes|skin) (?:is |are |feels? )?(?:so |really "
@@ -343,7 +350,8 @@ SPANISH: Dict[str, List[str]] = {
 }
 
 SPANISH[IDIOM] = [
-    r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad))|me muero de risa",
+    r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad)|cuando vi (?:lo|como|el resultado|mi sonrisa))|me muero de risa"
+    r"|viendo doble\W+(?:\w+\W+){0,2}?doble cobro",
     r"(?:foto|imagen|video|pantalla)s? (?:\w+ ){0,3}?(?:se ve|se ven|sale|salio|esta|estan) (?:muy |un poco )?borros\w*"
     r"|(?:senal|wifi|internet|bateria|conexion) (?:esta |muy |anda )*debil",
 ]
