@@ -23,6 +23,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_port_run(span: int) -> int:
+    """The first of `span` consecutive free ports."""
+    for _ in range(50):
+        first = free_port()
+        if first + span < 65000 and all(_is_free(port) for port in range(first, first + span)):
+            return first
+    raise RuntimeError("no run of free ports")
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -32,16 +32,22 @@ def _responses() -> Dict[str, List[Dict[str, Any]]]:
     return _domain()["responses"]
 
 
-def render(name: str, channel: Optional[str], values: Mapping[str, Any]) -> Rendered:
-    """Response `name`'s variation for `channel` (None: the default one, for no channel and no condition), with the
-    clinic's facts and `values` filled in; a placeholder without a value raises KeyError, so a half-filled message
-    is never sent."""
-    variation = next((v for v in _responses()[name] if v.get("channel") == channel and "condition" not in v), None)
+def render(name: str, channel: Optional[str], values: Mapping[str, Any], language: str = "en") -> Rendered:
+    """Response `name`'s variation for `channel` (None: the default one, for no channel and no condition), in the
+    patient's `language` where it has one (`condition: patient_language`), with the clinic's facts and `values`
+    filled in; a placeholder without a value raises KeyError, so a half-filled message is never sent."""
+    variations = [v for v in _responses()[name] if v.get("channel") == channel]
+    variation = next((v for v in variations if _language_of(v) == language), None) or next(
+        (v for v in variations if "condition" not in v), None)
     if variation is None:
         raise KeyError(f"{name} has no variation for channel {channel}")
     filling = {**answer_facts(clinic()), **values}
     custom = {key: str(value).format_map(filling) for key, value in (variation.get("custom") or {}).items()}
     return Rendered(variation["text"].format_map(filling), custom)
+
+
+def _language_of(variation: Mapping[str, Any]) -> Optional[str]:
+    return next((c.get("value") for c in variation.get("condition") or () if c.get("name") == "patient_language"), None)
 
 
 # Intents whose answer is not named after them.

@@ -26,6 +26,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.rate_limit import SenderRateLimiter, limit_per_sender
 from bot.responses import render
+from bot.safety.language import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) 
             # Whatever failed, the patient gets a sentence, not silence; the channel then logs the failure its way
             # (a pseudonym of the sender and the error's type, never its message: it can hold the patient's words).
             try:
-                await message.output_channel.send_text_message(message.sender_id, unavailable_text())
+                await message.output_channel.send_text_message(message.sender_id, unavailable_text(message.text))
             except Exception as sending:  # noqa: BLE001 - the channel itself is down: nothing more to do here
                 log.error("Could not tell the patient either (%s)", type(sending).__name__)
             raise
@@ -101,5 +102,6 @@ def guard(on_new_message: Handler, limiter: Optional[SenderRateLimiter] = None) 
     return handle
 
 
-def unavailable_text() -> str:
-    return render("utter_system_unavailable", None, {}).text
+def unavailable_text(patient_text: str = "") -> str:
+    """In Spanish for a message in Spanish: the tracker, where the patient's language is kept, may be what failed."""
+    return render("utter_system_unavailable", None, {}, language=detect_language(patient_text)).text

@@ -18,9 +18,9 @@ from bot.responses import render
 PHONE = answer_facts(clinic())["clinic_phone"]
 
 
-def handled(on_new_message) -> CollectingOutputChannel:
+def handled(on_new_message, text: str = "my name is Dana Fox, how long does botox last?") -> CollectingOutputChannel:
     output = CollectingOutputChannel()
-    message = UserMessage("my name is Dana Fox, how long does botox last?", output, "sms:+15125550147")
+    message = UserMessage(text, output, "sms:+15125550147")
     try:
         asyncio.run(guard(on_new_message, SenderRateLimiter(per_minute=100, burst=100))(message))
     except LockError:
@@ -45,3 +45,13 @@ def test_a_message_that_goes_through_gets_nothing_extra():
         await message.output_channel.send_text_message(message.sender_id, "Results last 3 to 4 months.")
 
     assert [m["text"] for m in handled(answered).messages] == ["Results last 3 to 4 months."]
+
+
+def test_a_message_in_spanish_gets_the_sentence_in_spanish():
+    async def lock_store_down(_message):
+        raise LockError("Could not issue a ticket: ConnectionError")
+
+    output = handled(lock_store_down, "hola, ¿cuánto dura el efecto del bótox en la frente?")
+    text = output.messages[0]["text"]
+    assert text == render("utter_system_unavailable", None, {}, language="es").text
+    assert "no nos llegó" in text and PHONE in text and "911" in text
