@@ -50,6 +50,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.session import tracker_store_url
 from bot.handoff.rasa_api import CARRIED_OVER
+from bot.nlp import tracker_store_down
 from bot.privacy import keep_result_rows_out_of_logs
 
 # Chosen with benchmarks/cost_per_message.py: turn 300 of a conversation costs about what turn 10 does.
@@ -143,3 +144,6 @@ def _copied(event: Event) -> Event:
     if isinstance(event, (UserUttered, BotUttered)):
         data["metadata"] = {**(data.get("metadata") or {}), CARRIED_OVER: True}
     return Event.from_parameters(data)
+
+
+tracker_store_down.install(ClinicTrackerStore)

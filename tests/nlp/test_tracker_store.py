@@ -22,6 +22,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import exc as sqlalchemy_exc
 
 from bot.handoff.inbox import new_messages
 from bot.nlp.tracker_store import CARRIED_TURNS, MAX_SESSION_TURNS, ClinicTrackerStore, carried_over_session
@@ -194,3 +195,35 @@ def test_the_inbox_does_not_copy_carried_over_messages_twice() -> None:
     found = new_messages(events, since_ts=0)
     assert len(found) == 2 * (MAX_SESSION_TURNS + 1)
     assert len({m.external_id for m in found}) == len(found)
+
+
+def database_down(store: ClinicTrackerStore):
+    def refuse(*_args):
+        raise sqlalchemy_exc.OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+
+    sqlalchemy_event.listen(store.engine, "do_execute", refuse)
+
+
+def test_a_failing_database_reaches_the_channel_instead_of_an_empty_tracker(tmp_path, monkeypatch) -> None:
+    from rasa.core.agent import Agent
+
+    store = store_at(tmp_path, monkeypatch)
+    tracker = DialogueStateTracker.from_events("patient", [UserUttered("hi")])
+    asyncio.run(store.save(tracker))
+    wrapped = Agent._create_tracker_store(store, Domain.empty())
+    assert asyncio.run(wrapped.retrieve("patient")) is not None
+    database_down(store)
+    with pytest.raises(sqlalchemy_exc.OperationalError):  # Rasa's wrapper returned None: a new conversation
+        asyncio.run(wrapped.retrieve("patient"))
+    with pytest.raises(sqlalchemy_exc.OperationalError):  # Rasa's wrapper kept it in memory, on this replica only
+        asyncio.run(wrapped.save(tracker))
+
+
+def test_other_tracker_stores_keep_rasas_fail_safe() -> None:
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    from bot.nlp.tracker_store_down import LetFailuresThrough
+
+    wrapped = Agent._create_tracker_store(InMemoryTrackerStore(Domain.empty()), Domain.empty())
+    assert isinstance(wrapped, FailSafeTrackerStore) and not isinstance(wrapped, LetFailuresThrough)

@@ -24,6 +24,8 @@ import requests
 import yaml
 from sqlalchemy import select
 
+from bot.answers import answer_facts
+from bot.clinic import clinic
 from bot.db.models import Appointment
 from bot.db.session import Database
 from bot.db.testing import postgres_unavailable, temporary_postgres_database
@@ -35,6 +37,7 @@ from tests.local_services import REDIS_PORT, TcpProxy, answers
 RABBITMQ_PORT = 5672
 REST_TOKEN = secrets.token_urlsafe(24)
 API_TOKEN = secrets.token_urlsafe(24)
+PHONE = answer_facts(clinic())["clinic_phone"]
 ALWAYS = {day: "00:00-23:59" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
@@ -227,9 +230,9 @@ def booked(profile: Profile) -> List[str]:
         return list(session.scalars(select(Appointment.reference)))
 
 
-def restart_postgresql() -> None:
+def postgresql(command: str) -> None:
     version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", command], check=True,
                    capture_output=True, timeout=120)
 
 
@@ -240,11 +243,26 @@ def test_postgresql_restarts_bookings_are_kept_and_the_next_ones_succeed(profile
     halfway = [uuid.uuid4().hex for _ in range(3)]
     for sender in halfway:
         assert "?" in profile.say(sender, "I want to book a consultation for my brows in Austin")
-    restart_postgresql()
+    postgresql("restart")
     for sender in halfway:  # among them each replica's first message after the restart, on a dropped connection:
         assert "open" in profile.say(sender, "thursday afternoon")  # the form goes on, so its tracker was read
     after = book(profile, uuid.uuid4().hex)
     assert {before, after} <= set(booked(profile))
+
+
+def test_postgresql_down_the_patient_is_told_and_the_booking_goes_on_after(profile):
+    if not Path("/etc/postgresql").is_dir() or not shutil.which("pg_ctlcluster") or os.geteuid() != 0:
+        pytest.skip("stopping this machine's PostgreSQL needs Debian's pg_ctlcluster, run as root")
+    sender = uuid.uuid4().hex
+    for text in ("I want to book a consultation for my brows in Austin", "thursday afternoon"):
+        profile.say(sender, text)
+    postgresql("stop")
+    try:
+        down = profile.say(sender, "2")
+    finally:
+        postgresql("start")
+    assert "didn't reach us" in down and PHONE in down, down  # not an answer made up from an empty conversation
+    wait_for(lambda: "name" in profile.say(sender, "2"), 60, "the booking going on once PostgreSQL is back")
 
 
 def patient_texts(profile: Profile, sender: str) -> List[str]:
