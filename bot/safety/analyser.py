@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from bot.safety import context_rules, european, lexicon
-from bot.safety.findings import CHECKIN, CONTRAINDICATION, DOSE, URGENT, Assertion, Finding, SafetyReport
+from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
 from bot.safety.language import detect_language, possible_languages
 from bot.safety.normalise import normalise, plain, plain_spanish
 from bot.safety.urgency_net import urgent_likelihood
@@ -190,7 +190,7 @@ def _unread_by_the_rules(language: str, found: List[Finding], text: str) -> bool
     an idiom hides nothing else."""
     return (
         language == "en"
-        and not any(f.kind in (URGENT, CONTRAINDICATION, DOSE) for f in found)
+        and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
         and not context_rules.says_all_is_well(text)
     )
 

@@ -260,7 +260,7 @@ ENGLISH[IDIOM] = [
     r"(?:hoarse|voice is gone|lost my voice|no voice) (?:\w+\s+){0,2}?from (?:screaming|yelling|shouting|singing|cheering|coaching"
     r"|a cold|the concert|the game)",
     r"weak (?:at|in) the knees|knees (?:went|go|goes|going) weak when i (?:saw|see|looked|heard)"
-    r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|(?:so |i am |im )weak at (?:ur|your|the|those|these|this|that)\b"
+    r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|(?:so |i am |im )weak at (?:ur|your|those|these) (?:pics|photos|pictures|videos|results|before)\b"
     r"|weakness for\b|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
     r" (?:\w+\s+){0,2}?(?:would|will|could|might|gonna) make me faint|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
     r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?(?: (?:on|in|from)(?: \w+){1,2}| you sent)?"
@@ -350,7 +350,7 @@ SPANISH: Dict[str, List[str]] = {
 }
 
 SPANISH[IDIOM] = [
-    r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad)|cuando vi (?:lo|como|el resultado|mi sonrisa))|me muero de risa"
+    r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad)|cuando vi (?:lo (?:bien|bonit\w*|lind\w*)|el resultado|mi sonrisa))|me muero de risa"
     r"|viendo doble\W+(?:\w+\W+){0,2}?doble cobro",
     r"(?:foto|imagen|video|pantalla)s? (?:\w+ ){0,3}?(?:se ve|se ven|sale|salio|esta|estan) (?:muy |un poco )?borros\w*"
     r"|(?:senal|wifi|internet|bateria|conexion) (?:esta |muy |anda )*debil",
