@@ -68,7 +68,8 @@ browser:
 # The production profile's front (bot/production): Debian's nginx, installed without starting its own service.
 nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { test "$$(id -u)" = 0 && apt-get update -qq \
-	  && RUNLEVEL=1 apt-get install -y -qq nginx >/dev/null; } \
+	  && RUNLEVEL=1 apt-get install -y -qq nginx >/dev/null \
+	  && { systemctl disable --now nginx 2>/dev/null || service nginx stop 2>/dev/null || true; }; } \
 	  || { echo "The production profile needs Debian's nginx: sudo apt-get install nginx" >&2; exit 1; }
 
 spacy: build/spacy-clinic/meta.json

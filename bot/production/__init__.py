@@ -89,10 +89,16 @@ class Profile:
 
 
 def service_env(profile: Profile, env: Mapping[str, str]) -> Dict[str, str]:
-    """The environment every process of the profile gets: the local services unless set, and the internal URLs."""
+    """The environment every process of the profile gets: the local services unless set, and the internal URLs.
+    PUBLIC_URL is the address patients use (https://chat.clinic.example behind a TLS terminator); it is needed
+    when nginx listens beyond this machine, since e-mail links and the widget's origin are made from it."""
     public_url = env.get("PUBLIC_URL") or profile.public_url
+    if not env.get("PUBLIC_URL") and profile.public_host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError(f"PROD_HOST={profile.public_host} needs PUBLIC_URL, the address patients reach nginx at")
+    secure = {"STAFF_COOKIE_SECURE": "true"} if public_url.startswith("https://") else {}
     return {
         **LOCAL_SERVICES,
+        **secure,
         "CLINIC_ENV": "production",  # the REST channel is off unless REST_CHANNEL_TOKEN is set
         "WIDGET_ALLOWED_ORIGINS": public_url,
         "WEB_BASE_URL": public_url,

@@ -46,10 +46,14 @@ def main() -> None:
     profile = Profile.from_env(os.environ)
     if not profile.model.exists():
         sys.exit(f"No trained model at {profile.model}: run `make train` first.")
-    os.environ.update(service_env(profile, os.environ))
+    try:
+        os.environ.update(service_env(profile, os.environ))
+    except ValueError as error:
+        sys.exit(str(error))
     for name in ("DATABASE_URL", "TRACKER_STORE_URL"):
         create_database_if_missing(os.environ[name])
     prepare_clinic_database(os.environ["DATABASE_URL"])
+    os.umask(0o077)  # logs and the control socket for this user only (supervisord applies its umask only as a daemon)
     render(profile)
     print(f"Confidence Med Spa, production profile: {profile.public_url} "
           f"({profile.rasa_replicas} Rasa replicas, {profile.action_servers} action servers; "
