@@ -19,6 +19,7 @@ var/prod) hold none.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,10 +116,10 @@ def render(profile: Profile) -> None:
     for sub in ("logs", "nginx"):
         (profile.folder / sub).mkdir(parents=True, exist_ok=True)
     templates = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True)
-    values = {"profile": profile, "python": sys.executable, "root": PROJECT_ROOT}
+    values = {"profile": profile, "python": sys.executable, "root": PROJECT_ROOT,
+              "nginx": shutil.which("nginx") or "/usr/sbin/nginx"}
     for name in ("nginx.conf", "supervisord.conf"):
         (profile.folder / name).write_text(templates.get_template(name).render(**values))
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
     endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{profile.action_port}/webhook"}
     (profile.folder / "endpoints.yml").write_text(yaml.safe_dump(endpoints, sort_keys=False))
-
