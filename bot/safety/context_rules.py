@@ -188,7 +188,10 @@ ENGLISH: List[Rule] = [
     ("PSEUDO", "PSEUDO", r"(?:cannot|could not|can barely|can hardly)(?: \w+){1,5} without\b", None),
     ("PSEUDO", "PSEUDO", r"\bno idea\b|\bnot just\b|\bnot only\b|\bno matter\b|\bnot normal\b|\bnot right\b|\bnot (?:ok|okay)\b"
      r"|\bnot going away\b|\bno better\b|\bthan (?:normal|usual)\b|\bnot sure\b|\b(?:nothing|none|not|ever) since\b|\bnot go(?:ing)? down\b"
-     r"|\basked (?:me )?if\b", None),
+     r"|\basked (?:me )?if\b"
+     # "never had my throat close up like this before" reports it: neither a denial nor the past.
+     r"|\bnever (?:had|felt|seen|experienced) (?:\w+ ){0,6}?like this(?: before)?\b|\blike never before\b"
+     r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+", None),
 ]
 
 SPANISH: List[Rule] = [

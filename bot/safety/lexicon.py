@@ -151,7 +151,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:rash|itchy|swollen|bumps|red) all over|blotch\w*|(?:tongue|throat) (?:\w+\s+){0,2}?(?:big|fat|swell\w*|thick|itchy|scratchy)"
         r"|(?:face|lips?) (?:\w+\s+){0,2}?(?:blowing up|ballooned|fat|huge)",
         r"\bhives\b|\bwelts?\b|anaphyla\w*|allergic reaction|epi ?pen|(?:itchy|scratchy|swollen|tight) (?:\w+\s+)?throat",
-        r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,4}?(?:swell\w*|swollen|puff\w*|closing|tight\w*|blown up)",
+        r"(?:throat|tongue|airway|mouth)\s+(?:\w+\s+){0,4}?(?:swell\w*|swollen|puff\w*|closing|clos(?:e|es|ed) up|shutting"
+        r"|shut up|tight\w*|blown up)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:throat|tongue|airway|mouth)",
         r"(?:itch\w*|rash|bumps|blotch\w*|red spots) (?:\w+\s+){0,3}?(?:all over|everywhere|on my (?:whole|entire) body)",
         r"(?:whole|entire) face (?:\w+\s+){0,3}?(?:swell\w*|swollen|puff\w*)",

@@ -396,6 +396,9 @@ def test_real_reports_written_against_the_dev12_cues_stay_urgent(text):
     "it's a real job getting food down since my masseter shots",
     "my wife is talking like her mouth is full of marbles since noon, she had her lip flip yesterday",
     "there are two of it when I look at a sign, since this afternoon, after my brows",
+    "It feels like my throat is shutting. How many units?",
+    "I've never had my throat close up like this before",
+    "my whole body feels weak and I can barely swallow, I doubt its from the flu",
 ])
 def test_this_rounds_new_words_for_urgent_reports(text):
     assert analyse(text).decision == Decision.EMERGENCY
@@ -406,6 +409,7 @@ def test_this_rounds_new_words_for_urgent_reports(text):
     "My bank account fainted when it saw the invoice. Do you have a loyalty card?",
     "im so weak at ur before after pics omg, can i book the gumy smile thing",
     "it is a real job getting the kids down for a nap, can I bring them to the consult?",
+    "I've never had trouble swallowing before, is that a risk with neck botox?",
 ])
 def test_this_rounds_idioms_are_not_emergencies(text):
     assert analyse(text).decision != Decision.EMERGENCY
