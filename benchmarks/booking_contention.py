@@ -31,7 +31,8 @@ from bot.booking import BookingRequest, SlotTaken, book_consultation, open_slots
 from bot.clinic import Clinic, load_clinic  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.db.models import Appointment  # noqa: E402
-from bot.db.testing import postgres_unavailable, prepare, sqlite_url, temporary_postgres_database  # noqa: E402
+from bot.db.seed import migrate_and_seed  # noqa: E402
+from bot.db.testing import postgres_unavailable, sqlite_url, temporary_postgres_database  # noqa: E402
 from bot.scheduling.availability import Interval, Slot  # noqa: E402
 
 
@@ -99,13 +100,13 @@ def fresh_database(backend: str, clinic: Clinic, threads: int) -> Iterator[Datab
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             url = sqlite_url(Path(folder) / "bench.db")
-            prepare(url, clinic)
+            migrate_and_seed(url, clinic)
             database = Database(url)
             yield database
             database.dispose()
         return
     with temporary_postgres_database(prefix="clinic_bench") as url:
-        prepare(url, clinic)
+        migrate_and_seed(url, clinic)
         database = Database(url, pool_size=threads + 2, max_overflow=0)
         yield database
         database.dispose()

@@ -43,7 +43,7 @@ from cost_per_message import (  # noqa: E402  (siblings: run as a script)
     quiet_env,
     start_baseline,
 )
-from server_processes import free_port, free_port_run  # noqa: E402
+from server_processes import free_port, free_port_run, wait_until_up  # noqa: E402
 
 from bot.db.testing import temporary_postgres_database  # noqa: E402
 from bot.production import Profile  # noqa: E402
@@ -128,22 +128,11 @@ def production(replicas: int, folder: Path) -> Iterator[Profile]:
             process.wait(timeout=120)
 
 
-def wait_for_profile(layout: Profile, process: subprocess.Popen, timeout: float = 300) -> None:
+def wait_for_profile(layout: Profile, process: subprocess.Popen) -> None:
     urls = [f"http://127.0.0.1:{port}/" for port in layout.rasa_ports]
     urls += [f"http://127.0.0.1:{port}/health" for port in layout.action_ports] + [f"{layout.public_url}/healthz"]
-    deadline = time.monotonic() + timeout
     for url in urls:
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"the production profile exited with {process.returncode}")
-            try:
-                if requests.get(url, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"{url} did not come up within {timeout}s")
-            time.sleep(0.5)
+        wait_until_up(url, process)
 
 
 def measure(setup: Setup, args: argparse.Namespace, bookings: bool) -> Dict[str, float]:

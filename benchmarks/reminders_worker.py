@@ -65,7 +65,8 @@ from bot.clinic import Clinic, load_clinic  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.db.models import Location, Provider, WorkingHours  # noqa: E402
 from bot.db.reminder_models import PENDING, SENDING, SENT, SKIPPED, ScheduledMessage  # noqa: E402
-from bot.db.testing import postgres_unavailable, prepare, sqlite_url, temporary_postgres_database  # noqa: E402
+from bot.db.seed import migrate_and_seed  # noqa: E402
+from bot.db.testing import postgres_unavailable, sqlite_url, temporary_postgres_database  # noqa: E402
 from bot.reminders import outbox  # noqa: E402
 from bot.reminders.conversation import start_delivery  # noqa: E402
 from bot.reminders.rasa_trigger import RasaTrigger  # noqa: E402
@@ -488,7 +489,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     problems: List[str] = []
     with ExitStack() as stack:
         databases = Databases(args.database_url, stack)
-        prepare(databases.template_url, clinic)
+        migrate_and_seed(databases.template_url, clinic)
         template = Database(databases.template_url)
         seed_s = seed(template, clinic, args)
         expected = due_ids(template, args.now)

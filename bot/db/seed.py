@@ -103,3 +103,15 @@ def seed(session_factory: sessionmaker, clinic: Clinic) -> Dict[str, int]:
         _seed_working_hours(session, clinic, counts)
         _seed_appointment_types(session, clinic, counts)
     return dict(counts)
+
+
+def migrate_and_seed(url: str, clinic: Clinic) -> None:
+    """Migrates the database at `url` to the latest revision and seeds it from `clinic`."""
+    from bot.db.session import Database
+
+    database = Database(url)
+    try:
+        database.upgrade()
+        seed(database.sessions, clinic)
+    finally:
+        database.dispose()

@@ -1,5 +1,6 @@
 """Throw-away databases for tests and benchmarks: a fresh PostgreSQL database (created and dropped on the server
-TEST_POSTGRES_URL names, default the local trust-auth server) or a SQLite file, migrated and seeded."""
+TEST_POSTGRES_URL names, default the local trust-auth server) or a SQLite file; bot.db.seed.migrate_and_seed
+prepares either."""
 
 from __future__ import annotations
 
@@ -62,17 +63,3 @@ def sqlite_url(path: Path) -> str:
 
 def database_name(url: str) -> str:
     return make_url(url).database or ""
-
-
-def prepare(url: str, clinic: object) -> None:
-    """Migrates the database at `url` to the latest revision and seeds it from `clinic`."""
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.db.session import Database
-
-    upgrade(url)
-    database = Database(url)
-    try:
-        seed(database.sessions, clinic)  # type: ignore[arg-type]
-    finally:
-        database.dispose()

@@ -9,6 +9,8 @@ import sys
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.clinic import clinic
+from bot.db.seed import migrate_and_seed
 from bot.production import Profile, render, service_env
 
 
@@ -28,20 +30,6 @@ def create_database_if_missing(url: str) -> None:
         admin.dispose()
 
 
-def prepare_clinic_database(url: str) -> None:
-    from bot.clinic import clinic
-    from bot.db.migrate import upgrade
-    from bot.db.seed import seed
-    from bot.db.session import Database
-
-    upgrade(url)
-    database = Database(url)
-    try:
-        seed(database.sessions, clinic())
-    finally:
-        database.dispose()
-
-
 def main() -> None:
     profile = Profile.from_env(os.environ)
     if not profile.model.exists():
@@ -52,7 +40,7 @@ def main() -> None:
         sys.exit(str(error))
     for name in ("DATABASE_URL", "TRACKER_STORE_URL"):
         create_database_if_missing(os.environ[name])
-    prepare_clinic_database(os.environ["DATABASE_URL"])
+    migrate_and_seed(os.environ["DATABASE_URL"], clinic())
     os.umask(0o077)  # logs and the control socket for this user only (supervisord applies its umask only as a daemon)
     render(profile)
     print(f"Confidence Med Spa, production profile: {profile.public_url} "

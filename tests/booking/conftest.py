@@ -13,7 +13,8 @@ from sqlalchemy import inspect
 from bot.booking import BookingRequest
 from bot.clinic import Clinic, load_clinic
 from bot.db import Database
-from bot.db.testing import postgres_unavailable, prepare, sqlite_url, temporary_postgres_database
+from bot.db.seed import migrate_and_seed
+from bot.db.testing import postgres_unavailable, sqlite_url, temporary_postgres_database
 from bot.scheduling.availability import Slot
 
 MUTABLE_TABLES = ("audit_events", "appointments", "patients", "schedule_exceptions", "lookup_failures")
@@ -33,7 +34,7 @@ def postgres_session_database(clinic: Clinic) -> Iterator[Database]:
     if reason:
         pytest.skip(reason)
     with temporary_postgres_database() as url:
-        prepare(url, clinic)
+        migrate_and_seed(url, clinic)
         database = Database(url, pool_size=25, max_overflow=5)
         yield database
         database.dispose()
@@ -42,7 +43,7 @@ def postgres_session_database(clinic: Clinic) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory, clinic: Clinic) -> Path:
     path = tmp_path_factory.mktemp("template") / "clinic.db"
-    prepare(sqlite_url(path), clinic)
+    migrate_and_seed(sqlite_url(path), clinic)
     return path
 
 

@@ -16,8 +16,9 @@ from bot.clinic import Clinic
 from bot.db import Database
 from bot.db.handoff_models import CLOSED, NOTE, PATIENT, WAITING, HandoffMessage, HandoffRequest, LoginFailure
 from bot.db.models import BOOKED, CANCELLED, COMPLETED, Appointment, AppointmentType, LookupFailure, Patient, Provider
+from bot.db.seed import migrate_and_seed
 from bot.db.session import make_engine
-from bot.db.testing import prepare, sqlite_url, temporary_postgres_database
+from bot.db.testing import sqlite_url, temporary_postgres_database
 from bot.retention import REMOVED_NAME, RetentionCounts, parse_age, run_retention, tracker_events
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
@@ -71,7 +72,7 @@ def tracker_url(empty_db_url: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def database(empty_db_url: str, clinic: Clinic) -> Iterator[Database]:
-    prepare(empty_db_url, clinic)
+    migrate_and_seed(empty_db_url, clinic)
     database = Database(empty_db_url)
     yield database
     database.dispose()

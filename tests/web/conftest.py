@@ -139,10 +139,10 @@ def database_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('web-db') / 'clinic.db'}"
     try:
         from bot.clinic import clinic
-        from bot.db.testing import prepare
+        from bot.db.seed import migrate_and_seed
     except ImportError:  # no database layer in this tree
         return url
-    prepare(url, clinic())
+    migrate_and_seed(url, clinic())
     return url
 
 

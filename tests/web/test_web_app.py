@@ -173,11 +173,12 @@ def test_calendar_file_from_a_real_booking(widget_dir, tmp_path, monkeypatch):
 
     from bot.calendar_file import appointment_ics  # noqa: F401 - skip early if missing
     from bot.db import Database
-    from bot.db.testing import prepare, sqlite_url
+    from bot.db.seed import migrate_and_seed
+    from bot.db.testing import sqlite_url
     from bot.scheduling.availability import Slot
 
     url = sqlite_url(tmp_path / "clinic.db")
-    prepare(url, clinic())
+    migrate_and_seed(url, clinic())
     monkeypatch.setenv("DATABASE_URL", url)
     now = datetime(2026, 3, 2, 13, 0, tzinfo=timezone.utc)
     start = datetime(2026, 3, 2, 16, 0, tzinfo=timezone.utc)  # Monday 10:00 in Austin: Dr. Rivera works then
