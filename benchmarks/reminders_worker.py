@@ -1,7 +1,7 @@
 """The reminders worker's throughput: messages per second sent to a local fake of Rasa's `trigger_intent`, with
 10,000 appointments due, on SQLite (a WAL file in a temporary folder) or PostgreSQL (a scratch database).
 
-Seeding goes through the real code: the database is migrated and seeded as the tests do (bot.db.testing.prepare),
+Seeding goes through the real code: the database is migrated and seeded as the tests do (bot.db.seed.migrate_and_seed),
 then every appointment is booked with `book_consultation`, whose transaction plans its messages
 (bot/reminders/schedule.on_booked, timing.plan_messages). Visits are placed so that at `--now` exactly one message
 of each is due (its 48 h reminder; the 2 h reminder and the check-in are not due yet, the visit has not started),
