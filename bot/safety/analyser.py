@@ -46,7 +46,7 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
             category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
             allowed_types=set(only[0]) if only else None,
             terminated_by=None if category in context_rules.ACROSS_COMMAS else {context_rules.CLAUSE_BREAK},
-            on_modifies=_outside,
+            on_modifies=_pets_own if category == context_rules.ANIMAL else _outside,
         )
         for category, direction, pattern, scope, *only in modifiers
     ])
@@ -124,6 +124,12 @@ def _outside(target: Span, modifier: Span, _between: Span) -> bool:
     """A cue that starts inside a symptom's own words ("air is not going in") does not modify that symptom; one that
     starts before it and runs through it ("no me desmaye ni ...") does."""
     return not target.start <= modifier.start < target.end
+
+
+def _pets_own(target: Span, modifier: Span, between: Span) -> bool:
+    """"walking my dog and suddenly I can't breathe", "mi gata me desperto porque no puedo respirar": the patient
+    speaking of themself after naming a pet, or in the symptom's own words, makes the symptom theirs."""
+    return _outside(target, modifier, between) and not context_rules.SELF.search(f"{between.text} {target.text}")
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:

@@ -37,6 +37,8 @@ QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
 ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, TREATMENT_LINK})
+# The patient speaking of themself, in English or Spanish, after naming a pet ends the pet's reach (analyser.py).
+SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|veo|tengo|estoy|siento|noto)\b")
 
 # "fine now", "good since": a resolution, not a sign of now.
 _AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!normal )(?<!gone )"
@@ -81,7 +83,7 @@ ENGLISH: List[Rule] = [
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
-     r"|injections?|tox|toxin|people|someone|anyone|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
+     r"|injections?|tox|toxin|people|(?:someone|anyone)(?! (?:please )?(?:make|book|call|ring|help|see|fit|squeeze|check|text|phone|answer|get back))|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"
      r" (?:about|of|that|i would|i will|i might|i could|i may)\b|\bfear of\b|\bworry (?:about|that)\b", None),
@@ -108,7 +110,7 @@ ENGLISH: List[Rule] = [
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"(?<!not )(?<!is )(?<!be )(?<!was )(?<!maybe )(?<!probably )(?<!thought )"
      r"\b(?:from|after|following|bc|b/c|because(?: of)?|cuz|due to)"
      r" (?!(?:just )?(?:one|1|a single|a|a few) (?:flights?|steps?|stairs)|(?:just )?walking|(?:climbing|going up) (?:the |a few |some )?"
-     r"(?:stairs|steps))(?:\w+ ){0,4}?(?:laugh(?:ing|ed|s)?(?! gas)"
+     r"(?:stairs|steps))(?:(?!botox|tox\b|treatment|injection)\w+ ){0,4}?(?:laugh(?:ing|ed|s)?(?! gas)"
      r"|gym|workout|working out|exercis\w*|spin class|cardio|hik(?:e|ing)|stairs|groceries|lifting|excite\w*|nerves"
      r"|yell\w*|shout\w*|scream\w*|cheer\w*|singing|karaoke|concert|crying|hangover|a cold|the flu"
      r"|running|sprinting|jogging|rushing|(?:my|a|the) (?:run|jog|hike|bus|train)"
@@ -141,6 +143,9 @@ ENGLISH: List[Rule] = [
      r"|lens|photos?|pics?|videos?)\b", 6, EXPLAINABLE),
     (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
+     # An everyday cause named together with the treatment explains nothing: "after the flu shot and the botox".
+     r"|\b(?:after|from|following|since) (?:the |my |a )?(?:\w+ ){1,3}?(?:and|&|plus) (?:the |my |getting |having |a )?"
+     r"(?:botox|tox|treatment|injections?|jabs?)\b"
      r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
      r"|whats|what's|what|how|which)\b(?=[^.!]*\?)", None),
@@ -191,7 +196,13 @@ ENGLISH: List[Rule] = [
      r"|\basked (?:me )?if\b"
      # "never had my throat close up like this before" reports it: neither a denial nor the past.
      r"|\bnever (?:had|felt|seen|experienced) (?:\w+ ){0,6}?like this(?: before)?\b|\blike never before\b"
-     r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+", None),
+     r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+"
+     # A warning the patient was given, then says is true: "told to call if I can't swallow, and I can't".
+     r"|\bif (?:i|you|it|my \w+|your \w+) (?:\w+ ){0,6}?(?:and|which) (?:now )?(?:i|it|they|she|he|my \w+)"
+     r" (?:cannot|can not|do|does|am|is|are|have|has|did)(?= *[.!]*$)"
+     # Someone else's exertion explains nothing about the patient: "my husband ran up the stairs for my inhaler".
+     rf"|\b(?:my (?:{_PEOPLE})s?|he|she|they) (?:just )?(?:ran|rushed|sprinted|raced|hurried|dashed|drove|went|carried)"
+     r" (?:\w+ ){0,4}?(?:stairs|steps|train|bus|station|office|gym|hill|store|pharmacy|car|house|inhaler)\b", None),
 ]
 
 SPANISH: List[Rule] = [

@@ -285,7 +285,7 @@ ENGLISH[IDIOM] = [
 
 SPANISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
-        r"(?:no puedo|no puede|no pude|no podia|me cuesta|le cuesta)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
+        r"(?:no puedo|no puede|no pude|no podia|no poder|no pueda|me cuesta|me cueste|le cuesta|le cueste)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
         r"(?:comida|pastillas?|agua|bocados?))",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
@@ -294,15 +294,15 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [
-        r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude) respirar",
-        r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
+        r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude|poder|pueda) respirar",
+        r"(?:no puedo|no podia|no poder|no pueda|me cuesta|me cueste|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
         r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"
         r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
     ],
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
-        r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"|habl[oe] (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
@@ -323,7 +323,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic": [
         r"ronchas|urticaria|sarpullido|(?:garganta|lengua|boca) (?:\w+ )?(?:hinchad\w*|cerrando|cerrada)"
-        r"|hinch\w* (?:de |en )?(?:la |el |los )?(?:garganta|lengua|labios?|cara|boca)|se me (?:esta )?cerrando la"
+        r"|hinch\w* (?:de |en )?(?:la |el |los )?(?:garganta|lengua|labios?|cara|boca)|se me (?:esta )?(?:cerrando|cierra|cerro) la"
         r" garganta|reaccion alergica|anafila\w*",
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],

@@ -380,14 +380,37 @@ def test_loc_as_a_word_or_denied_is_not_an_emergency(text):
 # The dev12 round (docs/safety.md). A review session then wrote 143 real urgent reports that use the words of the
 # cues that round had added (questions, past times, reports taken back, everyday causes, animals); 49 of them had
 # lost the emergency answer, so those cues were taken out again. tests/data/safety_review_reports.yml keeps the
-# reports: each one that gets the emergency answer now must keep it.
+# reports: every one gets the emergency answer.
 REVIEW_FILE = Path(__file__).resolve().parents[1] / "data" / "safety_review_reports.yml"
 REVIEW_REPORTS = yaml.safe_load(REVIEW_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("text", [report["text"] for report in REVIEW_REPORTS if report["emergency_now"]])
-def test_real_reports_written_against_the_dev12_cues_stay_urgent(text):
+@pytest.mark.parametrize("text", [report["text"] for report in REVIEW_REPORTS])
+def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "I was walking my dog and suddenly I can't breathe properly",
+    "Mi gata me despertó porque no puedo respirar bien",
+    "Can someone make me an urgent appointment I can't breathe properly",
+    "Weak all over after the flu shot and the botox yesterday and I can't hold my head up",
+    "I read in the leaflet to call if I can't swallow and I can't",
+    "My husband ran up the stairs to get my inhaler because I can't breathe",
+    "¿Es peligroso que después de la inyección no pueda respirar bien?",
+])
+def test_the_review_misses_read_in_the_next_session(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "my dog keeps wheezing since this morning, is the vet open sunday?",
+    "mi perro no puede tragar bien desde ayer",
+    "what should I do if I can't swallow after the botox?",
+    "can someone book me in? no breathing trouble, just a small bruise",
+])
+def test_a_pets_symptom_or_a_question_stays_calm(text):
+    assert analyse(text).decision != Decision.EMERGENCY
 
 
 @pytest.mark.parametrize("text", [
