@@ -30,7 +30,9 @@ from actions.booking_support import (
     ANY_LOCATION,
     AREA_INTENTS,
     CORRECTION_MARKERS,
+    DEFERRAL_ANSWERS,
     INTERRUPT_INTENTS,
+    SAFETY_FINDING,
     SMALL_TALK_INTENTS,
     Turn,
     clean_text,
@@ -182,6 +184,7 @@ class SlotFormValidation(FormValidationAction):
             return {}
         if self.is_digression(turn, requested, tracker):
             return {}
+        self.defer_treatment_first(dispatcher, turn)
         correction = self.correction(dispatcher, turn, tracker, requested)
         if correction is not None:
             return correction
@@ -192,6 +195,14 @@ class SlotFormValidation(FormValidationAction):
             return plan
         plan.setdefault(requested, self.answer(requested, turn, tracker))
         return plan
+
+    @staticmethod
+    def defer_treatment_first(dispatcher: CollectingDispatcher, turn: Turn) -> None:
+        """A contraindication told beside an answer ("11am works, fyi I'm still nursing"): the deferral is said
+        first, and the answer is kept."""
+        finding = turn.entity(SAFETY_FINDING)
+        if turn.intent in DEFERRAL_ANSWERS and finding not in (None, "none"):
+            dispatcher.utter_message(response=DEFERRAL_ANSWERS[turn.intent])
 
     def interrupts(self, turn: Turn) -> bool:
         return turn.intent in self.interrupt_intents or wants_to_stop(turn)

@@ -39,6 +39,10 @@ SMALL_TALK_INTENTS = {"greet", "thank", "out_of_scope"}
 # for a person, and the reminders worker's trigger (a scheduled message ends a form left unanswered).
 INTERRUPT_INTENTS = {"report_emergency", "report_treatment_concern", "stop", "goodbye", "request_human",
                      "EXTERNAL_scheduled_message"}
+# The safety analyser's deferral for a contraindication (bot/nlp/rasa_components.py sets the intent and the
+# `safety_finding` entity): the answer that defers treatment.
+DEFERRAL_ANSWERS = {"ask_pregnancy": "utter_pregnancy", "ask_medical_conditions": "utter_medical_conditions"}
+SAFETY_FINDING = "safety_finding"
 STOP_WORDS = re.compile(
     r"^\W*(exit|abort|cancel( (it|that|this))?)\b|\b(stop|quit|never ?mind|nvm|forget (it|about it|that))\b", re.I
 )

@@ -23,23 +23,23 @@ from bot.safety import SafetyReport
 ROOT = Path(__file__).resolve().parent.parent
 PART = os.environ.get("NLU_EVAL_PART", "test")
 REPORT_FILE = ROOT / "results" / "nlu_eval.json"
-# Measured on the test part when the gate was written (2026-12-04: 0.841 on 377 messages). Retraining after any data
-# change moves single messages (adding ten booking examples moved two out-of-scope ones), so each intent's floor sits
-# two messages under its measured figure, and the overall floor two points under. Raise them as the figures rise.
-MIN_ACCURACY = 0.85  # 0.878 on 2026-12-05 with Spanish answers and the typo corrector (docs/nlu-evaluation.md)
+# Measured on the test part (2026-12-04: 0.841 on 377 messages; 0.891 on 2026-12-06). Retraining after any data change
+# moves single messages (adding ten booking examples moved two out-of-scope ones), so each intent's floor sits two
+# messages under its best measured figure, and the overall floor two points under. Floors only rise.
+MIN_ACCURACY = 0.87  # 0.891 on 2026-12-06 with the patient-style training examples (docs/nlu-evaluation.md)
 MIN_PER_INTENT = {
-    "affirm": 0.0, "ask_aftercare": 0.83, "ask_aftercare_alcohol": 0.6, "ask_aftercare_exercise": 0.5,
+    "affirm": 0.25, "ask_aftercare": 0.83, "ask_aftercare_alcohol": 0.6, "ask_aftercare_exercise": 0.66,
     "ask_aftercare_facial_massage": 0.66, "ask_aftercare_lying_down": 0.66, "ask_aftercare_makeup": 0.6,
-    "ask_aftercare_sleeping": 0.42, "ask_before_after_photos": 0.5, "ask_bot": 0.6, "ask_bruising_swelling": 0.57,
-    "ask_candidate": 0.42, "ask_chin": 0.66, "ask_consultation_fee": 0.57, "ask_contact": 0.25, "ask_cost": 0.54,
-    "ask_dose": 0.71, "ask_downtime": 0.57, "ask_eye_asymmetry": 0.62, "ask_gummy_smile": 0.84, "ask_hours": 0.83,
-    "ask_how_botox_balances": 0.71, "ask_jawline": 0.75, "ask_locations": 0.75, "ask_medical_conditions": 0.57,
-    "ask_mouth_asymmetry": 0.75, "ask_nose_asymmetry": 0.5, "ask_pain": 0.5, "ask_parking": 0.0, "ask_payment": 0.2,
-    "ask_pregnancy": 0.66, "ask_procedure": 0.33, "ask_provider_qualifications": 0.75, "ask_results_duration": 0.55,
-    "ask_results_full": 0.45, "ask_results_onset": 0.81, "ask_safety": 0.66, "ask_side_effects": 0.5,
-    "ask_touch_up": 0.5, "ask_uneven_brows": 0.63, "book_consultation": 0.6, "cancel_booking": 0.33,
-    "correction": 0.5, "deny": 0.33, "goodbye": 0.0, "greet": 0.0, "out_of_scope": 0.64,
-    "report_treatment_concern": 0.77, "request_human": 0.0, "reschedule_booking": 0.57, "stop": 0.0, "thank": 0.0,
+    "ask_aftercare_sleeping": 0.42, "ask_before_after_photos": 0.66, "ask_bot": 0.6, "ask_bruising_swelling": 0.71,
+    "ask_candidate": 0.57, "ask_chin": 0.66, "ask_consultation_fee": 0.57, "ask_contact": 0.25, "ask_cost": 0.54,
+    "ask_dose": 0.71, "ask_downtime": 0.71, "ask_eye_asymmetry": 0.75, "ask_gummy_smile": 0.84, "ask_hours": 0.83,
+    "ask_how_botox_balances": 0.71, "ask_jawline": 0.75, "ask_locations": 0.75, "ask_medical_conditions": 0.71,
+    "ask_mouth_asymmetry": 0.83, "ask_nose_asymmetry": 0.66, "ask_pain": 0.62, "ask_parking": 0.0,
+    "ask_payment": 0.2, "ask_pregnancy": 0.66, "ask_procedure": 0.33, "ask_provider_qualifications": 0.75,
+    "ask_results_duration": 0.66, "ask_results_full": 0.63, "ask_results_onset": 0.81, "ask_safety": 0.66,
+    "ask_side_effects": 0.5, "ask_touch_up": 0.66, "ask_uneven_brows": 0.63, "book_consultation": 0.8,
+    "cancel_booking": 0.66, "correction": 0.5, "deny": 0.33, "goodbye": 0.0, "greet": 0.5, "out_of_scope": 0.71,
+    "report_treatment_concern": 0.77, "request_human": 0.33, "reschedule_booking": 0.71, "stop": 0.0, "thank": 0.0,
 }
 TARGET_ACCURACY = 0.95  # issue 9
 # Two questions in one message (bot/nlp/question_parts.py), measured on the test part when the split landed

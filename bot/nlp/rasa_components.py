@@ -38,6 +38,9 @@ ANSWER_LANGUAGES = {"es"}
 QUIET_DECISIONS = {Decision.NONE, Decision.CHECKIN}
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
 ESCALATING_INTENTS = {EMERGENCY_INTENT, CONCERN_INTENT}
+# Unsure, but most likely asking who should not be treated: the cautious answer (a provider decides first) serves the
+# patient better than "Sorry, I didn't get that".
+CAUTIOUS_ANSWER_INTENTS = {"ask_pregnancy", "ask_medical_conditions"}
 # Questions about an area that, said after a treatment with a problem, report the result instead.
 AREA_QUESTIONS = {
     "ask_gummy_smile", "ask_uneven_brows", "ask_mouth_asymmetry", "ask_eye_asymmetry", "ask_nose_asymmetry",
@@ -151,7 +154,8 @@ class SafetyGuard(_Stateless):
         decision = report.decision
         if decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(report.language, predicted):
             decision = Decision.NONE
-        intent = safety_intent(report, decision, predicted) or concern_intent(message.get(TEXT) or "", ranking)
+        intent = (safety_intent(report, decision, predicted) or concern_intent(message.get(TEXT) or "", ranking)
+                  or cautious_intent(predicted, ranking))
         if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
             intent = next((r["name"] for r in ranking if r["name"] != EMERGENCY_INTENT), "out_of_scope")
         if intent is not None and intent != predicted:
@@ -174,6 +178,12 @@ class SafetyGuard(_Stateless):
 def _entity(name: str, value: str) -> Dict[str, Any]:
     """An entity about the whole message (no span in the text)."""
     return {"entity": name, "value": value, "start": 0, "end": 0, "confidence": 1.0}
+
+
+def cautious_intent(predicted: Optional[str], ranking: List[Dict[str, Any]]) -> Optional[str]:
+    """Below the confidence threshold, a contraindication question that ranks first still gets its answer."""
+    best = next((r["name"] for r in ranking if r["name"] != FALLBACK_INTENT), None)
+    return best if predicted == FALLBACK_INTENT and best in CAUTIOUS_ANSWER_INTENTS else None
 
 
 def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:

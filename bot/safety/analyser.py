@@ -46,7 +46,7 @@ def _pipeline(language: str, targets: Dict[str, List[str]], modifiers: List[cont
             category.lower(), category, pattern=pattern, direction=direction, max_scope=scope,
             allowed_types=set(only[0]) if only else None,
             terminated_by=None if category in context_rules.ACROSS_COMMAS else {context_rules.CLAUSE_BREAK},
-            on_modifies=_pets_own if category == context_rules.ANIMAL else _outside,
+            on_modifies=_ON_MODIFIES.get(category, _outside),
         )
         for category, direction, pattern, scope, *only in modifiers
     ])
@@ -127,9 +127,25 @@ def _outside(target: Span, modifier: Span, _between: Span) -> bool:
 
 
 def _pets_own(target: Span, modifier: Span, between: Span) -> bool:
-    """"walking my dog and suddenly I can't breathe", "mi gata me desperto porque no puedo respirar": the patient
-    speaking of themself after naming a pet, or in the symptom's own words, makes the symptom theirs."""
-    return _outside(target, modifier, between) and not context_rules.SELF.search(f"{between.text} {target.text}")
+    """"walking my dog and suddenly I can't breathe", "mi gata me desperto porque no puedo respirar": a symptom said
+    of the patient after naming a pet is the patient's."""
+    return _outside(target, modifier, between) and not _said_of_the_patient(target, modifier)
+
+
+def _explains(target: Span, modifier: Span, between: Span) -> bool:
+    """"my husband ran up the stairs to get my inhaler because I can't breathe": someone else's exertion explains
+    their own breathlessness, not the patient's."""
+    someone_elses = context_rules.OTHER_SUBJECT.search(target.doc[max(modifier.start - 3, 0):modifier.start].text)
+    return _outside(target, modifier, between) and not (someone_elses and _said_of_the_patient(target, modifier))
+
+
+def _said_of_the_patient(target: Span, modifier: Span) -> bool:
+    """The symptom's words or the two before it (not the modifier's own "my dog") name the patient."""
+    start = max(target.start - 2, modifier.end if modifier.end <= target.start else 0)
+    return bool(context_rules.SELF.search(target.doc[start:target.end].text))
+
+
+_ON_MODIFIES = {context_rules.ANIMAL: _pets_own, context_rules.EVERYDAY_CAUSE: _explains}
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:

@@ -37,7 +37,8 @@ QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
 ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, TREATMENT_LINK})
-# The patient speaking of themself, in English or Spanish, after naming a pet ends the pet's reach (analyser.py).
+# A symptom said of the patient ("suddenly I can't breathe", "se me cierra la garganta", "no puedo tragar"): the
+# words of the symptom or the two before it, in English or Spanish (analyser.py).
 SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|veo|tengo|estoy|siento|noto)\b")
 
 # "fine now", "good since": a resolution, not a sign of now.
@@ -53,6 +54,9 @@ _PEOPLE = (
     r"|friend|bestie|bff|daughter|son|kid|child|grandma|grandmother|nana|grandpa|aunt|auntie|uncle|cousin|roommate"
     r"|coworker|co-worker|client|niece|nephew|neighbou?r|colleague|boss|mother in law|sister in law|bf|gf"
 )
+
+# Someone else as the subject just before an everyday cause: "my husband ran up the stairs" (analyser.py).
+OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she|they)\b")
 
 ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
@@ -143,9 +147,6 @@ ENGLISH: List[Rule] = [
      r"|lens|photos?|pics?|videos?)\b", 6, EXPLAINABLE),
     (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
-     # An everyday cause named together with the treatment explains nothing: "after the flu shot and the botox".
-     r"|\b(?:after|from|following|since) (?:the |my |a )?(?:\w+ ){1,3}?(?:and|&|plus) (?:the |my |getting |having |a )?"
-     r"(?:botox|tox|treatment|injections?|jabs?)\b"
      r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
      r"|whats|what's|what|how|which)\b(?=[^.!]*\?)", None),
@@ -198,11 +199,12 @@ ENGLISH: List[Rule] = [
      r"|\bnever (?:had|felt|seen|experienced) (?:\w+ ){0,6}?like this(?: before)?\b|\blike never before\b"
      r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+"
      # A warning the patient was given, then says is true: "told to call if I can't swallow, and I can't".
-     r"|\bif (?:i|you|it|my \w+|your \w+) (?:\w+ ){0,6}?(?:and|which) (?:now )?(?:i|it|they|she|he|my \w+)"
-     r" (?:cannot|can not|do|does|am|is|are|have|has|did)(?= *[.!]*$)"
-     # Someone else's exertion explains nothing about the patient: "my husband ran up the stairs for my inhaler".
-     rf"|\b(?:my (?:{_PEOPLE})s?|he|she|they) (?:just )?(?:ran|rushed|sprinted|raced|hurried|dashed|drove|went|carried)"
-     r" (?:\w+ ){0,4}?(?:stairs|steps|train|bus|station|office|gym|hill|store|pharmacy|car|house|inhaler)\b", None),
+     r"|\bif (?:i|you|it|my \w+|your \w+) (?:\w+,? ){0,6}?(?:and|which|but) (?:um |uh |yes |yeah |well )?"
+     r"(?:now |really |still |sadly )*(?:i|it|they|my \w+) (?:really )?(?:cannot|can not|do|does|am|is|are|have|has|did)"
+     r"(?: (?:it|them|that|this))?(?: (?:right )?now)?(?= *[.!,;]| *$)"
+     # An everyday cause named together with the treatment explains nothing: "after the flu shot and the botox".
+     r"|\b(?:after|from|following|since) (?:the |my |a )?(?:\w+ ){1,3}?(?:and|&|plus) (?:the |my |getting |having |a )?"
+     r"(?:botox|tox|treatment|injections?|jabs?)\b", None),
 ]
 
 SPANISH: List[Rule] = [

@@ -302,7 +302,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
-        r"|habl[oe] (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",

@@ -126,6 +126,22 @@ def test_a_question_in_the_middle_is_left_to_the_rules(form):
     assert form.slots["time_preference"] is None
 
 
+@pytest.mark.parametrize("text, intent, finding", [
+    ("friday afternoon. fyi im still nursing in the mornings", "ask_pregnancy", "breastfeeding"),
+    ("friday afternoon, also I have an infected pimple right where you inject", "ask_medical_conditions", "infection"),
+])
+def test_a_contraindication_beside_an_answer_is_deferred_first_and_the_answer_kept(form, text, intent, finding):
+    """The safety analyser's deferral wins mid-form too (bot/nlp/rasa_components.SafetyGuard sets the intent and
+    the finding); the time the patient gave is not lost."""
+    start_in_austin(form)
+    reply = form.say(text, intent, {"safety_finding": finding})
+    assert not form.rejected
+    deferral = "I can move or cancel it for you"  # every English deferral offers it
+    assert deferral in reply and "Here's what's open" in reply, reply
+    assert reply.index(deferral) < reply.index("Here's what's open")
+    assert form.slots["offered_slots"]
+
+
 def test_stopping_and_emergencies_are_left_to_the_rules(form):
     start_in_austin(form)
     for text, intent in [("stop", "stop"), ("never mind", "deny"), ("i can't breathe", "report_emergency"),

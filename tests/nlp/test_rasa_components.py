@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlp.rasa_components import concern_intent
+from bot.nlp.rasa_components import cautious_intent, concern_intent
 
 
 def ranking(*names):
@@ -25,3 +25,13 @@ def test_a_problem_after_a_treatment_is_a_concern(text, names):
 ])
 def test_questions_stay_questions(text, names):
     assert concern_intent(text, ranking(*names)) is None
+
+
+@pytest.mark.parametrize("names, intent", [
+    (("nlu_fallback", "ask_medical_conditions", "ask_side_effects"), "ask_medical_conditions"),
+    (("nlu_fallback", "ask_pregnancy"), "ask_pregnancy"),
+    (("nlu_fallback", "ask_cost", "ask_medical_conditions"), None),  # only when it ranks first
+    (("ask_side_effects", "ask_medical_conditions"), None),  # a confident answer stands
+])
+def test_an_unsure_contraindication_question_gets_the_cautious_answer(names, intent):
+    assert cautious_intent(names[0], ranking(*names)) == intent

@@ -398,6 +398,8 @@ def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
     "I read in the leaflet to call if I can't swallow and I can't",
     "My husband ran up the stairs to get my inhaler because I can't breathe",
     "¿Es peligroso que después de la inyección no pueda respirar bien?",
+    "they told me to call if I can't swallow, and I can't",
+    "I read to call if you get double vision, and I have it right now",
 ])
 def test_the_review_misses_read_in_the_next_session(text):
     assert analyse(text).decision == Decision.EMERGENCY
@@ -408,6 +410,9 @@ def test_the_review_misses_read_in_the_next_session(text):
     "mi perro no puede tragar bien desde ayer",
     "what should I do if I can't swallow after the botox?",
     "can someone book me in? no breathing trouble, just a small bruise",
+    "My husband ran up the stairs and couldn't breathe lol, he's so out of shape. Can I book botox for next week?",
+    "He ran up the stairs to bring me ice packs and now he's wheezing, he has asthma. my forehead is fine",
+    "after the flu shot and the botox last year I felt weak for a day, all fine now",
 ])
 def test_a_pets_symptom_or_a_question_stays_calm(text):
     assert analyse(text).decision != Decision.EMERGENCY
