@@ -41,6 +41,7 @@ ESCALATING_INTENTS = {EMERGENCY_INTENT, CONCERN_INTENT}
 # Unsure, but most likely asking who should not be treated: the cautious answer (a provider decides first) serves the
 # patient better than "Sorry, I didn't get that".
 CAUTIOUS_ANSWER_INTENTS = {"ask_pregnancy", "ask_medical_conditions"}
+CAUTIOUS_MIN_CONFIDENCE = 0.1
 # Questions about an area that, said after a treatment with a problem, report the result instead.
 AREA_QUESTIONS = {
     "ask_gummy_smile", "ask_uneven_brows", "ask_mouth_asymmetry", "ask_eye_asymmetry", "ask_nose_asymmetry",
@@ -182,8 +183,10 @@ def _entity(name: str, value: str) -> Dict[str, Any]:
 
 def cautious_intent(predicted: Optional[str], ranking: List[Dict[str, Any]]) -> Optional[str]:
     """Below the confidence threshold, a contraindication question that ranks first still gets its answer."""
-    best = next((r["name"] for r in ranking if r["name"] != FALLBACK_INTENT), None)
-    return best if predicted == FALLBACK_INTENT and best in CAUTIOUS_ANSWER_INTENTS else None
+    best = next((r for r in ranking if r["name"] != FALLBACK_INTENT), None)
+    if predicted != FALLBACK_INTENT or best is None or best["confidence"] < CAUTIOUS_MIN_CONFIDENCE:
+        return None
+    return best["name"] if best["name"] in CAUTIOUS_ANSWER_INTENTS else None
 
 
 def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:

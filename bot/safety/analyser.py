@@ -128,8 +128,12 @@ def _outside(target: Span, modifier: Span, _between: Span) -> bool:
 
 def _pets_own(target: Span, modifier: Span, between: Span) -> bool:
     """"walking my dog and suddenly I can't breathe", "mi gata me desperto porque no puedo respirar": a symptom said
-    of the patient after naming a pet is the patient's."""
-    return _outside(target, modifier, between) and not _said_of_the_patient(target, modifier)
+    of the patient, or told in a new clause, after naming a pet is the patient's."""
+    return (
+        _outside(target, modifier, between)
+        and not context_rules.NEW_CLAUSE.search(between.text)
+        and not _said_of_the_patient(target, modifier)
+    )
 
 
 def _explains(target: Span, modifier: Span, between: Span) -> bool:
@@ -140,9 +144,11 @@ def _explains(target: Span, modifier: Span, between: Span) -> bool:
 
 
 def _said_of_the_patient(target: Span, modifier: Span) -> bool:
-    """The symptom's words or the two before it (not the modifier's own "my dog") name the patient."""
-    start = max(target.start - 2, modifier.end if modifier.end <= target.start else 0)
-    return bool(context_rules.SELF.search(target.doc[start:target.end].text))
+    """A first person in the three words before the symptom (not the modifier's own "my dog"), or a Spanish
+    first-person form in the symptom's words."""
+    start = max(target.start - 3, modifier.end if modifier.end <= target.start else 0)
+    before = target.doc[start:target.start].text
+    return bool(context_rules.SELF.search(before) or context_rules.SELF_IN_SYMPTOM.search(target.text))
 
 
 _ON_MODIFIES = {context_rules.ANIMAL: _pets_own, context_rules.EVERYDAY_CAUSE: _explains}

@@ -37,9 +37,13 @@ QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
 ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, TREATMENT_LINK})
-# A symptom said of the patient ("suddenly I can't breathe", "se me cierra la garganta", "no puedo tragar"): the
-# words of the symptom or the two before it, in English or Spanish (analyser.py).
-SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|veo|tengo|estoy|siento|noto)\b")
+# A symptom said of the patient (analyser.py): a first person in the three words before it ("suddenly I can't
+# breathe", "mi gata me desperto"), or a Spanish first-person form in its own words ("no puedo tragar", "se me
+# cierra la garganta", "veo doble").
+SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|pude|podia|tengo|tuve|estoy|estaba|siento|senti)\b")
+SELF_IN_SYMPTOM = re.compile(r"\b(?:puedo|pude|podia|veo|me)\b")
+# A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
+NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 
 # "fine now", "good since": a resolution, not a sign of now.
 _AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!normal )(?<!gone )"
@@ -56,7 +60,7 @@ _PEOPLE = (
 )
 
 # Someone else as the subject just before an everyday cause: "my husband ran up the stairs" (analyser.py).
-OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she|they)\b")
+OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she)\b")
 
 ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
@@ -87,7 +91,7 @@ ENGLISH: List[Rule] = [
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
-     r"|injections?|tox|toxin|people|(?:someone|anyone)(?! (?:please )?(?:make|book|call|ring|help|see|fit|squeeze|check|text|phone|answer|get back))|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
+     r"|injections?|tox|toxin|people|(?:someone|anyone)(?! (?:please )?(?:make|book|call|ring|help|see (?:me|us)|fit|squeeze|check|text|phone|answer|get back|tell|contact|reply|look|let))|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"
      r" (?:about|of|that|i would|i will|i might|i could|i may)\b|\bfear of\b|\bworry (?:about|that)\b", None),
@@ -107,6 +111,11 @@ ENGLISH: List[Rule] = [
      r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
      r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
      r"|\bhappening\b", None),
+    # A warning the patient was given, then says is true: "told to call if I can't swallow, and I can't". The comma
+    # is part of the match, so it does not end the reach back to the symptom.
+    (CURRENT, "BACKWARD", r"(?:, ?)?\b(?:and|but|which) (?:um |uh |yes |yeah |well |honestly |now |really |still |sadly )*"
+     r"(?:i|it|they|my \w+) (?:really |now |honestly )?(?:cannot|can not|do|does|am|is|are|have|has|did)"
+     r"(?: (?:it|them|that|this|both))?(?: (?:right )?now)?(?= *(?:[.!,;?]|lol\b|$))", None),
     (CURRENT_HINT, "BIDIRECTIONAL", r"\b(?:a|an|one|the) day after\b|\bis (?:that|this|it) (?:an emergency|serious|bad)\b|\bam i (?:ok|okay)\b"
      r"|\bshould i (?:worry|be worried|go|wait|call)\b", None),
     # Breathless after the least effort ("after one flight of stairs") is a warning sign, not an explanation, and a
@@ -122,6 +131,8 @@ ENGLISH: List[Rule] = [
      r"|dehydrat\w*|hunger|hungry|low blood sugar|(?:have not|has not|had not|did not) eaten"
      r"|(?:new|old|wrong|scratched|dirty) glasses|(?:lack of|no|not enough|little) sleep"
      r"|gave blood|donating blood|(?:hip|knee) replacement|wisdom teeth|dental work|chlorine|cr(?:y|ied))\b"
+     # A cause named together with the treatment explains nothing: "after the flu shot and the botox".
+     r"(?!(?: \w+){0,2}? (?:and|&|plus) (?:the |my |getting |having |a )?(?:botox|tox|treatment|injections?|jabs?)\b)"
      r"|\b(?:bc|because|cuz) (?:i )?just woke up\b|\brunning late\b"
      r"|\b(?:ran|run|running|rushed|rushing|sprinted|jogged|hiked) (?:for|to|from|up|down) (?:the |a |my |\d+ |two |three |four |five )?"
      r"(?:train|bus|subway|metro|stairs|flights|station|office|gym|hill)\b|\b(?:carrying|lifting|moving) (?:\w+ )?(?:groceries|boxes"
@@ -197,14 +208,7 @@ ENGLISH: List[Rule] = [
      r"|\basked (?:me )?if\b"
      # "never had my throat close up like this before" reports it: neither a denial nor the past.
      r"|\bnever (?:had|felt|seen|experienced) (?:\w+ ){0,6}?like this(?: before)?\b|\blike never before\b"
-     r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+"
-     # A warning the patient was given, then says is true: "told to call if I can't swallow, and I can't".
-     r"|\bif (?:i|you|it|my \w+|your \w+) (?:\w+,? ){0,6}?(?:and|which|but) (?:um |uh |yes |yeah |well )?"
-     r"(?:now |really |still |sadly )*(?:i|it|they|my \w+) (?:really )?(?:cannot|can not|do|does|am|is|are|have|has|did)"
-     r"(?: (?:it|them|that|this))?(?: (?:right )?now)?(?= *[.!,;]| *$)"
-     # An everyday cause named together with the treatment explains nothing: "after the flu shot and the botox".
-     r"|\b(?:after|from|following|since) (?:the |my |a )?(?:\w+ ){1,3}?(?:and|&|plus) (?:the |my |getting |having |a )?"
-     r"(?:botox|tox|treatment|injections?|jabs?)\b", None),
+     r"|\bdoubt (?:it is|its|it's|that is|this is) (?:from|because of) (?:the |a |my )?\w+", None),
 ]
 
 SPANISH: List[Rule] = [
@@ -216,10 +220,11 @@ SPANISH: List[Rule] = [
     (HYPOTHETICAL, "BACKWARD", r"\b(?:es )?un efecto (?:comun|secundario)\b|\bes (?:algo )?comun\b", None),
     (HYPOTHETICAL, "FORWARD", r"\bla gente\b|\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
-     r"|\bescuche que\b|\bse puede\b", None),
+     r"|\bescuche que\b|\bse puede\b"
+     r"|\ben caso de\b|\bevit\w*|\bpara que no\b", None),
     (CURRENT, "BIDIRECTIONAL", r"\bdesde\b|\bahora\b|\bayer\b|\bhoy\b|\besta (?:manana|noche|tarde)\b|\banoche\b|\bempez\w*"
      r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
-     r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b(?! si\b)"
+     r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b(?! si\b| en caso)"
      r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),

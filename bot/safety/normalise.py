@@ -73,7 +73,10 @@ def _corrected(word: str) -> str:
         return word
     distance = 1 if len(word) <= 5 else 2
     found = _speller().lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
-    return found[0].term if found else word
+    # Two edits that also change the first letter make another word, not a typo: "reults" is not "welts".
+    if not found or (found[0].distance == 2 and found[0].term[0] != word[0]):
+        return word
+    return found[0].term
 
 
 def _word(match: re.Match) -> str:

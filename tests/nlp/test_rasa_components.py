@@ -35,3 +35,8 @@ def test_questions_stay_questions(text, names):
 ])
 def test_an_unsure_contraindication_question_gets_the_cautious_answer(names, intent):
     assert cautious_intent(names[0], ranking(*names)) == intent
+
+
+def test_a_contraindication_answer_barely_ranked_is_not_given():
+    barely = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "ask_medical_conditions", "confidence": 0.05}]
+    assert cautious_intent("nlu_fallback", barely) is None

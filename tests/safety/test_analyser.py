@@ -390,31 +390,35 @@ def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
+# The review's misses are in tests/data/safety_review_reports.yml; a second review probed the rules that read them.
 @pytest.mark.parametrize("text", [
-    "I was walking my dog and suddenly I can't breathe properly",
-    "Mi gata me despertó porque no puedo respirar bien",
-    "Can someone make me an urgent appointment I can't breathe properly",
-    "Weak all over after the flu shot and the botox yesterday and I can't hold my head up",
-    "I read in the leaflet to call if I can't swallow and I can't",
-    "My husband ran up the stairs to get my inhaler because I can't breathe",
-    "¿Es peligroso que después de la inyección no pueda respirar bien?",
     "they told me to call if I can't swallow, and I can't",
     "I read to call if you get double vision, and I have it right now",
+    "they told me last year to call if I can't swallow and now I can't",
+    "since the facial and botox my throat is closing unlike last time",
+    "I was walking my dog and suddenly can't breathe properly",
+    "mi perro me mordió y no pude respirar",
+    "can someone tell me what to do my throat is closing",
 ])
-def test_the_review_misses_read_in_the_next_session(text):
+def test_a_patients_own_symptom_after_a_pet_a_warning_or_a_request_is_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
 @pytest.mark.parametrize("text", [
     "my dog keeps wheezing since this morning, is the vet open sunday?",
     "mi perro no puede tragar bien desde ayer",
+    "mi perro veo que no puede respirar",
+    "my cat is sitting on my chest lol",
     "what should I do if I can't swallow after the botox?",
-    "can someone book me in? no breathing trouble, just a small bruise",
+    "can anyone see double after botox?",
+    "¿Qué hago en caso de que no pueda respirar?",
+    "Quiero evitar que me cueste tragar, ¿cuántas unidades me pone?",
     "My husband ran up the stairs and couldn't breathe lol, he's so out of shape. Can I book botox for next week?",
     "He ran up the stairs to bring me ice packs and now he's wheezing, he has asthma. my forehead is fine",
     "after the flu shot and the botox last year I felt weak for a day, all fine now",
+    "im so hapy with my reults, thank you",  # not "welts"
 ])
-def test_a_pets_symptom_or_a_question_stays_calm(text):
+def test_a_pets_or_partners_symptom_a_question_or_a_typo_stays_calm(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
