@@ -198,8 +198,8 @@ class SlotFormValidation(FormValidationAction):
 
     @staticmethod
     def defer_treatment_first(dispatcher: CollectingDispatcher, turn: Turn) -> None:
-        """A contraindication told beside an answer ("11am works, fyi I'm still nursing"): the deferral is said
-        first, and the answer is kept."""
+        """A contraindication told beside an answer the form can read ("11am works, fyi I'm still nursing"): the
+        deferral is said first, and the answer is kept. One the form cannot read is a digression: the rules defer."""
         finding = turn.entity(SAFETY_FINDING)
         if turn.intent in DEFERRAL_ANSWERS and finding not in (None, "none"):
             dispatcher.utter_message(response=DEFERRAL_ANSWERS[turn.intent])
