@@ -226,6 +226,9 @@ SPANISH: List[Rule] = [
      r"|\bcada vez\b|\bes normal\b|\bayuda\b|\bauxilio\b|\burgente\b|\bhace (?:\d+|unos|dos|tres|un par de) dias\b"
      r"|\bdespues de (?:mi|la|el|las) (?:cita|aplicacion|inyeccion\w*|botox|tratamiento)\b|\btodavia\b|\bsigo\b|\bque hago\b(?! si\b| en caso)"
      r"|\bestoy (?:teniendo|sintiendo)\b|\bde repente\b", None),
+    # A warning the patient then confirms: "me dijeron que llame si no puedo tragar, y no puedo".
+    (CURRENT, "BACKWARD", r"(?:, ?)?\by (?:si,? |pues |ya |ahora |claro,? )*(?:no puedo|no pude|estoy \w+ndo \w+|me pasa|me esta"
+     r" pasando|asi estoy)(?= *(?:[.!,;?]|$))", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.

@@ -176,7 +176,9 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "contraindication:pregnant": [
         r"mom(?:s|ma)?[- ]to[- ]be|pregnan\w*|preggo|preggers|bun in the oven|(?:tiny|little) human (?:in|inside) me|with child|(?:first|second|third) trimester|\btrimester",
-        r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b",
+        r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b"
+        # "expecting but its such a teeny dose": expecting with nothing expected.
+        r"|^(?:currently |still )?expecting\b(?! (?:a|an|the|to|that|it|you|your|my|results|them|him|her|some|any)\b)",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
         r"(?:my )?period (?:is |was )?(?:(?:\d+|a|a few|two|three|several) )?(?:days? |weeks? )?late|missed (?:my |a )?period|late period",
@@ -302,7 +304,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
-        r"|hablo (?:raro|mal|arrastrando|como)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",

@@ -399,6 +399,8 @@ def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
     "I was walking my dog and suddenly can't breathe properly",
     "mi perro me mordió y no pude respirar",
     "can someone tell me what to do my throat is closing",
+    "me dijeron que llame si no puedo tragar, y no puedo",
+    "el papel dice que llame si hablo raro y sí, estoy hablando raro, mi esposo lo notó",
 ])
 def test_a_patients_own_symptom_after_a_pet_a_warning_or_a_request_is_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
@@ -420,6 +422,15 @@ def test_a_patients_own_symptom_after_a_pet_a_warning_or_a_request_is_urgent(tex
 ])
 def test_a_pets_or_partners_symptom_a_question_or_a_typo_stays_calm(text):
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text, decision", [
+    ("expecting but its such a teeny dose for the lip, surely thats ok", Decision.DEFERRAL),
+    ("expecting a call from you about my booking", Decision.NONE),
+    ("¿qué hago si no puedo tragar?", Decision.WARNING_SIGNS),
+])
+def test_expecting_with_nothing_expected_and_a_spanish_question(text, decision):
+    assert analyse(text).decision == decision
 
 
 @pytest.mark.parametrize("text", [
