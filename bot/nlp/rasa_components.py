@@ -38,9 +38,12 @@ ANSWER_LANGUAGES = {"es"}
 QUIET_DECISIONS = {Decision.NONE, Decision.CHECKIN}
 # An ordinary check-in (a small bruise, a headache that has passed) gets the facts, not an escalation.
 ESCALATING_INTENTS = {EMERGENCY_INTENT, CONCERN_INTENT}
+# The intents whose rules give a deferral (actions/booking_support.DEFERRAL_ANSWERS says the same for the forms).
+PREGNANCY_INTENT = "ask_pregnancy"
+CONDITIONS_INTENT = "ask_medical_conditions"
 # Unsure, but most likely asking who should not be treated: the cautious answer (a provider decides first) serves the
 # patient better than "Sorry, I didn't get that".
-CAUTIOUS_ANSWER_INTENTS = {"ask_pregnancy", "ask_medical_conditions"}
+CAUTIOUS_ANSWER_INTENTS = {PREGNANCY_INTENT, CONDITIONS_INTENT}
 CAUTIOUS_MIN_CONFIDENCE = 0.1
 # Questions about an area that, said after a treatment with a problem, report the result instead.
 AREA_QUESTIONS = {
@@ -209,7 +212,7 @@ def safety_intent(report: SafetyReport, decision: Decision, predicted: Optional[
     """The intent whose rule answers the analyser's decision, or None to keep the classifier's."""
     if decision == Decision.DEFERRAL:
         pregnancy = any(f.name in PREGNANCY_RELATED for f in report.contraindications)
-        return "ask_pregnancy" if pregnancy else "ask_medical_conditions"
+        return PREGNANCY_INTENT if pregnancy else CONDITIONS_INTENT
     if decision == Decision.CHECKIN:
         return "ask_side_effects" if predicted in ESCALATING_INTENTS else None
     return DECISION_INTENTS.get(decision)
