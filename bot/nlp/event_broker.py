@@ -16,16 +16,18 @@ Rasa's own brokers, with these changes:
   connection wait in memory like those of a later outage (at most MAX_UNPUBLISHED, oldest dropped first: the inbox
   reads the trackers of open handoffs once when it reconnects).
 * The SQL broker's engine comes from `bot.db.session.make_engine`: bound values hidden, and WAL without a sync per
-  commit on SQLite, since Rasa commits once per event.
+  commit on SQLite. Rasa's SQL broker commits once per event; the tracker store hands it a turn's events at once
+  (`publish_all`, one transaction).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from asyncio import AbstractEventLoop
 from collections import deque
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 from urllib.parse import urlsplit
 
 import aio_pika
@@ -62,6 +64,12 @@ class ClinicSQLEventBroker(SQLEventBroker):
         self.engine = make_engine(url)
         EVENTS_TABLE.metadata.create_all(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
+
+    def publish_all(self, events: List[Dict[str, Any]]) -> None:
+        with self.session_scope() as session:
+            session.add_all(self.SQLBrokerEvent(sender_id=event.get("sender_id"), data=json.dumps(event))
+                            for event in events)
+            session.commit()
 
 
 class ClinicPikaEventBroker(PikaEventBroker):

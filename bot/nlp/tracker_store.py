@@ -2,12 +2,15 @@
 SQLite at var/tracker.db), configured in endpoints.yml.
 
 Rasa builds its engine from separate settings and without `hide_parameters`, so a failed statement would log the
-patient's messages; this store takes one URL from the environment (no secret in a file) and remakes the engine
-with bound values hidden (and, at DEBUG, without SQLAlchemy's lines of the rows it reads).
+patient's messages; this store takes one URL from the environment (no secret in a file) and remakes the engine with
+`bot.db.session.make_engine`: bound values hidden (and, at DEBUG, no SQLAlchemy lines of the rows it reads), a
+dropped PostgreSQL connection replaced before use, and on SQLite WAL without a disk sync per commit (a crash of the
+process loses nothing; a power cut may lose the last turns).
 
 Rasa's `save` counts the conversation's stored events twice, once to find what to publish to the event broker and
 once to find what to store; this store counts once, stores the new events, then publishes them (so a consumer that
-reads the tracker when an event arrives finds it stored).
+reads the tracker when an event arrives finds it stored), all of a turn's events in one transaction on the SQL
+broker.
 
 A long conversation slows every turn: Rasa reads, replays and featurizes the whole session for each prediction.
 After `MAX_SESSION_TURNS` patient messages, the store starts a new session at the end of a patient's turn that
@@ -48,10 +51,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.session import tracker_store_url
+from bot.db.session import make_engine, tracker_store_url
 from bot.handoff.rasa_api import CARRIED_OVER
 from bot.nlp import tracker_store_down
-from bot.privacy import keep_result_rows_out_of_logs
 
 # Chosen with benchmarks/cost_per_message.py: turn 300 of a conversation costs about what turn 10 does.
 MAX_SESSION_TURNS = 20
@@ -74,10 +76,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             username=url.username, password=url.password, query=dict(url.query), event_broker=event_broker,
         )
         self.engine.dispose()
-        keep_result_rows_out_of_logs()
-        # A connection that PostgreSQL dropped (a restart, a failover) is replaced before use, not failed on.
-        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=url.get_backend_name() != "sqlite",
-                                       **create_engine_kwargs(url))
+        self.engine = make_engine(url.render_as_string(hide_password=False), **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -89,6 +88,13 @@ class ClinicTrackerStore(SQLTrackerStore):
             session.commit()
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: str) -> None:
+        publish_all = getattr(event_broker, "publish_all", None)
+        if publish_all is None:
+            await super()._stream_new_events(event_broker, new_events, sender_id)
+        else:
+            publish_all([{"sender_id": sender_id, **event.as_dict()} for event in new_events])
 
     def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         """The conversation's events in the order they were stored; without `fetch_events_from_all_sessions`, from

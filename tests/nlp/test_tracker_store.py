@@ -4,6 +4,7 @@ the stored events per save."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, Dict, List
 
 import pytest
@@ -24,7 +25,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import exc as sqlalchemy_exc
 
+from bot.handoff.events import EVENTS_TABLE
 from bot.handoff.inbox import new_messages
+from bot.nlp.event_broker import ClinicSQLEventBroker
 from bot.nlp.tracker_store import CARRIED_TURNS, MAX_SESSION_TURNS, ClinicTrackerStore, carried_over_session
 
 
@@ -84,6 +87,31 @@ def test_events_are_stored_before_they_are_published(tmp_path, monkeypatch) -> N
     tracker.update(UserUttered("hello", intent={"name": "greet", "confidence": 1.0}))
     asyncio.run(store.save(tracker))
     assert stored_at_publish == [["user"]]
+
+
+def test_a_turns_events_reach_the_sql_broker_in_one_commit(tmp_path, monkeypatch) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    broker = ClinicSQLEventBroker(f"sqlite:///{tmp_path / 'events.db'}")
+    commits: List[None] = []
+    sqlalchemy_event.listen(broker.engine, "commit", lambda connection: commits.append(None))
+    store.event_broker = broker
+    tracker = DialogueStateTracker("patient-3", slots=[])
+    for event in (UserUttered("hi", intent={"name": "greet", "confidence": 1.0}), ActionExecuted("utter_greet"),
+                  BotUttered("Hello!"), ActionExecuted("action_listen")):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    with broker.engine.connect() as connection:
+        rows = connection.execute(EVENTS_TABLE.select().order_by(EVENTS_TABLE.c.id)).all()
+    assert [json.loads(row.data)["event"] for row in rows] == ["user", "action", "bot", "action"]
+    assert {row.sender_id for row in rows} == {"patient-3"}
+    assert len(commits) == 1
+
+
+def test_conversations_on_sqlite_are_written_ahead_without_a_sync_per_commit(tmp_path, monkeypatch) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
 def _turn(tracker: DialogueStateTracker, number: int, intent: str = "ask_price") -> None:
