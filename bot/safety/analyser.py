@@ -89,7 +89,18 @@ def _finding(span: Span) -> Finding:
     if label == _SWELLING:
         label = "checkin:checkin" if context_rules.MILD in categories else "urgent:allergic"
     kind, name = label.split(":")
-    return Finding(kind, name, _assertion(categories))
+    return Finding(kind, name, _assertion(categories), _said_of_someone_else(span))
+
+
+def _said_of_someone_else(span: Span) -> bool:
+    """A cue names another person, and no first person speaks of the symptom ("no cap she hit something i cant get my
+    water down" is the patient's). An animal's cue reaches too far to count ("walked the dog and hives popping up all
+    over my arms")."""
+    return any(
+        modifier.category == context_rules.OTHER_PERSON
+        and not _said_of_the_patient(span, span.doc[slice(*modifier.modifier_span)])
+        for modifier in span._.modifiers
+    )
 
 
 def _read(nlp: Language, text: str) -> Tuple[List[Finding], str]:
@@ -212,13 +223,18 @@ def analyse(text: str) -> SafetyReport:
 
 
 def _unread_by_the_rules(language: str, found: List[Finding], text: str) -> bool:
-    """The urgency net reads English messages in which the rules found no urgent symptom (denied, past or asked
-    about) and no contraindication, and the patient does not say all is well: there, a message in other words may
-    still report one. It reads the message without its idioms, so "a hard pill to swallow" is not read as urgent and
-    an idiom hides nothing else."""
+    """The urgency net reads English messages in which the rules found no urgent symptom reported now (none at all,
+    or one they read as denied, past or asked about) and no contraindication, and the patient does not say all is
+    well: there, a message in other words may still report one, and a cue the rules took for a denial or a question
+    may not be one ("not sure if its related i can barely swallow my coffee"). A symptom said of someone else is left
+    to the rules: the net cannot tell whose it is ("he ran up the stairs and now he's wheezing"). An urgent symptom
+    reported now needs no second reading. The net reads the message without its idioms, so "a hard pill to swallow"
+    is not read as urgent and an idiom hides nothing else."""
+    urgent = [f for f in found if f.kind == URGENT]
     return (
         language == "en"
-        and not any(f.kind in (URGENT, CONTRAINDICATION) for f in found)
+        and not any(f.kind == CONTRAINDICATION for f in found)
+        and not any(f.assertion.holds_now or f.about_someone_else for f in urgent)
         and not context_rules.says_all_is_well(text)
     )
 

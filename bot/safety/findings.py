@@ -49,13 +49,17 @@ class Finding:
     kind: str  # URGENT, CONTRAINDICATION, DOSE or CHECKIN
     name: str  # the part after the colon of a lexicon label: "swallowing", "pregnant", "dose", "checkin"...
     assertion: Assertion
+    # Said of another person ("he's wheezing"), whatever the assertion (analyser._said_of_someone_else): the urgency
+    # net cannot tell whose symptom it is.
+    about_someone_else: bool = False
 
 
 @dataclass(frozen=True)
 class SafetyReport:
     language: str  # ISO 639-1 code of the message ("en" when unsure)
     findings: Tuple[Finding, ...] = field(default_factory=tuple)
-    # The urgency net's reading (urgency_net.py), for messages in which the rules found no urgent symptom at all.
+    # The urgency net's reading (urgency_net.py), for English messages in which the rules found no urgent symptom
+    # reported now (analyser._unread_by_the_rules).
     urgent_likelihood: float = 0.0
 
     def of(self, kind: str, *assertions: Assertion) -> Tuple[Finding, ...]:

@@ -4,8 +4,9 @@ The lexicon and ConText (analyser.py) read the words patients use; a patient who
 couch" or "anything solid gets caught" uses none of them. This net is a logistic regression over all-MiniLM-L6-v2
 sentence embeddings (bot/nlp/sentence_encoder.py), trained by `make setup` (`python -m bot build-urgency-net`) on
 the labelled development messages in bot/safety/labelled/ and the NLU training data (report_emergency against every
-other intent). It only adds emergencies the rules did not see: findings.decide uses it when no urgent symptom was
-found at all, so a symptom the rules read as denied, past or asked about stays that way.
+other intent). It only adds emergencies: findings.decide uses it when the rules found no urgent symptom reported
+now, either none at all or one they read as denied, past or asked about (the rules' cues misread hedges, fears and
+slang: "no cap i cant get my water down", docs/safety.md).
 
 Chosen on a development part the net had not been trained on (docs/safety.md): at 0.9, urgent recall 0.814 ->
 0.921 for 2 more false escalations in 284 messages.

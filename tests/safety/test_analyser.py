@@ -236,18 +236,37 @@ def test_a_denial_of_something_else_does_not_hide_a_contraindication(text):
     assert analyse(text).decision == Decision.DEFERRAL
 
 
-def test_the_urgency_net_decides_only_what_the_rules_did_not_read(monkeypatch):
+def test_the_urgency_net_is_a_second_reader_of_what_the_rules_did_not_find_reported(monkeypatch):
     from bot.safety import analyser
     from bot.safety.findings import SafetyReport, decide
 
     assert decide(SafetyReport(language="en", urgent_likelihood=0.95)) == Decision.EMERGENCY
     assert decide(SafetyReport(language="en", urgent_likelihood=0.5)) == Decision.NONE
     monkeypatch.setattr(analyser, "urgent_likelihood", lambda text: 1.0)
-    assert analyse("no trouble swallowing, just a small bruise").decision != Decision.EMERGENCY  # denied
-    assert analyse("could botox ever make it hard to swallow?").decision == Decision.WARNING_SIGNS  # asked
-    assert analyse("I'm 12 weeks pregnant, can I still come friday?").decision == Decision.DEFERRAL
-    assert analyse("estoy bien, solo quiero una cita").decision != Decision.EMERGENCY  # English only
+    # A symptom the rules read as denied or asked about is read again: their cues misread hedges and slang.
+    assert analyse("no trouble swallowing, just a small bruise").decision == Decision.EMERGENCY
+    assert analyse("could botox ever make it hard to swallow?").decision == Decision.EMERGENCY
     assert analyse("two of my cat on the couch since the injections").decision == Decision.EMERGENCY
+    # Another person beside the patient's own symptom does not make it theirs.
+    assert analyse("not sure if they used too much, i can barely swallow water").decision == Decision.EMERGENCY
+    # Not read again: a contraindication, all is well, someone else's symptom, a language other than English.
+    assert analyse("I'm 12 weeks pregnant, can I still come friday?").decision == Decision.DEFERRAL
+    assert analyse("swallowing fine, breathing fine, all good! when do results show").decision != Decision.EMERGENCY
+    assert analyse("my husband ran up the stairs and now he's wheezing").decision != Decision.EMERGENCY
+    assert analyse("estoy bien, solo quiero una cita").decision != Decision.EMERGENCY
+    monkeypatch.setattr(analyser, "urgent_likelihood", lambda text: 0.0)
+    assert analyse("no trouble swallowing, just a small bruise").decision == Decision.NONE
+    assert analyse("could botox ever make it hard to swallow?").decision == Decision.WARNING_SIGNS
+
+
+@pytest.mark.parametrize("text", [
+    "not sure if this is related but i can barely get my tea down",
+    pytest.param("kinda scared that im choking on my own saliva", marks=pytest.mark.xfail(
+        strict=True, reason="not yet: the rules read a fear, and the urgency net gives it 0.49 (threshold 0.9)")),
+    "is it normal that my food keeps going down the wrong way and I cough every bite",
+])
+def test_a_real_report_the_rules_read_as_a_question_or_a_fear_gets_the_emergency_answer(text):
+    assert analyse(text).decision == Decision.EMERGENCY
 
 
 def test_the_urgency_net_reads_meaning():

@@ -43,10 +43,13 @@ def test_development_part_findings_do_not_regress(part, expect):
     assert _share(part, expect) >= FLOORS[(part, expect)]
 
 
-# dev8's ceiling rose by one message (0.055 -> 0.057) when the urgency net was trained with dev12 too.
+# dev8's ceiling rose by one message (0.055 -> 0.057) when the urgency net was trained with dev12 too. dev3, dev4 and
+# dev8 rose by one, one and two messages (exertion and past episodes the net reads as reports) when the net became a
+# second reader of symptoms the rules downgrade: on a held-out review, real reports caught went from 1 to 15 of 55
+# (docs/safety.md).
 @pytest.mark.parametrize("part, ceiling",
-                         [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.045), ("dev4", 0.045), ("dev5", 0.02),
-                          ("dev8", 0.057), ("dev9", 0.065), ("dev10", 0.165),
+                         [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.047), ("dev4", 0.048), ("dev5", 0.02),
+                          ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
                           ("dev11", 0.14), ("dev12", 0.15)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
