@@ -181,18 +181,27 @@ ENGLISH: Dict[str, List[str]] = {
         r"|^(?:currently |still )?expecting\b(?! (?:a|an|the|to|that|it|you|your|my|results|them|him|her|some|any)\b)",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
+        r"\bmy due date\b|\b(?:i am|we are) due (?:in|on|at|any|next|this|soon)\b|(?:i am|we are) having (?:a|our|my) "
+        r"(?:(?:first|second|third|fourth|next|\w+th) )?(?:baby|child|kid)\b(?! (?:shower|sitter|'s|party|birthday))"
+        r"|(?:i am|we are) expecting (?:a baby|our|my|twins|in\b|(?:in )?(?:january|february|march|april|may|june|july"
+        r"|august|september|october|november|december|the spring|the summer|the fall|the winter|spring|summer|fall|winter))"
+        r"|before (?:the |my |our )?baby (?:comes|arrives|is born|gets here)|baby bump|\bmy bump\b",
         r"(?:my )?period (?:is |was )?(?:(?:\d+|a|a few|two|three|several) )?(?:days? |weeks? )?late|missed (?:my |a )?period|late period",
     ],
     "contraindication:trying_to_conceive": [
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
-        r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
+        r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ed|ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
         r"trying for (?:our|my|a|another) (?:(?:first|second|third|fourth|next) )?(?:baby|child)"
         r"(?=\s*(?:$|[,.!?;]|(?:and|so|soon|now|since|period|is|are|right|but|this|next|in|we|i|last|already|for|over)\b))",
         r"(?:we|i) (?:want|wanna|are hoping for|am hoping for) (?:a|another) baby(?=\s*(?:$|[,.!?;]|(?:so|and|soon|next|this|now|in|before)\b))"
         r"|off (?:my |the )?(?:birth control|pill)\b",
+        r"\btry(?:ing)? for (?:baby|a baby|another|number|no\.?|#) ?(?:#|no\.? ?)?\d?",
+        r"(?:iud|coil|mirena|paragard|kyleena|nexplanon|implant) (?:out|removed|pulled|taken out)\b"
+        r"|(?:removed|pulled|took out|taking out|take out|had out|get out) (?:my |the )?(?:iud|coil|mirena|paragard|kyleena|nexplanon)",
     ],
     "contraindication:breastfeeding": [
+        r"breast\s*-?\s*fed\b|(?:still|only|just|one|baby|son|daughter|twins) nurses\b|nurses (?:at night|before bed|to sleep)",
         r"breast\s*-?\s*feed\w*|breast\s*milk|chest\s*-?\s*feed\w*|lactat\w*|\bpumping\b|\bbfing\b|nurs(?:ing|e) "
         r"(?:my |a |the |our )?(?:baby|newborn|son|daughter|infant|little one|twins|kid)",
         r"(?:to|can i|could i|i|you) nurse\b|in (?:the|my) (?:breast ?)?milk|nursing (?:mama|mom|mum|mother)|(?:until|till|before) i wean|(?:still|currently|i) nurse\b|(?:am|are|if|still|currently|been|while|and) nursing\b(?!\s+(?:home|school|student|degree|job|shift|career))",
@@ -200,17 +209,20 @@ ENGLISH: Dict[str, List[str]] = {
         r"\bmilk bar\b|\bebf\b|(?:still|currently|i am|exclusively) bf(?:ing)?\b|while bf(?:ing)?\b(?!\s+(?:is|was|goes|gets|works|and))|(?<!my )(?<!your )(?<!her )\bbf(?:ing)? (?:my |the |our )?(?:baby|newborn|son|daughter|twins|little one)",
     ],
     "contraindication:neuromuscular": [
-        r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neu?rone disease"
+        r"myasthen\w*|lambert\s*-?\s*eaton|\blems\b|\bals\b|lou gehrig\w*|amyotrophic|motor neurone? disease|\bmnd\b|charcot\W*marie|myotonic|spinal muscular atrophy"
         r"|neuromuscular|muscular dystrophy|guillain|myopath\w*|\bmg\b(?=\s+(?:diagnosis|flare|patient))"
         r"|(?<=my )mg\b|(?:have|with|has|diagnosed with) mg\b",
     ],
     "contraindication:medication": [
-        r"aminoglycosides?|gentamicin|tobramycin|amikacin|neomycin|streptomycin|kanamycin",
-        r"muscle relax\w*|cyclobenzaprine|flexeril|baclofen|tizanidine|zanaflex|methocarbamol|robaxin|carisoprodol",
+        r"aminoglycosides?|gentamicin|tobramycin|amikacin|neomycin|streptomycin|kanamycin|\btobi\b|bethkis|kitabis"
+        r"|arikayce|garamycin",
+        r"muscle relax\w*|cyclobenzaprine|flexeril|baclofen|tizanidine|zanaflex|methocarbamol|robaxin|carisoprodol|skelaxin|metaxalone"
+        r"|lioresal|amrix|fexmid|orphenadrine|norflex|dantrolene|dantrium",
         r"blood\s*-?\s*thinn\w*|anti\s*-?\s*coagula\w*|warfarin|coumadin|sintrom|acenocoumarol|jantoven|eliquis|apixaban|xarelto|rivaroxaban"
         r"|pradaxa|dabigatran|savaysa|edoxaban|clopidogrel|plavix|heparin|lovenox|enoxaparin|brilinta|ticagrelor"
         r"|prasugrel|effient",
-        r"(?:daily|baby|low\s*-?\s*dose|an)\s+aspirin|aspirin (?:every|each|a) day|aspirin daily",
+        r"(?:daily|baby|low\s*-?\s*dose|an)\s+aspirin|aspirin (?:every|each|a) day|aspirin daily|\d+\s*mg (?:of )?aspirin"
+        r"|aspirin (?:every|each) (?:morning|night|evening)|aspirin for my heart|(?:on|taking|take|takes|my) thinners?\b",
     ],
     "contraindication:toxin_allergy": [
         rf"(?:allerg\w*|reaction|react\w*|sensitiv\w*|anaphyla\w*)\W+(?:\w+\W+){{0,4}}?{_TOXINS}",
@@ -332,6 +344,8 @@ SPANISH: Dict[str, List[str]] = {
     "urgent:fainting": [r"desmay\w*|desvaneci\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
     "contraindication:pregnant": [
         r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)",
+        r"esperando (?:mi |un |una |nuestro |nuestra )?(?:(?:primer|segund|tercer|cuart)\w* )?(?:hij[oa]|bebe|nen[ea]|gemel\w*)"
+        r"|(?:primer|segundo|tercer) trimestre|\btrimestre\b|salgo de cuentas|fecha de parto",
         r"tengo un retraso\b|regla atrasada|(?:regla|periodo) (?:atrasad[oa]|no me (?:ha )?(?:bajado|llegado|venido))"
         r"|no me (?:ha )?(?:bajado|llegado|venido) (?:la regla|el periodo)",
     ],
@@ -339,16 +353,16 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
         r"|fertilidad|\bfiv\b|in vitro",
     ],
-    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|(?:dando|dar|doy|da|das) de mamar"],
+    "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|(?:dandole|darle|le doy|toma|tomando|mama) (?:el |la )?(?:pecho|teta|chichi)|(?:dando|dar|doy|da|das) de mamar"],
     "contraindication:neuromuscular": [r"miasteni\w*|lambert|\bela\b|esclerosis lateral|neuromuscular"],
     "contraindication:medication": [
-        r"anticoagul\w*|warfarina|sintrom|acenocumarol|adiro|clexane|enoxaparina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:diaria|todos los"
+        r"anticoagul\w*|warfarina|sintrom|acenocumarol|adiro|clexane|enoxaparina|eliquis|apixaban\w*|xarelto|rivaroxaban\w*|clopidogrel|aspirina (?:protect|\d+|diari\w*)|aspirina (?:diaria|todos los"
         r" dias|cada dia)|relajantes? muscular\w*|gentamicina|tobramicina|aminoglucosid\w*|sangre (?:diluid|ligera)\w*",
     ],
     "contraindication:toxin_allergy": [
         r"(?:alergi\w*|reaccion\w*)\s+(?:\w+\s+){0,3}?(?:botox|toxina|dysport|xeomin)",
     ],
-    "contraindication:infection": [r"(?:acne|granos|espinillas) (?:\w+ )?en (?:la|esa) zona", r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*"],
+    "contraindication:infection": [r"(?:acne|granos|espinillas) (?:\w+ )?en (?:la|esa) zona", r"infecci\w*|infectad\w*|herpes|absceso|fuegos? (?:labial\w*|en (?:el|la) (?:labio|boca))|\bpus\b|granos? infectad\w*|calentura (?:en (?:la |el )?(?:boca|labio\w*)|labial)"],
     "dose:dose": [r"cuantas unidades|que dosis|mas unidades|subir (?:a|las unidades|la dosis)|\bdosis\b|\d+\s*unidades"],
 }
 

@@ -362,9 +362,29 @@ def test_reported_emergencies_that_look_like_questions_or_excuses(text):
     "tomo sintrom desde la operación, ¿puedo ponerme botox?",
     "tengo la regla atrasada, ¿me puedo poner bótox el viernes?",
     "todavía le doy de mamar a mi niña",
+    "my due date is in august, can I still do my frown lines?",
+    "we're having our second baby in the spring, is a touch up ok before then",
+    "we started trying in october so I'd like to get it done now",
+    "my son was breastfed until last month and still nurses at night sometimes",
+    "I was diagnosed with motor neuron disease, the early kind",
+    "I'm on thinners since my clot, 81 mg aspirin too",
+    "on metaxalone for my back, fine for thursday?",
+    "estamos esperando nuestro primer bebé, ¿puedo ir el lunes?",
+    "mi niña todavía toma pecho en la noche",
+    "me salió una calentura en el labio, ¿me atienden igual?",
 ])
 def test_everyday_words_for_a_contraindication_get_the_deferral(text):
     assert analyse(text).decision == Decision.DEFERRAL
+
+
+@pytest.mark.parametrize("text", [
+    "I'm having a baby shower for my sister that weekend, can we do friday",
+    "we're expecting a delivery so call me after 3",
+    "my invoice is due on the 15th, can I pay then",
+    "the nurses were lovely last time",
+])
+def test_the_same_words_in_another_sense_are_not_a_contraindication(text):
+    assert analyse(text).decision != Decision.DEFERRAL
 
 
 @pytest.mark.parametrize("text", [
