@@ -379,6 +379,7 @@ def test_everyday_words_for_a_contraindication_get_the_deferral(text):
 
 @pytest.mark.parametrize("text", [
     "I'm having a baby shower for my sister that weekend, can we do friday",
+    "we're having our kid's birthday party saturday, is sunday open?",
     "we're expecting a delivery so call me after 3",
     "my invoice is due on the 15th, can I pay then",
     "the nurses were lovely last time",
