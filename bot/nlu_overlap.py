@@ -7,13 +7,15 @@ directions: no evaluation message near a training example, and no training examp
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
+import numpy as np
 import yaml
+from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
 
 WORDS_THRESHOLD = 0.6
 CHARS_THRESHOLD = 0.8
@@ -53,30 +55,49 @@ def _grams(text: str) -> Counter:
     return Counter(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
-def _cosine(a: Counter, b: Counter) -> float:
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
 def near_duplicates(evaluation: List[str], training_paths: Iterable[Path]) -> List[Tuple[str, str]]:
     """(evaluation message, training example) pairs that are near-duplicates."""
     return near_pairs(evaluation, training_examples(training_paths))
 
 
 def near_pairs(messages: List[str], others: List[str]) -> List[Tuple[str, str]]:
-    """(message, other) pairs that are near-duplicates: word Jaccard or character 3-gram cosine at the thresholds."""
-    indexed = [(t, _words(t), _grams(t)) for t in others]
-    index = defaultdict(list)
-    for n, (_, words, _) in enumerate(indexed):
-        for word in words:
-            index[word].append(n)
+    """(message, other) pairs that are near-duplicates: word Jaccard or character 3-gram cosine at the thresholds.
+    Pairs that share no word are never near. Computed as sparse matrix products, a block of messages at a time."""
+    if not messages or not others:
+        return []
+    words = _binary(_vectorised([_words(t) for t in messages + others]))
+    grams = normalize(_vectorised([_grams(t) for t in messages + others]))
+    mine, theirs = slice(0, len(messages)), slice(len(messages), None)
+    their_sizes = np.asarray(words[theirs].sum(axis=1)).ravel()
     pairs = []
-    for text in messages:
-        words, grams = _words(text), _grams(text)
-        for n in {n for w in words for n in index.get(w, ())}:
-            other, other_words, other_grams = indexed[n]
-            jaccard = len(words & other_words) / len(words | other_words)
-            if jaccard >= WORDS_THRESHOLD or _cosine(grams, other_grams) >= CHARS_THRESHOLD:
-                pairs.append((text, other))
+    for start in range(0, len(messages), _BLOCK):
+        block = slice(start, min(start + _BLOCK, len(messages)))
+        shared = (words[mine][block] @ words[theirs].T).toarray()
+        sizes = np.asarray(words[mine][block].sum(axis=1)).ravel()
+        union = sizes[:, None] + their_sizes[None, :] - shared
+        jaccard = np.divide(shared, union, out=np.zeros_like(shared, dtype=float), where=union > 0)
+        cosine = (grams[mine][block] @ grams[theirs].T).toarray()
+        near = (shared > 0) & ((jaccard >= WORDS_THRESHOLD) | (cosine >= CHARS_THRESHOLD - _ROUNDING))
+        pairs += [(messages[start + i], others[j]) for i, j in zip(*np.nonzero(near), strict=True)]
     return pairs
+
+
+_BLOCK = 500  # messages per block: a dense block of 500 x 10,000 training examples is 40 MB
+_ROUNDING = 1e-9  # a cosine of exactly 0.8 computed over normalised rows may land a hair below it
+
+
+def _vectorised(rows: List[Iterable[str]]) -> csr_matrix:
+    vocabulary: Dict[str, int] = {}
+    data, columns, pointers = [], [], [0]
+    for row in rows:
+        counts = row if isinstance(row, Counter) else Counter(row)
+        for key, count in counts.items():
+            columns.append(vocabulary.setdefault(key, len(vocabulary)))
+            data.append(count)
+        pointers.append(len(columns))
+    return csr_matrix((np.array(data, dtype=float), columns, pointers), shape=(len(rows), max(len(vocabulary), 1)))
+
+
+def _binary(matrix: csr_matrix) -> csr_matrix:
+    matrix.data[:] = 1.0
+    return matrix
