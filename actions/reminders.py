@@ -163,33 +163,3 @@ class ActionAnswerTouchUpInvitation(Action):
         else:
             dispatcher.utter_message(response="utter_touch_up_yes" if granted else "utter_touch_up_no")
         return [SlotSet("touch_up_offer", None)]
-
-
-# Actions that are not a step of the conversation: skipped when looking for what came right before a user message.
-_NOT_A_STEP = {"action_listen", "action_extract_slots", "action_session_start"}
-
-
-def came_right_after_a_scheduled_message(events: List[Dict[str, Any]]) -> bool:
-    """Whether the latest user message is the first one after action_deliver_scheduled_message."""
-    seen_user = False
-    for event in reversed(events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") not in _NOT_A_STEP:
-            return event.get("name") == "action_deliver_scheduled_message"
-    return False
-
-
-class ActionExpireReminderContext(Action):
-    """reminder_context's slot mapping (run by action_extract_slots on every user message): the context holds for
-    the one message right after the scheduled message, so a "yes" to a later question does not confirm a visit."""
-
-    def name(self) -> Text:
-        return "action_expire_reminder_context"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.get_slot("reminder_context") is None or came_right_after_a_scheduled_message(tracker.events):
-            return []
-        return [SlotSet("reminder_context", None)]

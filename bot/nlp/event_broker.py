@@ -31,6 +31,7 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import urlsplit
 
 import aio_pika
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.brokers.sql import SQLEventBroker
@@ -66,10 +67,11 @@ class ClinicSQLEventBroker(SQLEventBroker):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     def publish_all(self, events: List[Dict[str, Any]]) -> None:
-        with self.session_scope() as session:
-            session.add_all(self.SQLBrokerEvent(sender_id=event.get("sender_id"), data=json.dumps(event))
-                            for event in events)
-            session.commit()
+        if not events:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(sa.insert(EVENTS_TABLE),
+                               [{"sender_id": event.get("sender_id"), "data": json.dumps(event)} for event in events])
 
 
 class ClinicPikaEventBroker(PikaEventBroker):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -79,14 +79,27 @@ class ClinicTrackerStore(SQLTrackerStore):
         self.engine = make_engine(url.render_as_string(hide_password=False), **create_engine_kwargs(url))
         self.sessionmaker = sessionmaker(bind=self.engine)
 
+    async def create_tracker(self, sender_id: str, append_action_listen: bool = True) -> DialogueStateTracker:
+        """A new conversation's tracker, stored with the rest of its first turn (Rasa stores it at once, an extra
+        transaction per new conversation; a tracker that is only read, as the HTTP API may, is not stored at all)."""
+        tracker = self.init_tracker(sender_id)
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
-            session.add_all(self._row(tracker.sender_id, event) for event in new_events)
+            stored = session.execute(
+                sa.select(sa.func.count()).select_from(self.SQLEvent).where(self._in_latest_session(tracker.sender_id))
+            ).scalar_one()
+            new_events = list(tracker.events)[stored:]
+            rows = [self._values(tracker.sender_id, event) for event in new_events]
             if needs_new_session(tracker, new_events):
-                session.add_all(self._row(tracker.sender_id, event) for event in carried_over_session(tracker))
+                rows += [self._values(tracker.sender_id, event) for event in carried_over_session(tracker)]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent), rows)
             session.commit()
-        if self.event_broker is not None:
+        if self.event_broker is not None and new_events:
             await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: str) -> None:
@@ -99,24 +112,28 @@ class ClinicTrackerStore(SQLTrackerStore):
     def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         """The conversation's events in the order they were stored; without `fetch_events_from_all_sessions`, from
         its latest SessionStarted on (by row id, not by timestamp as Rasa does)."""
-        query = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id)
-        if not fetch_events_from_all_sessions:
-            latest_start = (
-                session.query(sa.func.max(self.SQLEvent.id))
-                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == SessionStarted.type_name)
-                .scalar_subquery()
-            )
-            query = query.filter(sa.or_(latest_start.is_(None), self.SQLEvent.id >= latest_start))
-        return query.order_by(self.SQLEvent.id)
+        if fetch_events_from_all_sessions:
+            return session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).order_by(self.SQLEvent.id)
+        return session.query(self.SQLEvent).filter(self._in_latest_session(sender_id)).order_by(self.SQLEvent.id)
 
-    def _row(self, sender_id: str, event: Event) -> Any:
+    def _in_latest_session(self, sender_id: str) -> Any:
+        event = self.SQLEvent
+        latest_start = (
+            sa.select(sa.func.max(event.id))
+            .where(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return sa.and_(event.sender_id == sender_id, sa.or_(latest_start.is_(None), event.id >= latest_start))
+
+    @staticmethod
+    def _values(sender_id: str, event: Event) -> Dict[str, Any]:
         """The stored form of an event, as Rasa's SQLTrackerStore.save makes it."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"), data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"), "data": json.dumps(data),
+        }
 
 
 def needs_new_session(tracker: DialogueStateTracker, new_events: List[Event]) -> bool:

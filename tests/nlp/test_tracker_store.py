@@ -74,6 +74,20 @@ def test_each_event_is_stored_and_published_once_after_it_is_stored(tmp_path, mo
     assert len(counts) == 2  # one per save
 
 
+def test_a_new_conversation_is_stored_with_its_first_turn_in_one_transaction(tmp_path, monkeypatch) -> None:
+    store = store_at(tmp_path, monkeypatch)
+    statements = count_queries(store)
+    tracker = asyncio.run(store.get_or_create_tracker("patient-new"))
+    assert stored_events(store, "patient-new") == []
+    assert not [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    tracker.update(UserUttered("hi", intent={"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("utter_greet"))
+    asyncio.run(store.save(tracker))
+    assert stored_events(store, "patient-new") == ["action", "user", "action"]
+    again = asyncio.run(store.retrieve("patient-new"))
+    assert [e.as_dict()["event"] for e in again.events] == ["action", "user", "action"]
+
+
 def test_events_are_stored_before_they_are_published(tmp_path, monkeypatch) -> None:
     store = store_at(tmp_path, monkeypatch)
     stored_at_publish: List[List[str]] = []

@@ -144,30 +144,3 @@ def test_yes_after_the_visit_was_cancelled_says_so_with_a_next_step(reminded) ->
     cancel_appointment(service.sessions(), booked.reference, actor="cli")
     messages, _ = act(ActionReminderConfirm(), tracker(reminder_context="reminder", reminder_message=claim.id))
     assert [m["response"] for m in messages] == ["utter_reminder_not_changeable"]
-
-
-def _conversation(*steps: str):
-    """Events from steps: 'user' or an action name (each action after a user message follows action_listen)."""
-    events = []
-    for step in steps:
-        if step == "user":
-            events += [{"event": "action", "name": "action_listen"}, {"event": "user", "text": "x"}]
-        else:
-            events.append({"event": "action", "name": step})
-    return events
-
-
-def test_the_reminder_context_lasts_for_the_one_message_after_the_scheduled_message() -> None:
-    from actions.reminders import ActionExpireReminderContext
-
-    right_after = _conversation("user", "action_deliver_scheduled_message", "user")
-    later = _conversation("user", "action_deliver_scheduled_message", "user", "utter_hours", "user")
-
-    def expire(events, context="reminder"):
-        slots = {**{name: None for name in DOMAIN["slots"]}, "reminder_context": context}
-        the_tracker = Tracker("c", slots, {}, events, False, None, {}, None)
-        return act(ActionExpireReminderContext(), the_tracker)
-
-    assert expire(right_after) == ([], {})
-    assert expire(later) == ([], {"reminder_context": None})
-    assert expire(later, context=None) == ([], {})  # nothing to clear: no event
