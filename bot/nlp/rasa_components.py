@@ -13,7 +13,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.follow_ups import SAME_QUESTION_INTENT, asks_the_same_about
-from bot.nlp import action_reply_validation, action_server_down, paused_safety, reminder_context, rule_lookup
+from bot.nlp import (
+    action_reply_validation,
+    action_server_down,
+    paused_safety,
+    reminder_context,
+    rule_lookup,
+    rules_before_ted,
+)
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.nlp.sentence_intents import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
@@ -56,6 +63,7 @@ action_server_down.install()
 action_reply_validation.install()
 rule_lookup.install()
 reminder_context.install()
+rules_before_ted.install()
 
 
 class _Stateless(GraphComponent):

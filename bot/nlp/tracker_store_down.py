@@ -34,6 +34,9 @@ class LetFailuresThrough(FailSafeTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._tracker_store.save(tracker)
 
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        return await self._tracker_store.create_tracker(sender_id, append_action_listen)
+
     async def keys(self) -> Iterable[Text]:
         return await self._tracker_store.keys()
 

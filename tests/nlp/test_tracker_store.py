@@ -8,6 +8,7 @@ import json
 from typing import Any, Dict, List
 
 import pytest
+from rasa.core.agent import Agent
 from rasa.core.brokers.broker import EventBroker
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
@@ -77,12 +78,13 @@ def test_each_event_is_stored_and_published_once_after_it_is_stored(tmp_path, mo
 def test_a_new_conversation_is_stored_with_its_first_turn_in_one_transaction(tmp_path, monkeypatch) -> None:
     store = store_at(tmp_path, monkeypatch)
     statements = count_queries(store)
-    tracker = asyncio.run(store.get_or_create_tracker("patient-new"))
+    as_rasa_wraps_it = Agent._create_tracker_store(store, Domain.empty())
+    tracker = asyncio.run(as_rasa_wraps_it.get_or_create_tracker("patient-new"))
     assert stored_events(store, "patient-new") == []
     assert not [s for s in statements if s.lstrip().upper().startswith("INSERT")]
     tracker.update(UserUttered("hi", intent={"name": "greet", "confidence": 1.0}))
     tracker.update(ActionExecuted("utter_greet"))
-    asyncio.run(store.save(tracker))
+    asyncio.run(as_rasa_wraps_it.save(tracker))
     assert stored_events(store, "patient-new") == ["action", "user", "action"]
     again = asyncio.run(store.retrieve("patient-new"))
     assert [e.as_dict()["event"] for e in again.events] == ["action", "user", "action"]
