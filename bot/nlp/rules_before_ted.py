@@ -29,7 +29,9 @@ _rasa_rule_prediction = RulePolicy.predict_action_probabilities
 _rasa_ted_prediction = TEDPolicy.predict_action_probabilities
 
 
-def _rule_prediction(self: RulePolicy, tracker: DialogueStateTracker, domain: Domain, *args: Any,
+# The wrappers leave `self` unannotated, as Rasa's methods do: Rasa's graph validation takes every annotated parameter
+# of a run method for an input the graph must provide.
+def _rule_prediction(self, tracker: DialogueStateTracker, domain: Domain, *args: Any,
                      **kwargs: Any) -> PolicyPrediction:
     prediction = _rasa_rule_prediction(self, tracker, domain, *args, **kwargs)
     if prediction.max_confidence >= 1.0:
@@ -37,7 +39,7 @@ def _rule_prediction(self: RulePolicy, tracker: DialogueStateTracker, domain: Do
     return prediction
 
 
-def _ted_prediction(self: TEDPolicy, tracker: DialogueStateTracker, domain: Domain, *args: Any,
+def _ted_prediction(self, tracker: DialogueStateTracker, domain: Domain, *args: Any,
                     **kwargs: Any) -> PolicyPrediction:
     if _decided_by_a_rule(self, tracker):
         return self._prediction(self._default_predictions(domain))
