@@ -27,8 +27,8 @@ def test_an_acknowledgement_after_an_answer_is_acknowledged(assistant, first, th
 
 
 def test_the_offer_of_a_person_asks_for_no_yes_it_cannot_answer(assistant):
-    """After two misunderstandings (actions/conversation.py) the offer says what to write; no rule answers a bare
-    yes to it."""
+    """After two misunderstandings (actions/conversation.py) the offer says what to write; a bare yes to it gets the
+    clinic's contact details (tests/data/answer_cases.yml)."""
     offer = assistant.agent.domain.responses["utter_offer_human"][0]["text"]
     assert "?" not in offer and '"talk to a person"' in offer
     assert assistant.parse("talk to a person")["intent"]["name"] == "request_human"
