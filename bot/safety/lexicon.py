@@ -292,8 +292,6 @@ ENGLISH[IDIOM] = [
     r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|prices|price list|cost|bill|quote|total|news) (?:is |are |was )?"
     r"(?:a bit |kinda |so |pretty |rather |quite |a little |very )?(?:hard|difficult|tough) to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
     r"(?:weak|sore|tired|dead|shaky) (?:\w+\s+)?from (?:arm day|leg day|the gym|my workout|the workout|lifting|working out)"
-    # A lapse of memory, not a faint: "blacked out on what time my appt was".
-    r"|(?:blacked|blanked) out on (?:what|when|where|which|the (?:time|date|day|name)|my (?:appt|appointment|booking))\b"
     r"|blurr\w* (?:selfie|photo|pic|picture|image|video|screenshot)s?|(?:phone|screen|laptop|monitor|tv|windshield)\b(?:\s+\w+){0,2}"
     r" (?:is|are|was|looks?) (?:so |really |all |kinda )?blurr\w*|(?:throat|mouth|lips|eyes|skin) (?:is |are |feels? )?(?:so |really "
     r"|a bit |kinda )?dry from|words came out (?:all )?wrong (?:when i (?:booked|called|texted)|on the phone|in my (?:text|message|email))",
@@ -370,7 +368,6 @@ SPANISH: Dict[str, List[str]] = {
 
 SPANISH[IDIOM] = [
     r"casi me desmayo (?:al ver|de (?:la )?(?:emocion|risa|felicidad)|cuando vi (?:lo (?:bien|bonit\w*|lind\w*)|el resultado|mi sonrisa))|me muero de risa"
-    r"|atragant\w* (?:\w+ ){0,4}?(?:de (?:la )?risa|riendo(?:me)?)|(?:de (?:la )?risa|riendo(?:me)?) (?:\w+ ){0,3}?atragant\w*"
     r"|viendo doble\W+(?:\w+\W+){0,2}?doble cobro",
     r"(?:foto|imagen|video|pantalla)s? (?:\w+ ){0,3}?(?:se ve|se ven|sale|salio|esta|estan) (?:muy |un poco )?borros\w*"
     r"|(?:senal|wifi|internet|bateria|conexion) (?:esta |muy |anda )*debil",
