@@ -430,6 +430,20 @@ def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
+# Reports written against the fourth session's habit, contact-lens, parking and resolution cues, which lost 34 of them
+# the emergency answer and were taken out again (docs/safety.md).
+HABIT_REPORTS = yaml.safe_load((REVIEW_FILE.parent / "safety_review_reports_habits.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(report["text"], marks=pytest.mark.xfail(strict=True, reason=report["known_miss"]))
+    if "known_miss" in report else report["text"]
+    for report in HABIT_REPORTS
+])
+def test_real_reports_in_the_words_of_habits_and_everyday_causes_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
 # The review's misses are in tests/data/safety_review_reports.yml; a second review probed the rules that read them.
 @pytest.mark.parametrize("text", [
     "they told me to call if I can't swallow, and I can't",
