@@ -26,9 +26,12 @@ def test_an_acknowledgement_after_an_answer_is_acknowledged(assistant, first, th
     assert ACKNOWLEDGED in reply and NOT_UNDERSTOOD not in reply
 
 
-def test_the_offer_of_a_person_asks_for_no_yes_it_cannot_answer(assistant):
-    """After two misunderstandings (actions/conversation.py) the offer says what to write; a bare yes to it gets the
-    clinic's contact details (tests/data/answer_cases.yml)."""
-    offer = assistant.agent.domain.responses["utter_offer_human"][0]["text"]
-    assert "?" not in offer and '"talk to a person"' in offer
-    assert assistant.parse("talk to a person")["intent"]["name"] == "request_human"
+def test_a_typed_yes_to_the_offer_of_a_person_gets_the_contact_details(assistant):
+    """After two misunderstandings (actions/conversation.py) the assistant offers a person, with buttons whose
+    payload starts the handoff (tests/web/test_web_widget_browser.py); a yes typed instead gets the clinic's contact
+    details rather than "not sure what to do with that"."""
+    sender = f"ack-{uuid.uuid4().hex[:8]}"
+    assistant.reply("/out_of_scope", sender)
+    assert "connect you with a person" in assistant.reply("/out_of_scope", sender)
+    reply = assistant.reply("yes please", sender)
+    assert "512-555-0100" in reply and NOT_UNDERSTOOD not in reply
