@@ -90,7 +90,9 @@ ENGLISH: List[Rule] = [
      r"|serious|bad|normal)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
-    (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
+    # Not after a subject: "i do botox every spring and this time my eyelid is drooping" tells, it does not ask.
+    (HYPOTHETICAL, "FORWARD", r"(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\bshe )(?<!\bhe )"
+     r"\b(?:can|could|does|do|will|would|might|may) (?:botox|it|this|that|the (?:treatment|shots?|injections?)"
      r"|injections?|tox|toxin|people|(?:someone|anyone)(?! (?:please )?(?:make|book|call|ring|help|see (?:me|us)|fit|squeeze|check|text|phone|answer|get back|tell|contact|reply|look|let))|a person|you (?:get|have|develop|still|be)|i (?:get|have|develop|still|be))\b"
      r"|\b(?:will|would|might|could|can) (?:i|my|your)\b|\bis (?:it|there) (?:possible|a risk|a chance|common|likely|rare|safe)\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:worried|afraid|scared|nervous|paranoid|concerned|anxious|terrified|freaked out)"

@@ -435,13 +435,18 @@ def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
 HABIT_REPORTS = yaml.safe_load((REVIEW_FILE.parent / "safety_review_reports_habits.yml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("text", [
-    pytest.param(report["text"], marks=pytest.mark.xfail(strict=True, reason=report["known_miss"]))
-    if "known_miss" in report else report["text"]
-    for report in HABIT_REPORTS
-])
+@pytest.mark.parametrize("text", [report["text"] for report in HABIT_REPORTS])
 def test_real_reports_in_the_words_of_habits_and_everyday_causes_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text, decision", [
+    ("she does botox every year and this time she is slurring and can't swallow", Decision.EMERGENCY),
+    ("we do it every few months and this time my eyelid is heavy and I see two of everything", Decision.EMERGENCY),
+    ("i do botox every spring, can it cause trouble swallowing?", Decision.WARNING_SIGNS),
+])
+def test_a_modal_after_a_subject_tells_and_before_it_asks(text, decision):
+    assert analyse(text).decision == decision
 
 
 # The review's misses are in tests/data/safety_review_reports.yml; a second review probed the rules that read them.
