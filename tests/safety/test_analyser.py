@@ -417,26 +417,17 @@ def test_loc_as_a_word_or_denied_is_not_an_emergency(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
-# The dev12 round (docs/safety.md). A review session then wrote 143 real urgent reports that use the words of the
-# cues that round had added (questions, past times, reports taken back, everyday causes, animals); 49 of them had
-# lost the emergency answer, so those cues were taken out again. tests/data/safety_review_reports.yml keeps the
-# reports: every one gets the emergency answer.
+# Real urgent reports written by review sessions in the words of cues that were then taken out again, because they
+# had cost real reports the emergency answer (docs/safety.md): the dev12 round's (questions, past times, reports taken
+# back, everyday causes, animals: 49 of 143 lost it) and the fourth session's (habits, contact lenses, parking,
+# resolutions: 34 of 123). Every one gets the emergency answer.
 REVIEW_FILE = Path(__file__).resolve().parents[1] / "data" / "safety_review_reports.yml"
-REVIEW_REPORTS = yaml.safe_load(REVIEW_FILE.read_text(encoding="utf-8"))
+REVIEW_FILES = (REVIEW_FILE, REVIEW_FILE.parent / "safety_review_reports_habits.yml")
+REVIEW_REPORTS = [report for path in REVIEW_FILES for report in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize("text", [report["text"] for report in REVIEW_REPORTS])
-def test_real_reports_written_against_the_dev12_cues_are_urgent(text):
-    assert analyse(text).decision == Decision.EMERGENCY
-
-
-# Reports written against the fourth session's habit, contact-lens, parking and resolution cues, which lost 34 of them
-# the emergency answer and were taken out again (docs/safety.md).
-HABIT_REPORTS = yaml.safe_load((REVIEW_FILE.parent / "safety_review_reports_habits.yml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("text", [report["text"] for report in HABIT_REPORTS])
-def test_real_reports_in_the_words_of_habits_and_everyday_causes_are_urgent(text):
+def test_real_reports_written_against_removed_cues_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
