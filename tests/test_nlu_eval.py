@@ -23,33 +23,35 @@ from bot.safety import SafetyReport
 ROOT = Path(__file__).resolve().parent.parent
 PART = os.environ.get("NLU_EVAL_PART", "test")
 REPORT_FILE = ROOT / "results" / "nlu_eval.json"
-# Measured on the test part (2026-12-04: 0.841 on 377 messages; 0.891 on 2026-12-06). Retraining after any data change
+# Measured on the test part (2026-12-04: 0.841 on 377 messages; 0.891 on 2026-12-06, 0.928 with the second round of
+# Spanish and patient-style examples). Retraining after any data change
 # moves single messages (adding ten booking examples moved two out-of-scope ones), so each intent's floor sits two
 # messages under its best measured figure, and the overall floor two points under. Floors only rise.
-MIN_ACCURACY = 0.87  # 0.891 on 2026-12-06 with the patient-style training examples (docs/nlu-evaluation.md)
+MIN_ACCURACY = 0.90  # 0.928 on 2026-12-06 (docs/nlu-evaluation.md)
 MIN_PER_INTENT = {
     "affirm": 0.25, "ask_aftercare": 0.83, "ask_aftercare_alcohol": 0.6, "ask_aftercare_exercise": 0.66,
     "ask_aftercare_facial_massage": 0.66, "ask_aftercare_lying_down": 0.66, "ask_aftercare_makeup": 0.6,
     "ask_aftercare_sleeping": 0.42, "ask_before_after_photos": 0.66, "ask_bot": 0.6, "ask_bruising_swelling": 0.71,
-    "ask_candidate": 0.57, "ask_chin": 0.66, "ask_consultation_fee": 0.57, "ask_contact": 0.25, "ask_cost": 0.54,
+    "ask_candidate": 0.71, "ask_chin": 0.66, "ask_consultation_fee": 0.71, "ask_contact": 0.5, "ask_cost": 0.72,
     "ask_dose": 0.71, "ask_downtime": 0.71, "ask_eye_asymmetry": 0.75, "ask_gummy_smile": 0.84, "ask_hours": 0.83,
     "ask_how_botox_balances": 0.71, "ask_jawline": 0.75, "ask_locations": 0.75, "ask_medical_conditions": 0.71,
-    "ask_mouth_asymmetry": 0.83, "ask_nose_asymmetry": 0.66, "ask_pain": 0.62, "ask_parking": 0.0,
-    "ask_payment": 0.2, "ask_pregnancy": 0.66, "ask_procedure": 0.33, "ask_provider_qualifications": 0.75,
-    "ask_results_duration": 0.66, "ask_results_full": 0.63, "ask_results_onset": 0.81, "ask_safety": 0.66,
-    "ask_side_effects": 0.5, "ask_touch_up": 0.66, "ask_uneven_brows": 0.63, "book_consultation": 0.8,
-    "cancel_booking": 0.66, "correction": 0.5, "deny": 0.33, "goodbye": 0.0, "greet": 0.5, "out_of_scope": 0.71,
+    "ask_mouth_asymmetry": 0.83, "ask_nose_asymmetry": 0.66, "ask_pain": 0.62, "ask_parking": 0.33, "ask_payment": 0.4,
+    "ask_pregnancy": 0.66, "ask_procedure": 0.55, "ask_provider_qualifications": 0.75, "ask_results_duration": 0.77,
+    "ask_results_full": 0.63, "ask_results_onset": 0.81, "ask_safety": 0.66, "ask_side_effects": 0.6,
+    "ask_touch_up": 0.66, "ask_uneven_brows": 0.72, "book_consultation": 0.8, "cancel_booking": 0.66,
+    "correction": 0.5, "deny": 0.33, "goodbye": 0.0, "greet": 0.5, "out_of_scope": 0.71,
     "report_treatment_concern": 0.77, "request_human": 0.33, "reschedule_booking": 0.71, "stop": 0.0, "thank": 0.0,
 }
 TARGET_ACCURACY = 0.95  # issue 9
 # Two questions in one message (bot/nlp/question_parts.py), measured on the test part when the split landed
-# (2026-12-05): 44 of 61 both answered, 1 of 316 single questions given a second answer. The second question's
-# threshold was chosen on the development part (25 of 34, 1 of 198). Floors two messages from the measured figures.
-MIN_BOTH_ANSWERED = 0.68
+# (2026-12-05): 44 of 61 both answered, 1 of 316 single questions given a second answer; 47 of 61 and 2 of 316 on
+# 2026-12-06. The second question's threshold was chosen on the development part (25 of 34, 1 of 198). Floors two
+# messages from the measured figures.
+MIN_BOTH_ANSWERED = 0.73
 MAX_SECOND_ANSWERS = 0.01
 # Follow-up conversations judged on the reply: test part 60 of 70 turns when answering in context landed
-# (2026-12-05; the development part went from 48 to 52 of 53 with it).
-MIN_FOLLOWUPS_RIGHT = 0.82
+# (2026-12-05; the development part went from 48 to 52 of 53 with it); 64 of 70 on 2026-12-06.
+MIN_FOLLOWUPS_RIGHT = 0.88
 
 
 def _items(part: str) -> list:

@@ -5,6 +5,8 @@ sentence encoder (bot/nlp/sentence_encoder.py). A logistic regression over the e
 model; at run time its probabilities are blended with DIET's: `weight` * encoder + (1 - weight) * DIET.
 Measured on the NLU evaluation set's development part (docs/nlu-report.md): DIET alone 0.72, the encoder alone 0.85,
 the blend at 0.7 0.86. Rasa's LanguageModelFeaturizer feeding DIET did worse than either (0.53) and 6x slower.
+The encoder reads English only, so a message the language detector finds in another language (bot/safety/language.py)
+leans on DIET, whose character n-grams read Spanish: `weight_other_languages` instead of `weight` (docs/nlu-report.md).
 The weights are stored as plain arrays, not a pickle, with the training vocabulary that typos are corrected
 towards before encoding (bot/nlp/spelling.py).
 
@@ -31,6 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlp import sentence_encoder
 from bot.nlp.question_parts import question_parts
 from bot.nlp.spelling import Speller, vocabulary
+from bot.safety.language import detect_language
 
 WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
@@ -43,7 +46,8 @@ SAFETY_QUESTIONS = {"ask_pregnancy", "ask_medical_conditions", "ask_dose", "ask_
 class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"weight": 0.7, "C": 10.0, "max_iter": 3000, "second_question_threshold": 0.5}
+        return {"weight": 0.7, "weight_other_languages": 0.3, "C": 10.0, "max_iter": 3000,
+                "second_question_threshold": 0.5}
 
     def __init__(
         self,
@@ -152,7 +156,8 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         return scores / scores.sum(axis=1, keepdims=True)
 
     def _blend(self, message: Message, probabilities: np.ndarray) -> None:
-        weight = self._config["weight"]
+        english = detect_language(message.get(TEXT)) == "en"
+        weight = self._config["weight" if english else "weight_other_languages"]
         diet = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
         blended = {
             str(intent): weight * float(p) + (1 - weight) * diet.get(str(intent), 0.0)
