@@ -46,11 +46,13 @@ def test_development_part_findings_do_not_regress(part, expect):
 # dev8's ceiling rose by one message (0.055 -> 0.057) when the urgency net was trained with dev12 too. dev3, dev4 and
 # dev8 rose by one, one and two messages (exertion and past episodes the net reads as reports) when the net became a
 # second reader of symptoms the rules downgrade: on a held-out review, real reports caught went from 1 to 15 of 55
-# (docs/safety.md).
+# (docs/safety.md). dev11's rose by one message (0.14 -> 0.141) when the net was trained with the second round of
+# patient-style examples: "Thursday ok. My arms are very tired and weak because I move house all weekend" (an
+# exertion the net now reads as a report; the urgent floors held).
 @pytest.mark.parametrize("part, ceiling",
                          [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.047), ("dev4", 0.048), ("dev5", 0.02),
                           ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
-                          ("dev11", 0.14), ("dev12", 0.15)])
+                          ("dev11", 0.141), ("dev12", 0.15)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
