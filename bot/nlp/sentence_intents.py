@@ -6,7 +6,8 @@ model; at run time its probabilities are blended with DIET's: `weight` * encoder
 Measured on the NLU evaluation set's development part (docs/nlu-report.md): DIET alone 0.72, the encoder alone 0.85,
 the blend at 0.7 0.86. Rasa's LanguageModelFeaturizer feeding DIET did worse than either (0.53) and 6x slower.
 The encoder reads English only, so a message the language detector finds in another language (bot/safety/language.py)
-leans on DIET, whose character n-grams read Spanish: `weight_other_languages` instead of `weight` (docs/nlu-report.md).
+leans on DIET, whose character n-grams read Spanish: `weight_other_languages` instead of `weight`
+(docs/nlu-evaluation.md).
 The weights are stored as plain arrays, not a pickle, with the training vocabulary that typos are corrected
 towards before encoding (bot/nlp/spelling.py).
 
