@@ -50,8 +50,11 @@ def _language_of(variation: Mapping[str, Any]) -> Optional[str]:
     return next((c.get("value") for c in variation.get("condition") or () if c.get("name") == "patient_language"), None)
 
 
-# Intents whose answer is not named after them.
-ANSWERS = {"report_treatment_concern": "utter_treatment_concern"}
+# Intents whose answer is not named after them; a request's is the reply that starts its form.
+ANSWERS = {
+    "report_treatment_concern": "utter_treatment_concern", "book_consultation": "utter_booking_start",
+    "reschedule_booking": "utter_reschedule_start", "cancel_booking": "utter_cancel_start",
+}
 
 
 def answer_response(intent: str) -> str:

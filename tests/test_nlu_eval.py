@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PART = os.environ.get("NLU_EVAL_PART", "test")
 REPORT_FILE = ROOT / "results" / "nlu_eval.json"
 # Measured on the test part (2026-12-04: 0.841 on 377 messages; 0.891 on 2026-12-06, 0.928 with the second round of
-# Spanish and patient-style examples). Retraining after any data change
-# moves single messages (adding ten booking examples moved two out-of-scope ones), so each intent's floor sits two
-# messages under its best measured figure, and the overall floor two points under. Floors only rise.
+# Spanish and patient-style examples, 0.923 on the final model of that round, 0.920 with DIET's larger batches and a
+# question beside a booking request). Retraining after any data change moves single messages (adding ten booking
+# examples moved two out-of-scope ones), so each intent's floor sits two messages under its best measured figure, and
+# the overall floor two points under. Floors only rise.
 MIN_ACCURACY = 0.90  # 0.928 on 2026-12-06 (docs/nlu-evaluation.md)
 MIN_PER_INTENT = {
     "affirm": 0.25, "ask_aftercare": 0.83, "ask_aftercare_alcohol": 0.6, "ask_aftercare_exercise": 0.66,
@@ -45,12 +46,14 @@ MIN_PER_INTENT = {
 TARGET_ACCURACY = 0.95  # issue 9
 # Two questions in one message (bot/nlp/question_parts.py), measured on the test part when the split landed
 # (2026-12-05): 44 of 61 both answered, 1 of 316 single questions given a second answer; 47 of 61 and 2 of 316 on
-# 2026-12-06. The second question's threshold was chosen on the development part (25 of 34, 1 of 198). Floors two
-# messages from the measured figures.
-MIN_BOTH_ANSWERED = 0.73
+# 2026-12-06, and 50 of 61 and 2 of 316 when a question beside a booking request was answered too. The second
+# question's threshold was chosen on the development part (25 of 34, 1 of 198). Floors two messages from the measured
+# figures.
+MIN_BOTH_ANSWERED = 0.78
 MAX_SECOND_ANSWERS = 0.01
 # Follow-up conversations judged on the reply: test part 60 of 70 turns when answering in context landed
-# (2026-12-05; the development part went from 48 to 52 of 53 with it); 64 of 70 on 2026-12-06.
+# (2026-12-05; the development part went from 48 to 52 of 53 with it); 64 of 70 on 2026-12-06, and again after the
+# sixth session's changes.
 MIN_FOLLOWUPS_RIGHT = 0.88
 
 

@@ -5,7 +5,8 @@ them to the slot values of every response, so the emergency, deferral and dose a
 number even when the action server is down. Configured in endpoints.yml (`nlg: type: ...`).
 
 It also answers a second question asked in the same message (the `also_asked` entity, bot/nlp/sentence_intents.py):
-the answer to the main question carries the other answer too, in the order the patient asked them. Here, because
+the answer to the main question, or the reply that starts a booking asked for beside it, carries the other answer
+too, in the order the patient asked them. Here, because
 every answer to a question is a response rendered by this server, whichever rule or action chose it.
 """
 
@@ -20,7 +21,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
-from bot.nlp.sentence_intents import ALSO_ASKED, QUESTION_PREFIX
+from bot.nlp.sentence_intents import ALSO_ASKED, QUESTION_PREFIX, REQUESTS
 from bot.responses import answer_response
 
 
@@ -69,10 +70,11 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
 
 
 def _also_asked(tracker: DialogueStateTracker, utter_action: Text) -> Optional[Dict[Text, Any]]:
-    """The second question of the patient's latest message, when this response answers its main question."""
+    """The second question of the patient's latest message, when this response answers its main question or starts
+    what it asks for (a booking)."""
     message = tracker.latest_message
     main = ((message.intent if message else None) or {}).get("name") or ""
-    if not main.startswith(QUESTION_PREFIX):
+    if not main.startswith(QUESTION_PREFIX) and main not in REQUESTS:
         return None
     main_answer = answer_response(main)
     if utter_action != main_answer and not utter_action.startswith(main_answer + "__"):

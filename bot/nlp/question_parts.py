@@ -3,7 +3,8 @@
 A message splits at the end of a sentence, and at "and", "also" or "plus" when a new question starts after it
 ("..., and when can I work out again?"). "botox and filler" or "bruising and swelling" do not split: no question
 word follows. Only questions count: a part that ends with "?" or starts as a question does ("is there parking",
-"what's your phone number"); the story around a question ("I'm a hairdresser and...") is not one.
+"what's your phone number"); the story around a question ("I'm a hairdresser and...") is not one, though a request
+beside a question can be ("I'd like to book. How much is it?": `sentence_parts`).
 """
 
 from __future__ import annotations
@@ -31,17 +32,22 @@ class Part(NamedTuple):
 
 def question_parts(text: str) -> List[Part]:
     """The questions of a message, in order; fewer than two when it asks at most one."""
+    return [part for part in sentence_parts(text) if is_a_question(part.text)]
+
+
+def sentence_parts(text: str) -> List[Part]:
+    """The parts of a message of two words or more, questions or not, in order."""
     parts, start = [], 0
     for boundary in _BOUNDARY.finditer(text):
         parts.append(_part(text, start, boundary.start()))
         start = boundary.end()
     parts.append(_part(text, start, len(text)))
-    return [part for part in parts if len(part.text.split()) >= 2 and _is_a_question(part.text)]
+    return [part for part in parts if len(part.text.split()) >= 2]
 
 
 def _part(text: str, start: int, end: int) -> Part:
     return Part(start, end, _LEADING_JOINER.sub("", text[start:end].strip()))
 
 
-def _is_a_question(text: str) -> bool:
+def is_a_question(text: str) -> bool:
     return text.endswith("?") or bool(_ASKS.match(text))

@@ -13,7 +13,9 @@ towards before encoding (bot/nlp/spelling.py).
 
 A message that asks two questions ("how much is it, and do you take credit cards?") is split into its parts
 (bot/nlp/question_parts.py); a part whose own intent is another question, confidently, is added as the entity
-`also_asked` (role "before" when it was asked before the main question), and bot/nlp/nlg.py answers it too.
+`also_asked` (role "before" when it was asked before the main question), and bot/nlp/nlg.py answers it too. A
+booking request beside a question ("how much is it? I'd like to book") makes the booking the intent and the question
+`also_asked`, answered as the booking starts.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import sentence_encoder
-from bot.nlp.question_parts import question_parts
+from bot.nlp.question_parts import Part, is_a_question, question_parts, sentence_parts
 from bot.nlp.spelling import Speller, vocabulary
 from bot.safety.language import detect_language
 
@@ -40,6 +42,9 @@ WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
 ALSO_ASKED = "also_asked"
 QUESTION_PREFIX = "ask_"
+# Requests that start a form: a question asked beside one is answered as the form starts (bot/nlp/nlg.py).
+BOOKING = "book_consultation"
+REQUESTS = {BOOKING, "reschedule_booking", "cancel_booking"}
 SAFETY_QUESTIONS = {"ask_pregnancy", "ask_medical_conditions", "ask_dose", "ask_side_effects", "report_emergency"}
 
 
@@ -116,6 +121,8 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
 
     def _add_second_question(self, message: Message) -> None:
         main = message.get(INTENT)["name"]
+        if main not in SAFETY_QUESTIONS and self._add_question_beside_request(message, main):
+            return
         parts = question_parts(message.get(TEXT))
         if len(parts) < 2 or not main.startswith(QUESTION_PREFIX):
             return
@@ -127,14 +134,41 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
             if index == main_part or intent == main or not intent.startswith(QUESTION_PREFIX):
                 continue
             if confidence >= self._config["second_question_threshold"]:
-                also = {"entity": ALSO_ASKED, "value": intent, "start": part.start, "end": part.end,
-                        "role": "before" if index < main_part else "after", "confidence": confidence}
-                message.set(ENTITIES, message.get(ENTITIES, []) + [also], add_to_output=True)
-                # The other question is asked too, not a rival reading of this one: the fallback's ambiguity check
-                # must not weigh the two against each other.
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) if r["name"] != intent]
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                _add_also_asked(message, intent, part, "before" if index < main_part else "after", confidence)
                 return
+
+    def _add_question_beside_request(self, message: Message, main: str) -> bool:
+        """"I'd like to book. How much is it?": when a request (book, move, cancel) is among the message's first three
+        readings (read as a whole, such a message is half of each), its sentences are read one by one, not only its
+        questions; other messages cost no more. A part that
+        asks for the request and another that asks a question make the request the intent and the question
+        `also_asked`. Only a booking request outranks a question read as the main intent: "what if I have to cancel?"
+        is not a cancellation."""
+        if not any(reading["name"] in REQUESTS for reading in (message.get(INTENT_RANKING_KEY) or [])[:3]):
+            return False
+        parts = sentence_parts(message.get(TEXT))
+        if len(parts) < 2:
+            return False
+        known = self._weights["intents"]
+        readings = [(str(known[row.argmax()]), float(row.max())) for row in self._read([p.text for p in parts])]
+        confident = [
+            (index, intent, confidence) for index, (intent, confidence) in enumerate(readings)
+            if confidence >= self._config["second_question_threshold"]
+        ]
+        request = next(((i, intent) for i, intent, _ in confident if intent in REQUESTS), None)
+        question = next(
+            ((i, intent, confidence) for i, intent, confidence in confident
+             if intent.startswith(QUESTION_PREFIX) and intent not in SAFETY_QUESTIONS and is_a_question(parts[i].text)),
+            None,
+        )
+        if request is None or question is None:
+            return False
+        if request[1] != main and not (request[1] == BOOKING and main.startswith(QUESTION_PREFIX)):
+            return False
+        _make_main(message, request[1])
+        index, intent, confidence = question
+        _add_also_asked(message, intent, parts[index], "before" if index < request[0] else "after", confidence)
+        return True
 
     def _read(self, texts: List[str]) -> np.ndarray:
         """Intent probabilities of each text, read with its typos corrected, unless the text as written reads as a
@@ -170,6 +204,26 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         ]
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _add_also_asked(message: Message, intent: str, part: Part, role: str, confidence: float) -> None:
+    also = {"entity": ALSO_ASKED, "value": intent, "start": part.start, "end": part.end, "role": role,
+            "confidence": confidence}
+    message.set(ENTITIES, message.get(ENTITIES, []) + [also], add_to_output=True)
+    # The other question is asked too, not a rival reading of this one: the fallback's ambiguity check must not weigh
+    # the two against each other.
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) if r["name"] != intent]
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+def _make_main(message: Message, intent: str) -> None:
+    """`intent` in place of the message's first reading, as confident: that reading was of the message as a whole,
+    which asks for `intent` beside a question, so it is no rival any more."""
+    ranking = message.get(INTENT_RANKING_KEY)
+    reading = {"name": intent, "confidence": ranking[0]["confidence"]}
+    ranking = [reading] + [r for r in ranking[1:] if r["name"] != intent]
+    message.set(INTENT, reading, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def _in_english(example: Message) -> bool:

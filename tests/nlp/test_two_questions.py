@@ -59,3 +59,15 @@ def test_safety_answers_alone(assistant):
     parsed = assistant.parse("I'm 10 weeks pregnant, how long does it last and how much is it?")
     assert parsed["intent"]["name"] == "ask_pregnancy"
     assert not [e for e in parsed["entities"] if e["entity"] == "also_asked"]
+
+
+def test_a_question_beside_a_booking_request_is_answered_as_the_booking_starts(assistant):
+    reply = assistant.reply("I'd like to book a consultation for my gummy smile. How much does it cost?")
+    booking, price = reply.find("Happy to help you book"), reply.find("per unit")
+    assert 0 <= booking < price, reply
+
+
+def test_a_booking_request_after_a_question_starts_the_booking_with_the_answer_first(assistant):
+    reply = assistant.reply("how much is botox per unit? i want to book a consult")
+    price, booking = reply.find("per unit"), reply.find("Happy to help you book")
+    assert 0 <= price < booking, reply
