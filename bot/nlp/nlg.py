@@ -6,8 +6,8 @@ number even when the action server is down. Configured in endpoints.yml (`nlg: t
 
 It also answers a second question asked in the same message (the `also_asked` entity, bot/nlp/sentence_intents.py):
 the answer to the main question, or the reply that starts a booking asked for beside it, carries the other answer
-too, in the order the patient asked them. Here, because
-every answer to a question is a response rendered by this server, whichever rule or action chose it.
+too, in the order the patient asked them. Here, because every answer to a question is a response rendered by this
+server, whichever rule or action chose it.
 """
 
 from __future__ import annotations

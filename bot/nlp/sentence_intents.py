@@ -140,10 +140,9 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
     def _add_question_beside_request(self, message: Message, main: str) -> bool:
         """"I'd like to book. How much is it?": when a request (book, move, cancel) is among the message's first three
         readings (read as a whole, such a message is half of each), its sentences are read one by one, not only its
-        questions; other messages cost no more. A part that
-        asks for the request and another that asks a question make the request the intent and the question
-        `also_asked`. Only a booking request outranks a question read as the main intent: "what if I have to cancel?"
-        is not a cancellation."""
+        questions; other messages cost no more. A part that asks for the request and another that asks a question
+        make the request the intent and the question `also_asked`. Only a booking request outranks a question read as
+        the main intent: "what if I have to cancel?" is not a cancellation."""
         if not any(reading["name"] in REQUESTS for reading in (message.get(INTENT_RANKING_KEY) or [])[:3]):
             return False
         parts = sentence_parts(message.get(TEXT))
