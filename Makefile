@@ -101,7 +101,9 @@ shell: train
 	$(RASA) shell --model models/clinic.tar.gz
 
 crossval: setup
-	$(RASA) test nlu --cross-validation --folds 5 --nlu data/nlu --out results/crossval
+	$(PY) -m bot classifier-config > build/classifier-config.yml
+	$(RASA) test nlu --cross-validation --folds 5 --config build/classifier-config.yml --nlu data/nlu \
+	  --out results/crossval
 	$(PY) -m bot nlu-report results/crossval > docs/nlu-report.md
 
 lint: setup

@@ -34,6 +34,15 @@ def nlu_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def classifier_config(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.nlu_report import classifier_config as without_guard
+
+    print(without_guard(Path(args.config)), end="")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Confidence Med Spa assistant tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +56,9 @@ def main(argv=None) -> int:
     report = commands.add_parser("nlu-report", help="Markdown report of a Rasa cross-validation run")
     report.add_argument("results_dir")
     report.set_defaults(func=nlu_report)
+    classifier = commands.add_parser("classifier-config", help="config.yml without the safety guard (crossval)")
+    classifier.add_argument("config", nargs="?", default="config.yml")
+    classifier.set_defaults(func=classifier_config)
     from bot.cli_appointments import add_parser as add_booking_commands
 
     add_booking_commands(commands)  # db upgrade|seed, appointments list|cancel
