@@ -52,6 +52,8 @@ from actions.booking_support import (
 )
 from bot.clinic import Clinic, clinic
 from bot.contact import find_email, find_phone
+from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
+from bot.responses import answer_response
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +186,7 @@ class SlotFormValidation(FormValidationAction):
             return {}
         if self.is_digression(turn, requested, tracker):
             return {}
+        self.answer_question_beside_request(dispatcher, turn)
         self.defer_treatment_first(dispatcher, turn)
         correction = self.correction(dispatcher, turn, tracker, requested)
         if correction is not None:
@@ -203,6 +206,14 @@ class SlotFormValidation(FormValidationAction):
         finding = turn.entity(SAFETY_FINDING)
         if turn.intent in DEFERRAL_ANSWERS and finding not in (None, "none"):
             dispatcher.utter_message(response=DEFERRAL_ANSWERS[turn.intent])
+
+    @staticmethod
+    def answer_question_beside_request(dispatcher: CollectingDispatcher, turn: Turn) -> None:
+        """A request with a question beside it while a form is open ("I'd like to book, is there parking?"): the
+        question is answered here, since no form is starting to carry the answer (bot/nlp/nlg.py)."""
+        question = turn.entity(ALSO_ASKED)
+        if turn.intent in REQUESTS and question:
+            dispatcher.utter_message(response=answer_response(question))
 
     def interrupts(self, turn: Turn) -> bool:
         return turn.intent in self.interrupt_intents or wants_to_stop(turn)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import format_time
 from bot.clinic import Clinic
+from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
 
 MAX_INPUT_CHARS = 500
 ANY_LOCATION = "any"
@@ -122,8 +123,20 @@ def read_turn(tracker: Any, answered_by: Iterable[str] = ()) -> Turn:
             break
         if kind == "action" and event.get("name") not in allowed:
             break
-    text = "" if raw.lstrip().startswith("/") else clean_text(raw)
+    text = "" if raw.lstrip().startswith("/") else clean_text(_without_question_beside(raw, intent, latest))
     return Turn(raw=raw, text=text, intent=intent, entities=entities, fresh=fresh)
+
+
+def _without_question_beside(raw: str, intent: str, latest: Dict[str, Any]) -> str:
+    """A request asked beside a question ("can I work out the next day? I'd like to book"): the question's words are
+    not details for the form (bot/nlp/nlg.py answers the question)."""
+    if intent not in REQUESTS:
+        return raw
+    span = next(((e.get("start"), e.get("end")) for e in latest.get("entities") or []
+                 if e.get("entity") == ALSO_ASKED), None)
+    if span is None or not isinstance(span[0], int) or not isinstance(span[1], int):
+        return raw
+    return raw[:span[0]] + " " + raw[span[1]:]
 
 
 def input_problem(turn: Turn) -> Optional[str]:

@@ -21,7 +21,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
-from bot.nlp.sentence_intents import ALSO_ASKED, QUESTION_PREFIX, REQUESTS
+from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
+from bot.nlp.sentence_intents import QUESTION_PREFIX
 from bot.responses import answer_response
 
 

@@ -24,6 +24,14 @@ _BOUNDARY = re.compile(
 )
 
 
+# The entity that names another question asked in the same message (bot/nlp/sentence_intents.py finds it,
+# bot/nlp/nlg.py answers it).
+ALSO_ASKED = "also_asked"
+# Requests that start a form: a question asked beside one is answered as the form starts.
+BOOKING = "book_consultation"
+REQUESTS = {BOOKING, "reschedule_booking", "cancel_booking"}
+
+
 class Part(NamedTuple):
     start: int
     end: int

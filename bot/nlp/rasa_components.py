@@ -22,7 +22,7 @@ from bot.nlp import (
     rules_before_ted,
 )
 from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
-from bot.nlp.sentence_intents import ALSO_ASKED
+from bot.nlp.question_parts import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
 from bot.references import is_only_a_reference
 from bot.responses import intents_answered_in

@@ -34,17 +34,22 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import sentence_encoder
-from bot.nlp.question_parts import Part, is_a_question, question_parts, sentence_parts
+from bot.nlp.question_parts import (
+    ALSO_ASKED,
+    BOOKING,
+    REQUESTS,
+    Part,
+    is_a_question,
+    question_parts,
+    sentence_parts,
+)
 from bot.nlp.spelling import Speller, vocabulary
+from bot.nlp.treatment_concern import reports_a_treatment_problem
 from bot.safety.language import detect_language
 
 WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
-ALSO_ASKED = "also_asked"
 QUESTION_PREFIX = "ask_"
-# Requests that start a form: a question asked beside one is answered as the form starts (bot/nlp/nlg.py).
-BOOKING = "book_consultation"
-REQUESTS = {BOOKING, "reschedule_booking", "cancel_booking"}
 SAFETY_QUESTIONS = {"ask_pregnancy", "ask_medical_conditions", "ask_dose", "ask_side_effects", "report_emergency"}
 
 
@@ -142,31 +147,40 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         readings (read as a whole, such a message is half of each), its sentences are read one by one, not only its
         questions; other messages cost no more. A part that asks for the request and another that asks a question
         make the request the intent and the question `also_asked`. Only a booking request outranks a question read as
-        the main intent: "what if I have to cancel?" is not a cancellation."""
-        if not any(reading["name"] in REQUESTS for reading in (message.get(INTENT_RANKING_KEY) or [])[:3]):
+        the main intent, and only one not itself asked as a question: "what if I have to cancel?" or "do I need to
+        book first?" asks, it does not request. Left as they are: a message in another language (its answer may
+        exist where the request's does not), a safety question anywhere in it, and a problem after a treatment (the
+        concern path reads the question's reading)."""
+        text = message.get(TEXT)
+        readings = [r["name"] for r in (message.get(INTENT_RANKING_KEY) or [])[:3]]
+        if not REQUESTS & set(readings) or SAFETY_QUESTIONS & set(readings) or detect_language(text) != "en":
             return False
-        parts = sentence_parts(message.get(TEXT))
-        if len(parts) < 2:
+        parts = sentence_parts(text)
+        if len(parts) < 2 or reports_a_treatment_problem(text):
             return False
         known = self._weights["intents"]
-        readings = [(str(known[row.argmax()]), float(row.max())) for row in self._read([p.text for p in parts])]
         confident = [
-            (index, intent, confidence) for index, (intent, confidence) in enumerate(readings)
-            if confidence >= self._config["second_question_threshold"]
+            (index, str(known[row.argmax()]), float(row.max()))
+            for index, row in enumerate(self._read([part.text for part in parts]))
+            if row.max() >= self._config["second_question_threshold"]
         ]
+        if any(intent in SAFETY_QUESTIONS for _, intent, _ in confident):
+            return False
         request = next(((i, intent) for i, intent, _ in confident if intent in REQUESTS), None)
         question = next(
             ((i, intent, confidence) for i, intent, confidence in confident
-             if intent.startswith(QUESTION_PREFIX) and intent not in SAFETY_QUESTIONS and is_a_question(parts[i].text)),
+             if intent.startswith(QUESTION_PREFIX) and is_a_question(parts[i].text)),
             None,
         )
         if request is None or question is None:
             return False
-        if request[1] != main and not (request[1] == BOOKING and main.startswith(QUESTION_PREFIX)):
+        index, intent = request
+        outranks = intent == BOOKING and main.startswith(QUESTION_PREFIX) and not is_a_question(parts[index].text)
+        if intent != main and not outranks:
             return False
-        _make_main(message, request[1])
-        index, intent, confidence = question
-        _add_also_asked(message, intent, parts[index], "before" if index < request[0] else "after", confidence)
+        _make_main(message, intent)
+        asked, question_intent, confidence = question
+        _add_also_asked(message, question_intent, parts[asked], "before" if asked < index else "after", confidence)
         return True
 
     def _read(self, texts: List[str]) -> np.ndarray:

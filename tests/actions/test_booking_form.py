@@ -11,7 +11,8 @@ from actions.booking import (
     ActionStartBooking,
 )
 from actions.booking_form import ValidateBookingForm
-from tests.actions.driver import FormDriver
+from actions.booking_support import read_turn
+from tests.actions.driver import FormDriver, make_tracker
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -309,3 +310,20 @@ def test_a_question_at_the_location_question_is_not_an_answer(form):
     assert form.rejected and form.slots["booking_location"] is None
     form.say("Denver", "ask_locations", {"location": "denver"})
     assert form.slots["booking_location"] == "denver"
+
+
+def test_a_question_beside_a_booking_request_mid_form_is_answered_and_the_form_goes_on(form):
+    """bot/nlp/sentence_intents.py reads "I'd like to book, is there parking?" as the booking with the question
+    `also_asked`; mid-form no form starts to carry the answer, so the form gives it."""
+    start_in_austin(form)
+    reply = form.say("I'd like to book. Is there parking?", "book_consultation", {"also_asked": "ask_parking"})
+    assert "Parking at our clinics" in reply
+    assert form.asked == "time_preference"
+
+
+def test_the_question_beside_a_booking_request_is_not_read_as_booking_details():
+    text = "can I work out the next day? I'd like to book"
+    event = {"event": "user", "text": text, "parse_data": {
+        "intent": {"name": "book_consultation", "confidence": 0.9},
+        "entities": [{"entity": "also_asked", "value": "ask_aftercare_exercise", "start": 0, "end": 28}]}}
+    assert read_turn(make_tracker("someone", {}, [event], None)).text == "I'd like to book"

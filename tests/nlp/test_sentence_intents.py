@@ -38,7 +38,8 @@ def test_a_message_too_short_to_tell_counts_as_english():
 PARTS_READ_AS = {
     "How much is it?": "ask_cost", "I'd like to book a consultation.": "book_consultation",
     "What if I have to cancel?": "cancel_booking", "Is it safe while pregnant?": "ask_pregnancy",
-    "I run a bakery.": "book_consultation",
+    "I run a bakery.": "book_consultation", "Do I need to book a consultation first?": "book_consultation",
+    "Quiero reservar una consulta.": "book_consultation", "¿Cuánto cuesta?": "ask_cost",
 }
 INTENTS = ["ask_cost", "ask_pregnancy", "book_consultation", "cancel_booking"]
 
@@ -62,7 +63,7 @@ def _also(message: Message):
 
 
 def test_a_booking_request_after_a_question_becomes_the_intent_and_the_question_is_answered_first(monkeypatch):
-    ranking = [("ask_cost", 0.6), ("ask_pregnancy", 0.3), ("book_consultation", 0.1)]
+    ranking = [("ask_cost", 0.6), ("cancel_booking", 0.3), ("book_consultation", 0.1)]
     message = _with_second_question("How much is it? I'd like to book a consultation.", ranking, monkeypatch)
     assert message.get(INTENT)["name"] == "book_consultation"
     assert _also(message) == [("ask_cost", "before")]
@@ -90,4 +91,22 @@ def test_a_safety_question_is_not_turned_into_a_booking(monkeypatch):
 def test_without_a_request_in_view_the_story_around_a_question_is_not_read(monkeypatch):
     message = _with_second_question("I run a bakery. How much is it?", [("ask_cost", 0.9), ("ask_pregnancy", 0.1)],
                                     monkeypatch)
+    assert message.get(INTENT)["name"] == "ask_cost" and _also(message) == []
+
+
+def test_a_safety_question_beside_a_booking_and_another_question_keeps_the_message_as_it_was(monkeypatch):
+    message = _with_second_question("How much is it? Is it safe while pregnant? I'd like to book a consultation.",
+                                    [("ask_cost", 0.6), ("book_consultation", 0.4)], monkeypatch)
+    assert message.get(INTENT)["name"] == "ask_cost"
+
+
+def test_a_question_about_booking_does_not_outrank_the_question_read_first(monkeypatch):
+    message = _with_second_question("Do I need to book a consultation first? How much is it?",
+                                    [("ask_cost", 0.6), ("book_consultation", 0.4)], monkeypatch)
+    assert message.get(INTENT)["name"] == "ask_cost"
+
+
+def test_a_spanish_message_keeps_its_question_which_has_a_spanish_answer(monkeypatch):
+    message = _with_second_question("Quiero reservar una consulta. ¿Cuánto cuesta?",
+                                    [("ask_cost", 0.6), ("book_consultation", 0.4)], monkeypatch)
     assert message.get(INTENT)["name"] == "ask_cost" and _also(message) == []
