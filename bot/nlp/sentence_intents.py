@@ -126,7 +126,7 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
 
     def _add_second_question(self, message: Message) -> None:
         main = message.get(INTENT)["name"]
-        if main not in SAFETY_QUESTIONS and self._add_question_beside_request(message, main):
+        if self._add_question_beside_request(message, main):
             return
         parts = question_parts(message.get(TEXT))
         if len(parts) < 2 or not main.startswith(QUESTION_PREFIX):
