@@ -63,6 +63,11 @@ def _notify_in_background(notice: Notice) -> None:
     loop.run_in_executor(None, notify_new_request, notice)
 
 
+def patient_language(tracker: Tracker) -> str:
+    """The language the patient writes in, for the words an action fills in ("en" unless the slot says otherwise)."""
+    return tracker.get_slot("patient_language") or "en"
+
+
 class ActionHandoffToStaff(Action):
     def name(self) -> Text:
         return "action_handoff_to_staff"
@@ -79,7 +84,8 @@ class ActionHandoffToStaff(Action):
         now = utcnow()
         live = is_staffed(now)
         opening = next_opening(now)
-        opening_text = describe_opening(opening, now)
+        language = patient_language(tracker)
+        opening_text = describe_opening(opening, now, language=language)
         queue = handoff_queue()
         channel = tracker.get_latest_input_channel() or "unknown"
         try:
@@ -92,7 +98,7 @@ class ActionHandoffToStaff(Action):
         contact = known_contact(slots, channel, tracker.sender_id, metadata)
         form_filled = tracker.get_slot("handoff_question") is not None
         if existing is None and not live and reason != EMERGENCY and not form_filled:
-            return self._take_a_message(dispatcher, tracker, reason, contact, opening_text)
+            return self._take_a_message(dispatcher, tracker, reason, contact, opening_text, language)
 
         typed = parse_contact(tracker.get_slot("handoff_contact") or "") or {}
         question = tracker.get_slot("handoff_question")
@@ -128,7 +134,7 @@ class ActionHandoffToStaff(Action):
         else:
             response = "utter_handoff_queued" if live else "utter_handoff_message_taken"
         dispatcher.utter_message(
-            response=response, people_ahead=people_ahead(ahead), next_opening=opening_text
+            response=response, people_ahead=people_ahead(ahead, language), next_opening=opening_text
         )
         result = reset_slots()
         if live:
@@ -138,10 +144,11 @@ class ActionHandoffToStaff(Action):
     @staticmethod
     def _take_a_message(
         dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, contact: Dict[str, Optional[str]],
-        opening_text: str,
+        opening_text: str, language: str,
     ) -> List[EventType]:
         dispatcher.utter_message(
-            response="utter_handoff_after_hours", next_opening=opening_text, staff_hours=describe_staff_hours()
+            response="utter_handoff_after_hours", next_opening=opening_text,
+            staff_hours=describe_staff_hours(language=language),
         )
         events: List[EventType] = [SlotSet("handoff_reason", reason), SlotSet("handoff_cancelled", None)]
         if contact["name"]:

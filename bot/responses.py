@@ -62,8 +62,15 @@ def answer_response(intent: str) -> str:
     return ANSWERS.get(intent, "utter_" + intent.removeprefix("ask_"))
 
 
+# Requests answered by a form and its action rather than one response: every response of theirs, by prefix.
+FLOW_RESPONSES = {"request_human": ("utter_handoff_", "utter_ask_handoff_")}
+
+
 def answer_responses(intent: str) -> List[str]:
-    """The response that answers `intent` and its topic variants (utter_<topic>__<area>)."""
+    """The response that answers `intent` and its topic variants (utter_<topic>__<area>), or every response of the
+    form that carries out a request (FLOW_RESPONSES)."""
+    if intent in FLOW_RESPONSES:
+        return [key for key in _responses() if key.startswith(FLOW_RESPONSES[intent])]
     name = answer_response(intent)
     return [key for key in _responses() if key == name or key.startswith(name + "__")]
 

@@ -86,9 +86,19 @@ def last_timestamp(events: List[Dict[str, Any]]) -> float:
     return max((float(event.get("timestamp") or 0) for event in events), default=0.0)
 
 
-def people_ahead(count: int) -> str:
+def people_ahead(count: int, language: str = "en") -> str:
+    if language == "es":
+        return _people_ahead_in_spanish(count)
     if count <= 0:
         return "You're next in line"
     if count == 1:
         return "There is 1 person ahead of you"
     return f"There are {count} people ahead of you"
+
+
+def _people_ahead_in_spanish(count: int) -> str:
+    if count <= 0:
+        return "Usted es la siguiente persona en la fila"
+    if count == 1:
+        return "Hay 1 persona antes que usted"
+    return f"Hay {count} personas antes que usted"

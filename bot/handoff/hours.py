@@ -10,6 +10,10 @@ from zoneinfo import ZoneInfo
 from bot.clinic import WEEKDAY_NAMES, Clinic
 from bot.clinic import clinic as current_clinic
 
+SPANISH_WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+SPANISH_MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                       "octubre", "noviembre", "diciembre")
+
 
 def staff_zone(clinic: Optional[Clinic] = None) -> ZoneInfo:
     return ZoneInfo((clinic or current_clinic()).default_timezone)
@@ -46,22 +50,27 @@ def next_opening(now: Optional[datetime] = None, clinic: Optional[Clinic] = None
     return None
 
 
-def _clock(moment: datetime) -> str:
+def _clock(moment: datetime, language: str = "en") -> str:
+    """'9:00 AM'; in Spanish '9:00' or '18:00', as the clinic writes its hours in Spanish."""
+    if language == "es":
+        return f"{moment.hour}:{moment.minute:02d}"
     hour = moment.hour % 12 or 12
     suffix = "AM" if moment.hour < 12 else "PM"
     return f"{hour}:{moment.minute:02d} {suffix}"
 
 
 def describe_opening(
-    opening: Optional[datetime], now: Optional[datetime] = None, clinic: Optional[Clinic] = None
+    opening: Optional[datetime], now: Optional[datetime] = None, clinic: Optional[Clinic] = None,
+    language: str = "en",
 ) -> str:
-    """'today at 9:00 AM CST', 'tomorrow at 10:00 AM CDT', 'Monday at 9:00 AM CST' or 'Monday, March 9 at ...'."""
+    """'today at 9:00 AM CST', 'tomorrow at 10:00 AM CDT', 'Monday at 9:00 AM CST' or 'Monday, March 9 at ...';
+    in Spanish ("es") 'hoy a las 9:00 (CST)', 'el lunes 9 de marzo a las 9:00 (CST)'."""
     clinic = clinic or current_clinic()
+    if language == "es":
+        return _describe_opening_in_spanish(opening, now, clinic)
     if opening is None:
         return f"as soon as someone can (call {clinic.phone})"
-    local_now = _local(now, clinic)
-    opening = opening.astimezone(staff_zone(clinic))
-    days = (opening.date() - local_now.date()).days
+    opening, days = _days_until(opening, now, clinic)
     if days == 0:
         day = "today"
     elif days == 1:
@@ -73,9 +82,33 @@ def describe_opening(
     return f"{day} at {_clock(opening)} {opening.tzname()}"
 
 
-def describe_staff_hours(clinic: Optional[Clinic] = None) -> str:
-    """'Monday-Thursday 9:00 AM-6:00 PM, Friday 9:00 AM-5:00 PM, Saturday 10:00 AM-2:00 PM (Central time)'."""
+def _days_until(opening: datetime, now: Optional[datetime], clinic: Clinic) -> tuple:
+    """The opening in the clinic's time zone, and how many calendar days after today it is."""
+    opening = opening.astimezone(staff_zone(clinic))
+    return opening, (opening.date() - _local(now, clinic).date()).days
+
+
+def _describe_opening_in_spanish(opening: Optional[datetime], now: Optional[datetime], clinic: Clinic) -> str:
+    if opening is None:
+        return f"en cuanto alguien pueda (llame al {clinic.phone})"
+    opening, days = _days_until(opening, now, clinic)
+    if days == 0:
+        day = "hoy"
+    elif days == 1:
+        day = "mañana"
+    elif days < 7:
+        day = f"el {SPANISH_WEEKDAY_NAMES[opening.weekday()]}"
+    else:
+        day = f"el {SPANISH_WEEKDAY_NAMES[opening.weekday()]} {opening.day} de {SPANISH_MONTH_NAMES[opening.month - 1]}"
+    at = "a la" if opening.hour == 1 else "a las"
+    return f"{day} {at} {_clock(opening, 'es')} ({opening.tzname()})"
+
+
+def describe_staff_hours(clinic: Optional[Clinic] = None, language: str = "en") -> str:
+    """'Monday-Thursday 9:00 AM-6:00 PM, Friday 9:00 AM-5:00 PM, Saturday 10:00 AM-2:00 PM (CST)'; in Spanish
+    'lunes a jueves 9:00-18:00, viernes 9:00-17:00, sábado 10:00-14:00 (CST)'."""
     clinic = clinic or current_clinic()
+    names, through = (SPANISH_WEEKDAY_NAMES, " a ") if language == "es" else (WEEKDAY_NAMES, "-")
     groups: list = []
     for weekday in range(7):
         hours = clinic.staff_hours.get(weekday)
@@ -87,9 +120,9 @@ def describe_staff_hours(clinic: Optional[Clinic] = None) -> str:
             groups.append([weekday, weekday, hours])
     parts = []
     for first, last, (start, end) in groups:
-        days = WEEKDAY_NAMES[first] if first == last else f"{WEEKDAY_NAMES[first]}-{WEEKDAY_NAMES[last]}"
+        days = names[first] if first == last else f"{names[first]}{through}{names[last]}"
         parts.append(
-            f"{days} {_clock(datetime.combine(datetime.now().date(), start))}-"
-            f"{_clock(datetime.combine(datetime.now().date(), end))}"
+            f"{days} {_clock(datetime.combine(datetime.now().date(), start), language)}-"
+            f"{_clock(datetime.combine(datetime.now().date(), end), language)}"
         )
     return f"{', '.join(parts)} ({datetime.now(staff_zone(clinic)).tzname()})"

@@ -37,6 +37,8 @@ BOOKING_SLOTS = ("concern", "booking_location", "time_preference", "preferred_pr
 BOOKING_SLOT_PREFIXES = ("booking_", "appointment_", "preferred_")
 NOT_BOOKING_DETAILS = ("booking_failures", "booking_change_requested", "booking_confirmed")
 MAX_DETAIL_CHARS = 120
+# The languages the assistant answers in besides English (the patient_language slot): staff reply in it.
+LANGUAGE_NAMES = {"es": "Spanish"}
 
 
 def reason_label(reason: str) -> str:
@@ -116,6 +118,7 @@ def summarize(
         "topic": current_topic(events),
         "booking": booking_in_progress(slots or {}, active_loop),
         "question": question,
+        "language": LANGUAGE_NAMES.get((slots or {}).get("patient_language")),
         "last_messages": [
             {"who": line["who"], "text": line["text"][:MAX_MESSAGE_CHARS]} for line in lines[-LAST_MESSAGES:]
         ],
@@ -131,6 +134,8 @@ def summary_lines(summary: Dict[str, Any]) -> List[str]:
         lines.append(f"Booking: {summary['booking']}")
     if summary.get("question"):
         lines.append(f"Question: {summary['question']}")
+    if summary.get("language"):
+        lines.append(f"Writes in: {summary['language']}")
     if summary.get("last_messages"):
         lines.append("Last messages:")
         for message in summary["last_messages"]:

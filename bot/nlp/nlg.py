@@ -67,7 +67,11 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
     def generate_from_slots(
         self, utter_action: Text, filled_slots: Dict[Text, Any], output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
-        return super().generate_from_slots(utter_action, {**filled_slots, **self.facts}, output_channel, **kwargs)
+        # A conversation whose messages have not yet said which language it is in (bot/safety/language.py) is in
+        # English: the variations written for English ("en") apply to it.
+        language = {"patient_language": filled_slots.get("patient_language") or "en"}
+        return super().generate_from_slots(
+            utter_action, {**filled_slots, **self.facts, **language}, output_channel, **kwargs)
 
 
 def _also_asked(tracker: DialogueStateTracker, utter_action: Text) -> Optional[Dict[Text, Any]]:

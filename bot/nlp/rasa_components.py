@@ -28,6 +28,7 @@ from bot.references import is_only_a_reference
 from bot.responses import intents_answered_in
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
+from bot.safety.language import language_is_clear
 
 LANGUAGE_ENTITY = "patient_language"
 ANSWER_INTENT = "inform"
@@ -182,10 +183,9 @@ class SafetyGuard(_Stateless):
         # threshold was chosen on English messages).
         if decision not in QUIET_DECISIONS or intent not in (None, predicted) or report.language != "en":
             entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
-        context = [
-            _entity(LANGUAGE_ENTITY, report.language),
-            _entity(FINDING_ENTITY, finding.name if finding else "none"),
-        ]
+        context = [_entity(FINDING_ENTITY, finding.name if finding else "none")]
+        if report.language != "en" or language_is_clear(message.get(TEXT) or ""):
+            context.append(_entity(LANGUAGE_ENTITY, report.language))
         message.set(ENTITIES, entities + context, add_to_output=True)
 
 

@@ -71,7 +71,7 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._weights = weights
-        self._speller = Speller(_counts(weights)) if weights is not None else None
+        self._speller = Speller(_counts(weights), _other_words(weights)) if weights is not None else None
 
     @classmethod
     def create(
@@ -106,11 +106,14 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
             sentence_encoder.encode([m.get(TEXT) for m in examples]), [m.get(INTENT) for m in examples]
         )
         counts = vocabulary(m.get(TEXT) for m in training_data.training_examples if _in_english(m))
+        other_words = sorted(vocabulary(m.get(TEXT) for m in training_data.training_examples
+                                        if m.get(TEXT) and not _in_english(m)))
         self._weights = {
             "coef": fitted.coef_, "intercept": fitted.intercept_, "intents": fitted.classes_.astype(str),
             "words": np.array(sorted(counts), dtype=str), "word_counts": np.array([counts[w] for w in sorted(counts)]),
+            "other_words": np.array(other_words, dtype=str),
         }
-        self._speller = Speller(counts)
+        self._speller = Speller(counts, other_words)
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / WEIGHTS_FILE, **self._weights)
         return self._resource
@@ -250,3 +253,8 @@ def _counts(weights: Dict[str, np.ndarray]) -> Counter:
     if "words" not in weights:
         return Counter()
     return Counter(dict(zip(weights["words"].tolist(), weights["word_counts"].tolist(), strict=True)))
+
+
+def _other_words(weights: Dict[str, np.ndarray]) -> List[str]:
+    """The other languages' training words stored with the weights (none in a model trained before them)."""
+    return weights["other_words"].tolist() if "other_words" in weights else []

@@ -5,7 +5,8 @@ SymSpell (symspellpy) looks a misspelt word up in the English training vocabular
 metadata names no other language, as data/nlu/spanish.yml does), one edit away for words of up to five letters,
 two for longer ones. Only plain lower-case words are looked up, and only in English messages (the safety analyser's
 language detection, cached for the same text). A word is left alone when:
-- the training data has it, or it is an English word (symspellpy's bundled frequency list);
+- the training data has it in any language, or it is an English word (symspellpy's bundled frequency list): a
+  short Spanish question ("¿duele mucho?") is too short for the language detector, so it counts as English;
 - it is in the safety analyser's vocabulary (drug names, conditions, symptoms), or texting shorthand;
 - it is shorter than four letters, or nothing is within reach;
 - it is part of something else: a name, an e-mail address, a link, a booking reference.
@@ -36,8 +37,10 @@ def vocabulary(texts: Iterable[str]) -> Counter:
 
 
 class Speller:
-    def __init__(self, counts: Counter) -> None:
-        self._known = frozenset(counts)
+    def __init__(self, counts: Counter, other_languages: Iterable[str] = ()) -> None:
+        """`counts`: the English training words, which corrections lead to; `other_languages`: the other training
+        words, left as written but never a correction."""
+        self._known = frozenset(counts) | frozenset(other_languages)
         self._symspell = SymSpell(max_dictionary_edit_distance=2)
         for word, count in counts.items():
             if len(word) >= MIN_LENGTH:

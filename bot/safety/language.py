@@ -44,6 +44,13 @@ def detect_language(text: str) -> str:
     return confidences[0][0]
 
 
+def language_is_clear(text: str) -> bool:
+    """Whether the message says which language the patient writes in: long enough, and the detector sure of it.
+    A name, a phone number or "sí" does not; the conversation keeps the language it had."""
+    confidences = _confidences(text)
+    return bool(confidences) and confidences[0][1] >= MIN_CONFIDENCE
+
+
 def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List[str]:
     """Languages other than English the message may be in, though the detector is not sure enough to answer in
     them ("da ieri non riesco a deglutire dopo il botox" is 58% Italian): the safety analyser reads them too."""

@@ -55,6 +55,25 @@ async def test_within_staff_hours_queues_and_pauses(action_queue, events, monkey
 
 
 @pytest.mark.asyncio
+async def test_a_spanish_patient_is_told_in_spanish_how_the_handoff_goes(action_queue, events, monkeypatch):
+    """The words the action fills in follow the patient's language, as the responses' variations do."""
+    at(monkeypatch, MONDAY_10AM)
+    events.user("quiero hablar con una persona, por favor", "request_human")
+    spanish = {"patient_language": "es"}
+    messages, _ = await run(ActionHandoffToStaff(), tracker_for("patient-es", events.events, spanish))
+    assert messages[0]["response"] == "utter_handoff_queued"
+    assert messages[0]["people_ahead"] == "Usted es la siguiente persona en la fila"
+    assert action_queue.open_for_conversation("patient-es").summary["language"] == "Spanish"
+
+    at(monkeypatch, SATURDAY_8PM)
+    events.user("necesito hablar con alguien del equipo", "request_human")
+    messages, _ = await run(ActionHandoffToStaff(), tracker_for("patient-es-2", events.events, spanish))
+    assert messages[0]["response"] == "utter_handoff_after_hours"
+    assert messages[0]["next_opening"] == "el lunes a las 9:00 (CDT)"
+    assert messages[0]["staff_hours"].startswith("lunes a jueves")
+
+
+@pytest.mark.asyncio
 async def test_asking_again_while_waiting_does_not_queue_twice(action_queue, events, monkeypatch):
     at(monkeypatch, MONDAY_10AM)
     events.user("talk to a person", "request_human")

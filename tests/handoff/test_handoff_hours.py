@@ -57,6 +57,28 @@ def test_next_opening_is_named_honestly(moment, expected, text):
     assert describe_opening(opening, at(moment), CLINIC) == text
 
 
+@pytest.mark.parametrize(
+    "moment, text",
+    [
+        ("2026-03-02T07:00", "hoy a las 9:00 (CST)"),
+        ("2026-03-06T17:30", "mañana a las 10:00 (CST)"),
+        ("2026-03-07T14:00", "el lunes a las 9:00 (CDT)"),
+    ],
+)
+def test_next_opening_in_spanish(moment, text):
+    assert describe_opening(next_opening(at(moment), CLINIC), at(moment), CLINIC, language="es") == text
+
+
+def test_an_opening_a_week_away_names_its_date_in_spanish():
+    assert describe_opening(at("2026-03-16T09:00"), at("2026-03-07T14:00"), CLINIC, language="es") == (
+        "el lunes 16 de marzo a las 9:00 (CDT)")
+
+
+def test_staff_hours_in_spanish_words():
+    assert describe_staff_hours(CLINIC, language="es").startswith(
+        "lunes a jueves 9:00-18:00, viernes 9:00-17:00, sábado 10:00-14:00")
+
+
 def test_staff_hours_in_words():
     text = describe_staff_hours(CLINIC)
     assert text.startswith("Monday-Thursday 9:00 AM-6:00 PM, Friday 9:00 AM-5:00 PM, Saturday 10:00 AM-2:00 PM")

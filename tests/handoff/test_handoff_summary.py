@@ -30,6 +30,13 @@ def test_no_booking_no_topic(events):
     assert summary["topic"] is None and summary["booking"] is None
 
 
+def test_staff_are_told_which_language_to_reply_in(events):
+    events.user("quiero hablar con una persona", "request_human")
+    spanish = summarize(events.events, "patient_asked", {"patient_language": "es"}, None)
+    assert "Writes in: Spanish" in summary_lines(spanish)
+    assert summarize(events.events, "patient_asked", {"patient_language": "en"}, None)["language"] is None
+
+
 def test_reasons(events):
     events.user("talk to a person", "request_human")
     assert handoff_reason(events.events) == "patient_asked"
@@ -60,3 +67,5 @@ def test_transcript_rows_and_queue_phrase(events):
     assert people_ahead(0) == "You're next in line"
     assert people_ahead(1) == "There is 1 person ahead of you"
     assert people_ahead(3) == "There are 3 people ahead of you"
+    assert people_ahead(0, "es") == "Usted es la siguiente persona en la fila"
+    assert people_ahead(3, "es") == "Hay 3 personas antes que usted"

@@ -11,6 +11,8 @@ import pytest
 
 from bot.answers import answer_facts
 from bot.clinic import clinic
+from bot.handoff.conversation import people_ahead
+from bot.handoff.hours import describe_opening, describe_staff_hours
 from bot.responses import answer_responses, intents_answered_in
 from tests.actions.driver import DOMAIN
 
@@ -39,15 +41,23 @@ def _fields(text: str) -> set:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
+# What actions fill in besides the clinic's facts, as they fill it in Spanish.
+ACTION_VALUES = {
+    "people_ahead": people_ahead(1, "es"), "staff_hours": describe_staff_hours(language="es"),
+    "next_opening": describe_opening(None, language="es"),
+}
+
+
 def _rendered(name: str) -> str:
-    return _variation(name, spanish=True).format_map(answer_facts(clinic()))
+    return _variation(name, spanish=True).format_map({**answer_facts(clinic()), **ACTION_VALUES})
 
 
 def test_questions_about_botox_the_visit_and_the_clinic_are_answered_in_spanish():
     answered = intents_answered_in("es")
     assert {"ask_cost", "ask_gummy_smile", "ask_hours", "ask_results_duration", "ask_aftercare_exercise",
             "ask_pain", "greet", "thank"} <= answered
-    assert "book_consultation" not in answered and "request_human" not in answered
+    assert "request_human" in answered  # the handoff's every response has its Spanish variation
+    assert "book_consultation" not in answered
 
 
 @pytest.mark.parametrize("name", sorted(set(SPANISH_RESPONSES) - SAFETY_REPLIES))
@@ -129,3 +139,25 @@ def test_a_problem_after_a_treatment_is_read_in_spanish_too(text, reported):
     from bot.nlp.treatment_concern import reports_a_treatment_problem
 
     assert reports_a_treatment_problem(text) is reported
+
+
+def test_a_spanish_patient_who_asks_for_a_person_is_handed_over_in_spanish(assistant):
+    """Within staff hours the chat is queued for a person; outside them a message is taken, and the form's questions
+    stay in Spanish though a name alone does not say which language it is."""
+    sender = f"es-person-{uuid.uuid4().hex}"
+    assistant.messages("hola, quisiera hablar con una persona de su equipo por favor", sender)
+    (first, first_text), *rest = assistant.bot_messages(sender)
+    assert first in {"utter_handoff_queued", "utter_handoff_after_hours"}, first
+    assert first_text.startswith("Soy el asistente automático"), first_text
+    if first == "utter_handoff_queued":
+        return
+    assert rest[-1] == ("utter_ask_handoff_name", _rendered("utter_ask_handoff_name"))
+    assistant.messages("María López", sender)
+    assert assistant.bot_messages(sender)[-1] == ("utter_ask_handoff_contact", _rendered("utter_ask_handoff_contact"))
+
+
+def test_an_english_message_after_a_spanish_one_is_answered_in_english(assistant):
+    sender = f"es-then-en-{uuid.uuid4().hex}"
+    assistant.messages("hola, cuánto cuesta el botox para la sonrisa gingival?", sender)
+    reply = assistant.reply("sorry, can you tell me in English how long the results last?", sender)
+    assert reply == _variation("utter_results_duration", spanish=False).format_map(answer_facts(clinic())), reply

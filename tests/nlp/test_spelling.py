@@ -12,10 +12,12 @@ TRAINING = [
     "should I get more", "what are your hours on saturday", "never mind", "nevermind", "how much does it cost",
 ]
 
+SPANISH_TRAINING = ["¿duele mucho la inyección?", "¿cuánto cuesta?"]
+
 
 @pytest.fixture(scope="module")
 def speller() -> Speller:
-    return Speller(vocabulary(TRAINING))
+    return Speller(vocabulary(TRAINING), vocabulary(SPANISH_TRAINING))
 
 
 @pytest.mark.parametrize("typed, corrected", [
@@ -37,6 +39,7 @@ def test_misspelt_words_become_the_training_words(speller, typed, corrected):
     "see u tmrw, im preggo btw",  # texting shorthand the encoder reads as it is
     "quiero hablar con una persona sobre el precio del bótox",  # another language
     "botox for my jawline please",  # words the training data does not have but English does
+    "¿duele mucho?",  # too short for the language detector, but the Spanish training data has its words
 ])
 def test_everything_else_stays_as_written(speller, text):
     assert speller.correct(text) == text
