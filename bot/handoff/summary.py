@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from bot.clinic import Clinic
 from bot.clinic import clinic as current_clinic
+from bot.nlp.question_parts import ALSO_ASKED
 
 LAST_MESSAGES = 6
 MAX_MESSAGE_CHARS = 300
@@ -72,17 +73,28 @@ def transcript(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
                 "timestamp": event.get("timestamp"),
                 "id": event.get("message_id") if kind == "user" else None,
                 "intent": ((event.get("parse_data") or {}).get("intent") or {}).get("name") if kind == "user" else None,
+                "also_asked": _also_asked(event) if kind == "user" else None,
             }
         )
     return lines
 
 
+def _also_asked(event: Dict[str, Any]) -> Optional[str]:
+    """The second question answered beside a message's main intent (bot/nlp/sentence_intents.py), if any."""
+    entities = (event.get("parse_data") or {}).get("entities") or []
+    return next((e.get("value") for e in entities if e.get("entity") == ALSO_ASKED), None)
+
+
 def current_topic(events: Iterable[Dict[str, Any]]) -> Optional[str]:
-    """The latest topic the patient asked about, from the intents of their messages."""
+    """The latest topic the patient asked about, from the intents of their messages; with the second question
+    asked beside it ("book consultation, and prices")."""
     topic = None
     for line in transcript(events):
-        found = topic_of(line["intent"]) if line["who"] == "patient" else None
-        topic = found or topic
+        if line["who"] != "patient" or not topic_of(line["intent"]):
+            continue
+        topic = topic_of(line["intent"])
+        if topic_of(line["also_asked"]):
+            topic += f", and {topic_of(line['also_asked'])}"
     return topic
 
 

@@ -30,6 +30,13 @@ def test_no_booking_no_topic(events):
     assert summary["topic"] is None and summary["booking"] is None
 
 
+def test_a_question_asked_beside_a_booking_is_in_the_topic(events):
+    events.user("I'd like to book a consultation. How much is it?", "book_consultation")
+    events.events[-1]["parse_data"]["entities"] = [{"entity": "also_asked", "value": "ask_cost", "role": "after"}]
+    events.user("talk to a person", "request_human")
+    assert summarize(events.events, "patient_asked", {}, None)["topic"] == "book consultation, and prices"
+
+
 def test_staff_are_told_which_language_to_reply_in(events):
     events.user("quiero hablar con una persona", "request_human")
     spanish = summarize(events.events, "patient_asked", {"patient_language": "es"}, None)
