@@ -1,6 +1,8 @@
 """Which language a message is in, offline (lingua-language-detector), among the languages patients here write in.
 
-Short or mixed messages are English unless the detector is sure: a wrong "not English" would hide the answer.
+Short or mixed messages are English unless the detector is sure or the message asks the Spanish way ("¿duele?"): a
+wrong "not English" would hide the answer. Such a message does not change the conversation's language either
+(`language_is_clear`): "María López" or "ok" in a Spanish conversation is still answered in Spanish.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ LANGUAGES = (
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
 POSSIBLE_CONFIDENCE = 0.3
+_SPANISH_MARKS = re.compile(r"[¿¡]")  # only Spanish writes them, and a short message is often just a question
+_CONTACT_DETAILS = re.compile(r"\S*[@/\d]\S*")  # e-mail addresses, links, numbers: no language
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 
 
@@ -37,16 +41,24 @@ def _confidences(text: str) -> Tuple[Tuple[str, float], ...]:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the message's language; "en" when the detector is unsure or the message is too short."""
-    confidences = _confidences(text)
-    if not confidences or confidences[0][0] == "en" or confidences[0][1] < MIN_CONFIDENCE:
-        return "en"
-    return confidences[0][0]
+    """ISO 639-1 code of the message's language; when the detector is unsure or the message is too short, "en",
+    unless it asks or exclaims the Spanish way ("¿duele mucho?")."""
+    if _detector_is_sure(text):
+        return _confidences(text)[0][0]
+    return "es" if _SPANISH_MARKS.search(text) else "en"
 
 
 def language_is_clear(text: str) -> bool:
-    """Whether the message says which language the patient writes in: long enough, and the detector sure of it.
-    A name, a phone number or "sí" does not; the conversation keeps the language it had."""
+    """Whether the message says which language the patient writes in, as `detect_language` reads it. A name, a
+    phone number, an e-mail address or "ok" does not; the conversation keeps the language it had. Capitalised
+    words are left out, as names: "Juan Carlos Ramírez" is a name in an English conversation too."""
+    words = " ".join(word for word in _CONTACT_DETAILS.sub(" ", text).split() if not word.istitle())
+    confidences = _confidences(words)
+    return bool(_SPANISH_MARKS.search(text)) or (
+        bool(confidences) and (confidences[0][0] == "en" or confidences[0][1] >= MIN_CONFIDENCE))
+
+
+def _detector_is_sure(text: str) -> bool:
     confidences = _confidences(text)
     return bool(confidences) and confidences[0][1] >= MIN_CONFIDENCE
 
