@@ -86,6 +86,7 @@ class ActionHandoffToStaff(Action):
         opening = next_opening(now)
         language = patient_language(tracker)
         opening_text = describe_opening(opening, now, language=language)
+        opening_for_staff = describe_opening(opening, now)
         queue = handoff_queue()
         channel = tracker.get_latest_input_channel() or "unknown"
         try:
@@ -125,7 +126,7 @@ class ActionHandoffToStaff(Action):
         except Exception as error:
             return self._unavailable(dispatcher, error)
         if created:
-            _notify_in_background(Notice.of(request, None if live else opening_text))
+            _notify_in_background(Notice.of(request, None if live else opening_for_staff))
 
         if not created:
             response = "utter_handoff_already_waiting" if live else "utter_handoff_already_taken"

@@ -4,7 +4,7 @@ handed-off chat now, and if not, when are they back."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from bot.clinic import WEEKDAY_NAMES, Clinic
@@ -106,9 +106,21 @@ def _describe_opening_in_spanish(opening: Optional[datetime], now: Optional[date
 
 def describe_staff_hours(clinic: Optional[Clinic] = None, language: str = "en") -> str:
     """'Monday-Thursday 9:00 AM-6:00 PM, Friday 9:00 AM-5:00 PM, Saturday 10:00 AM-2:00 PM (CST)'; in Spanish
-    'lunes a jueves 9:00-18:00, viernes 9:00-17:00, sábado 10:00-14:00 (CST)'."""
+    'de lunes a jueves, de 9:00 a 18:00; los viernes, de 9:00 a 17:00; los sábados, de 10:00 a 14:00 (CST)'."""
     clinic = clinic or current_clinic()
-    names, through = (SPANISH_WEEKDAY_NAMES, " a ") if language == "es" else (WEEKDAY_NAMES, "-")
+    zone = datetime.now(staff_zone(clinic)).tzname()
+    groups = _days_with_the_same_hours(clinic)
+    if language == "es":
+        parts = [f"{_spanish_days(first, last)}, de {_clock(start, 'es')} a {_clock(end, 'es')}"
+                 for first, last, (start, end) in groups]
+        return f"{'; '.join(parts)} ({zone})"
+    parts = [f"{WEEKDAY_NAMES[first] if first == last else f'{WEEKDAY_NAMES[first]}-{WEEKDAY_NAMES[last]}'} "
+             f"{_clock(start)}-{_clock(end)}" for first, last, (start, end) in groups]
+    return f"{', '.join(parts)} ({zone})"
+
+
+def _days_with_the_same_hours(clinic: Clinic) -> List[Tuple[int, int, Tuple[datetime, datetime]]]:
+    """(first weekday, last weekday, (opening, closing)) for each run of days with the same staff hours."""
     groups: list = []
     for weekday in range(7):
         hours = clinic.staff_hours.get(weekday)
@@ -118,11 +130,14 @@ def describe_staff_hours(clinic: Optional[Clinic] = None, language: str = "en") 
             groups[-1][1] = weekday
         else:
             groups.append([weekday, weekday, hours])
-    parts = []
-    for first, last, (start, end) in groups:
-        days = names[first] if first == last else f"{names[first]}{through}{names[last]}"
-        parts.append(
-            f"{days} {_clock(datetime.combine(datetime.now().date(), start), language)}-"
-            f"{_clock(datetime.combine(datetime.now().date(), end), language)}"
-        )
-    return f"{', '.join(parts)} ({datetime.now(staff_zone(clinic)).tzname()})"
+    today = datetime.now().date()
+    return [(first, last, (datetime.combine(today, start), datetime.combine(today, end)))
+            for first, last, (start, end) in groups]
+
+
+def _spanish_days(first: int, last: int) -> str:
+    """'de lunes a jueves', or 'los viernes' ('el sábado' would be one Saturday; 'los sábados' is every one)."""
+    if first != last:
+        return f"de {SPANISH_WEEKDAY_NAMES[first]} a {SPANISH_WEEKDAY_NAMES[last]}"
+    name = SPANISH_WEEKDAY_NAMES[first]
+    return f"los {name}s" if name.endswith("o") else f"los {name}"

@@ -38,8 +38,13 @@ BOOKING_SLOTS = ("concern", "booking_location", "time_preference", "preferred_pr
 BOOKING_SLOT_PREFIXES = ("booking_", "appointment_", "preferred_")
 NOT_BOOKING_DETAILS = ("booking_failures", "booking_change_requested", "booking_confirmed")
 MAX_DETAIL_CHARS = 120
-# The languages the assistant answers in besides English (the patient_language slot): staff reply in it.
-LANGUAGE_NAMES = {"es": "Spanish"}
+# The patient's language when it is not English (the patient_language slot, bot/safety/language.py): staff reply
+# or call back in it.
+LANGUAGE_NAMES = {
+    "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German", "it": "Italian", "vi": "Vietnamese",
+    "zh": "Chinese", "tl": "Tagalog", "ko": "Korean", "ja": "Japanese", "ar": "Arabic", "ru": "Russian",
+    "hi": "Hindi",
+}
 
 
 def reason_label(reason: str) -> str:

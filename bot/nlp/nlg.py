@@ -12,9 +12,11 @@ server, whichever rule or action chose it.
 
 from __future__ import annotations
 
+import random
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
+from rasa.core.nlg.response import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
@@ -49,6 +51,21 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
         answer = answer_response(intent)
         topic = main_answer.removeprefix("utter_").split("__")[-1]
         return f"{answer}__{topic}" if f"{answer}__{topic}" in self.responses else answer
+
+    def _random_response_for(
+        self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
+    ) -> Optional[Dict[Text, Any]]:
+        """Rasa picks at random among the variations whose conditions all hold; here the most specific of them wins,
+        so a Spanish emergency answer with a toxin allergy (two conditions) always carries the allergy's deferral,
+        not only when the draw skips the plain Spanish one (one condition)."""
+        if utter_action not in self.responses:
+            return None
+        suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
+            utter_action, output_channel, filled_slots)
+        if not suitable:
+            return None
+        most = max(len(variation.get("condition") or ()) for variation in suitable)
+        return random.choice([variation for variation in suitable if len(variation.get("condition") or ()) == most])
 
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
                        **kwargs: Any) -> Dict[Text, Any]:

@@ -28,7 +28,7 @@ from bot.references import is_only_a_reference
 from bot.responses import intents_answered_in
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
-from bot.safety.language import language_is_clear
+from bot.safety.language import shown_language
 
 LANGUAGE_ENTITY = "patient_language"
 ANSWER_INTENT = "inform"
@@ -184,8 +184,9 @@ class SafetyGuard(_Stateless):
         if decision not in QUIET_DECISIONS or intent not in (None, predicted) or report.language != "en":
             entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
         context = [_entity(FINDING_ENTITY, finding.name if finding else "none")]
-        if report.language != "en" or language_is_clear(message.get(TEXT) or ""):
-            context.append(_entity(LANGUAGE_ENTITY, report.language))
+        language = report.language if report.language != "en" else shown_language(message.get(TEXT) or "")
+        if language:  # else the conversation keeps its language (a name, a number, "ok")
+            context.append(_entity(LANGUAGE_ENTITY, language))
         message.set(ENTITIES, entities + context, add_to_output=True)
 
 

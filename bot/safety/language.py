@@ -1,15 +1,15 @@
 """Which language a message is in, offline (lingua-language-detector), among the languages patients here write in.
 
-Short or mixed messages are English unless the detector is sure or the message asks the Spanish way ("¿duele?"): a
-wrong "not English" would hide the answer. Such a message does not change the conversation's language either
-(`language_is_clear`): "María López" or "ok" in a Spanish conversation is still answered in Spanish.
+Short or mixed messages are English unless the detector is sure: a wrong "not English" would hide the answer. Such a
+message does not change the conversation's language either (`shown_language`): "María López" or "ok" in a Spanish
+conversation is still answered in Spanish.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -21,7 +21,6 @@ LANGUAGES = (
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
 POSSIBLE_CONFIDENCE = 0.3
-_SPANISH_MARKS = re.compile(r"[¿¡]")  # only Spanish writes them, and a short message is often just a question
 _CONTACT_DETAILS = re.compile(r"\S*[@/\d]\S*")  # e-mail addresses, links, numbers: no language
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 
@@ -41,26 +40,24 @@ def _confidences(text: str) -> Tuple[Tuple[str, float], ...]:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the message's language; when the detector is unsure or the message is too short, "en",
-    unless it asks or exclaims the Spanish way ("¿duele mucho?")."""
-    if _detector_is_sure(text):
-        return _confidences(text)[0][0]
-    return "es" if _SPANISH_MARKS.search(text) else "en"
-
-
-def language_is_clear(text: str) -> bool:
-    """Whether the message says which language the patient writes in, as `detect_language` reads it. A name, a
-    phone number, an e-mail address or "ok" does not; the conversation keeps the language it had. Capitalised
-    words are left out, as names: "Juan Carlos Ramírez" is a name in an English conversation too."""
-    words = " ".join(word for word in _CONTACT_DETAILS.sub(" ", text).split() if not word.istitle())
-    confidences = _confidences(words)
-    return bool(_SPANISH_MARKS.search(text)) or (
-        bool(confidences) and (confidences[0][0] == "en" or confidences[0][1] >= MIN_CONFIDENCE))
-
-
-def _detector_is_sure(text: str) -> bool:
+    """ISO 639-1 code of the message's language; "en" when the detector is unsure or the message is too short."""
     confidences = _confidences(text)
-    return bool(confidences) and confidences[0][1] >= MIN_CONFIDENCE
+    if not confidences or confidences[0][0] == "en" or confidences[0][1] < MIN_CONFIDENCE:
+        return "en"
+    return confidences[0][0]
+
+
+def shown_language(text: str) -> Optional[str]:
+    """The language the message shows the patient writes in, as `detect_language` reads it, or None when it does not
+    say: a name ("Juan Carlos Ramírez", every word capitalised), a phone number, an e-mail address, "ok", or a mix
+    the detector is unsure of. Then the conversation keeps the language it had."""
+    words = _CONTACT_DETAILS.sub(" ", text).split()
+    if all(word.istitle() for word in words):
+        return None
+    confidences = _confidences(" ".join(words))
+    if not confidences or (confidences[0][0] != "en" and confidences[0][1] < MIN_CONFIDENCE):
+        return None
+    return confidences[0][0]
 
 
 def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List[str]:

@@ -70,7 +70,7 @@ async def test_a_spanish_patient_is_told_in_spanish_how_the_handoff_goes(action_
     messages, _ = await run(ActionHandoffToStaff(), tracker_for("patient-es-2", events.events, spanish))
     assert messages[0]["response"] == "utter_handoff_after_hours"
     assert messages[0]["next_opening"] == "el lunes a las 9:00 (CDT)"
-    assert messages[0]["staff_hours"].startswith("lunes a jueves")
+    assert messages[0]["staff_hours"].startswith("de lunes a jueves")
 
 
 @pytest.mark.asyncio

@@ -76,7 +76,7 @@ def test_an_opening_a_week_away_names_its_date_in_spanish():
 
 def test_staff_hours_in_spanish_words():
     assert describe_staff_hours(CLINIC, language="es").startswith(
-        "lunes a jueves 9:00-18:00, viernes 9:00-17:00, sábado 10:00-14:00")
+        "de lunes a jueves, de 9:00 a 18:00; los viernes, de 9:00 a 17:00; los sábados, de 10:00 a 14:00 (")
 
 
 def test_staff_hours_in_words():

@@ -76,3 +76,10 @@ def test_transcript_rows_and_queue_phrase(events):
     assert people_ahead(3) == "There are 3 people ahead of you"
     assert people_ahead(0, "es") == "Usted es la siguiente persona en la fila"
     assert people_ahead(3, "es") == "Hay 3 personas antes que usted"
+
+
+def test_staff_are_told_every_language_the_assistant_recognises():
+    from bot.handoff.summary import LANGUAGE_NAMES
+    from bot.safety.language import LANGUAGES
+
+    assert {language.iso_code_639_1.name.lower() for language in LANGUAGES} - {"en"} == set(LANGUAGE_NAMES)

@@ -33,3 +33,18 @@ def test_button_payloads_are_not_filled_in_and_log_nothing(caplog):
 def test_texts_get_the_clinics_facts(caplog):
     answer = generate("utter_action_server_down", caplog)
     assert answer_facts(clinic())["clinic_phone"] in answer["text"]
+
+
+def test_the_most_specific_variation_wins():
+    """Both the Spanish emergency answer and its variation with a toxin allergy hold for a Spanish patient with the
+    allergy; Rasa would draw one at random, and half the time leave the allergy's deferral out."""
+    slots = {"patient_language": "es", "safety_finding": "toxin_allergy"}
+    texts = {ClinicFactsNLG(domain=DOMAIN).generate_from_slots("utter_emergency", slots, "rest")["text"]
+             for _ in range(20)}
+    assert len(texts) == 1 and "toxina botulínica" in texts.pop()
+
+
+def test_a_conversation_that_has_not_shown_its_language_gets_the_english_variation():
+    slots = {"patient_language": None, "safety_finding": "toxin_allergy"}
+    text = ClinicFactsNLG(domain=DOMAIN).generate_from_slots("utter_emergency", slots, "rest")["text"]
+    assert "botulinum toxin product" in text

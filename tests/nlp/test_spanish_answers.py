@@ -142,18 +142,20 @@ def test_a_problem_after_a_treatment_is_read_in_spanish_too(text, reported):
 
 
 def test_a_spanish_patient_who_asks_for_a_person_is_handed_over_in_spanish(assistant):
-    """Within staff hours the chat is queued for a person; outside them a message is taken, and the form's questions
-    stay in Spanish though a name alone does not say which language it is."""
+    """Queued for a person within staff hours, a message taken outside them: in Spanish either way."""
     sender = f"es-person-{uuid.uuid4().hex}"
     assistant.messages("hola, quisiera hablar con una persona de su equipo por favor", sender)
-    (first, first_text), *rest = assistant.bot_messages(sender)
+    (first, first_text), *_ = assistant.bot_messages(sender)
     assert first in {"utter_handoff_queued", "utter_handoff_after_hours"}, first
     assert first_text.startswith("Soy el asistente automático"), first_text
-    if first == "utter_handoff_queued":
-        return
-    assert rest[-1] == ("utter_ask_handoff_name", _rendered("utter_ask_handoff_name"))
-    assistant.messages("María López", sender)
-    assert assistant.bot_messages(sender)[-1] == ("utter_ask_handoff_contact", _rendered("utter_ask_handoff_contact"))
+
+
+def test_a_name_or_a_number_keeps_the_conversation_in_spanish(assistant):
+    sender = f"es-sticky-{uuid.uuid4().hex}"
+    assistant.messages("hola, quisiera saber cuánto cuesta el botox para la frente", sender)
+    for text in ("María López", "512-555-0199", "ok"):
+        assistant.messages(text, sender)
+        assert assistant.tracker(sender).get_slot("patient_language") == "es", text
 
 
 def test_an_english_message_after_a_spanish_one_is_answered_in_english(assistant):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import string
 import uuid
 from collections import defaultdict
 from functools import lru_cache
@@ -40,8 +41,9 @@ NON_URGENT_FALSE_ESCALATION_LIMIT = 0.03
 
 
 @lru_cache(maxsize=1)
-def _spanish_texts() -> Dict[str, set]:
-    """Each response's Spanish variations as the patient reads them, clinic facts filled in."""
+def _spanish_texts() -> Dict[str, List[re.Pattern]]:
+    """Each response's Spanish variations as the patient reads them: clinic facts filled in, and what an action
+    fills in (the handoff's next opening) matched as any text."""
     from bot.answers import answer_facts
     from bot.clinic import clinic
 
@@ -49,14 +51,21 @@ def _spanish_texts() -> Dict[str, set]:
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
     spanish = {"type": "slot", "name": "patient_language", "value": "es"}
     return {
-        name: {v["text"].format_map(facts) for v in variations if spanish in v.get("condition", [])}
+        name: [_pattern(v["text"], facts) for v in variations if spanish in v.get("condition", [])]
         for name, variations in responses.items()
     }
 
 
+def _pattern(template: str, facts: Dict[str, str]) -> re.Pattern:
+    parts = [re.escape(literal) + ("" if field is None else re.escape(facts[field]) if field in facts else ".+?")
+             for literal, field, _, _ in string.Formatter().parse(template)]
+    return re.compile("".join(parts), re.DOTALL)
+
+
 def _all_in_spanish(replies: List[Tuple[str, str]]) -> bool:
     """Every reply is the Spanish variation of its response, as the patient read it."""
-    return bool(replies) and all(text in _spanish_texts().get(name, set()) for name, text in replies)
+    return bool(replies) and all(
+        any(pattern.fullmatch(text) for pattern in _spanish_texts().get(name, [])) for name, text in replies)
 
 
 def _items() -> List[Dict]:
