@@ -169,8 +169,10 @@ class SafetyGuard(_Stateless):
         decision = report.decision
         if decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(report.language, predicted):
             decision = Decision.NONE
-        intent = (safety_intent(report, decision, predicted) or concern_intent(message.get(TEXT) or "", ranking)
-                  or cautious_intent(predicted, ranking))
+        text = message.get(TEXT) or ""
+        intent = (concern_in_its_language(decision, report.language, text)
+                  or safety_intent(report, decision, predicted)
+                  or concern_intent(text, ranking) or cautious_intent(predicted, ranking))
         if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
             intent = next((r["name"] for r in ranking if r["name"] != EMERGENCY_INTENT), "out_of_scope")
         if intent is not None and intent != predicted:
@@ -184,7 +186,7 @@ class SafetyGuard(_Stateless):
         if decision not in QUIET_DECISIONS or intent not in (None, predicted) or report.language != "en":
             entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
         context = [_entity(FINDING_ENTITY, finding.name if finding else "none")]
-        language = report.language if report.language != "en" else shown_language(message.get(TEXT) or "")
+        language = report.language if report.language != "en" else shown_language(text)
         if language:  # else the conversation keeps its language (a name, a number, "ok")
             context.append(_entity(LANGUAGE_ENTITY, language))
         message.set(ENTITIES, entities + context, add_to_output=True)
@@ -208,6 +210,16 @@ def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:
     went wrong is a concern."""
     best = next((r["name"] for r in ranking if r["name"] != FALLBACK_INTENT), None)
     if (best in AREA_QUESTIONS or best == CONCERN_INTENT) and reports_a_treatment_problem(text):
+        return CONCERN_INTENT
+    return None
+
+
+def concern_in_its_language(decision: Decision, language: str, text: str) -> Optional[str]:
+    """A problem after a treatment told in a language the concern answer has (Spanish) goes to the concern path, the
+    answer and then a person, whatever the classifier made of its topic: the notice would only say to write in
+    English or call."""
+    if (decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(language, CONCERN_INTENT)
+            and reports_a_treatment_problem(text)):
         return CONCERN_INTENT
     return None
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.nlp.rasa_components import cautious_intent, concern_intent
+from bot.nlp.rasa_components import cautious_intent, concern_in_its_language, concern_intent
+from bot.safety import Decision
 
 
 def ranking(*names):
@@ -40,3 +41,13 @@ def test_an_unsure_contraindication_question_gets_the_cautious_answer(names, int
 def test_a_contraindication_answer_barely_ranked_is_not_given():
     barely = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "ask_medical_conditions", "confidence": 0.05}]
     assert cautious_intent("nlu_fallback", barely) is None
+
+
+def test_a_problem_told_in_spanish_goes_to_the_concern_path_whatever_its_topic():
+    """The classifier's topic does not matter: without this, an unsure one gave the notice (write in English)."""
+    text = "desde la inyección de la semana pasada la sonrisa se me quedó chueca de un lado"
+    assert concern_in_its_language(Decision.LANGUAGE_NOTICE, "es", text) == "report_treatment_concern"
+    question = "¿el botox puede arreglar una sonrisa chueca?"  # no treatment yet
+    assert concern_in_its_language(Decision.LANGUAGE_NOTICE, "es", question) is None
+    assert concern_in_its_language(Decision.EMERGENCY, "es", text) is None  # safety's decision stands
+    assert concern_in_its_language(Decision.LANGUAGE_NOTICE, "fr", text) is None  # no French concern answer
