@@ -16,6 +16,7 @@ from bot.follow_ups import SAME_QUESTION_INTENT, asks_the_same_about
 from bot.nlp import (
     action_reply_validation,
     action_server_down,
+    graph_plan,
     paused_safety,
     reminder_context,
     rule_lookup,
@@ -65,6 +66,7 @@ action_reply_validation.install()
 rule_lookup.install()
 reminder_context.install()
 rules_before_ted.install()
+graph_plan.install()
 
 
 class _Stateless(GraphComponent):
