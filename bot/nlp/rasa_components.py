@@ -16,6 +16,7 @@ from bot.follow_ups import SAME_QUESTION_INTENT, asks_the_same_about
 from bot.nlp import (
     action_reply_validation,
     action_server_down,
+    event_types,
     graph_plan,
     paused_safety,
     reminder_context,
@@ -67,6 +68,7 @@ rule_lookup.install()
 reminder_context.install()
 rules_before_ted.install()
 graph_plan.install()
+event_types.install()
 
 
 class _Stateless(GraphComponent):
