@@ -4,14 +4,15 @@ Rasa 3.6's `Event.resolve_by_type` walks all subclasses of `Event` (and asks `in
 event it reads back: every event of a conversation, on every turn that loads it from the tracker store. Under ten
 conversations at once that was about 4% of the Rasa server's busy time (py-spy, docs/performance.md). Here the
 answer for a type name is looked up in a table built the same way, in the same order (the first class with the
-name wins, as in Rasa's loop), and rebuilt when a name is missing, since a subclass may be imported later. A name no
-class has goes to Rasa's own method (the old "topic" event, a default, or its error). Installed with the other
-patches (bot/nlp/rasa_components.py); tests/nlp/test_event_types.py compares every name with Rasa's answer.
+name wins, as in Rasa's loop). The table is dropped whenever a subclass of `Event` is defined, so a class imported
+later counts as it would in Rasa. Anything the table has no class for (the old "topic" event, a default, an unknown
+or malformed name) goes to Rasa's own method. Installed with the other patches (bot/nlp/rasa_components.py);
+tests/nlp/test_event_types.py compares every name with Rasa's answer.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Text, Type
+from typing import Any, Dict, Optional, Text, Type
 
 import rasa.shared.utils.common
 from rasa.shared.core.events import Event
@@ -27,12 +28,21 @@ def _table() -> Dict[Text, Type[Event]]:
     return table
 
 
-def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: Any, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
     global _classes
-    if type_name not in _classes:
+    if not isinstance(type_name, str):
+        return _ORIGINAL_RESOLVE(type_name, default)
+    if not _classes:
         _classes = _table()
     return _classes.get(type_name) or _ORIGINAL_RESOLVE(type_name, default)
 
 
+def _forget_the_table(cls: Type[Event], **kwargs: Any) -> None:
+    global _classes
+    _classes = {}
+    super(Event, cls).__init_subclass__(**kwargs)
+
+
 def install() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
+    Event.__init_subclass__ = classmethod(_forget_the_table)

@@ -19,7 +19,8 @@ _ORIGINAL_INIT = DaskGraphRunner.__init__
 
 
 class RememberingSchema(GraphSchema):
-    """A runner's schema: each set of targets' minimal schema is worked out once."""
+    """A runner's schema: each set of targets' minimal schema is worked out once. Only `DaskGraphRunner.run` reads
+    it; it shares its nodes with the model's schema, which nothing changes once the runner has loaded them."""
 
     def minimal_graph_schema(self, targets: Optional[List[Text]] = None) -> GraphSchema:
         remembered: Dict[Optional[Tuple[Text, ...]], GraphSchema] = self.__dict__.setdefault("_minimal", {})

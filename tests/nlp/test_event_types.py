@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 import rasa.shared.utils.common
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.events import AlwaysEqualEventMixin, Event, SlotSet, UserUttered
 
 import bot.nlp.rasa_components  # noqa: F401  (installs the patches, as loading the model does)
 from bot.nlp import event_types
+
+
+def test_the_table_is_installed():
+    assert Event.resolve_by_type is event_types.resolve_by_type
 
 
 def test_every_event_type_name_resolves_to_rasas_class():
@@ -17,9 +23,10 @@ def test_every_event_type_name_resolves_to_rasas_class():
         assert Event.resolve_by_type(name) is event_types._ORIGINAL_RESOLVE(name), name
 
 
-def test_an_unknown_name_is_rasas_to_answer():
+def test_an_unknown_or_malformed_name_is_rasas_to_answer():
     assert Event.resolve_by_type("topic") is None
     assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    assert Event.resolve_by_type(["user"], default=SlotSet) is SlotSet
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
 
@@ -29,11 +36,24 @@ def test_events_read_back_as_before():
     assert [Event.from_parameters(event.as_dict()) for event in events] == events
 
 
-def test_a_class_imported_later_is_found(monkeypatch):
-    monkeypatch.setattr(event_types, "_classes", {})
-    Event.resolve_by_type("user")
+def test_a_class_defined_later_counts_as_it_does_in_rasa():
+    """Defining a subclass drops the table: a new name is found, and a class that Rasa's order puts before the
+    current owner of a name wins, as it does in Rasa."""
+    Event.resolve_by_type("form")  # the table is built
 
     class LateEvent(SlotSet):
         type_name = "late_event_for_this_test"
 
-    assert Event.resolve_by_type("late_event_for_this_test") is LateEvent
+    class LateForm(AlwaysEqualEventMixin):
+        type_name = "form"
+
+        def as_story_string(self) -> None:
+            return None
+
+    try:
+        assert Event.resolve_by_type("late_event_for_this_test") is LateEvent
+        assert Event.resolve_by_type("form") is event_types._ORIGINAL_RESOLVE("form")
+    finally:
+        del LateEvent, LateForm
+        gc.collect()  # other tests list Event's subclasses
+        event_types._classes = {}

@@ -8,7 +8,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from rasa.engine.graph import GraphSchema
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
 
 import bot.nlp.rasa_components  # noqa: F401  (installs the patches, as loading the model does)
 from bot.nlp.graph_plan import RememberingSchema
@@ -29,16 +31,28 @@ def _schemas():
     return {name: GraphSchema.from_dict(metadata[name]) for name in ("predict_schema", "train_schema")}
 
 
+def _targets_run(name, schema):
+    """Each target alone, all of them, none (all), and what the Rasa server runs: the parse, then each prediction."""
+    targets = [[target] for target in schema.target_names] + [schema.target_names, None]
+    if name == "predict_schema":
+        targets += [[_metadata()["nlu_target"]], [_metadata()["core_target"]]]
+    return targets
+
+
 def test_each_remembered_minimal_schema_is_rasas():
-    schemas = _schemas()
-    assert schemas, "the model holds its graph schemas"
-    for name, schema in schemas.items():
+    for name, schema in _schemas().items():
         remembering = RememberingSchema(schema.nodes)
-        targets_run = [[target] for target in schema.target_names] + [schema.target_names, None]
-        if name == "predict_schema":  # what the Rasa server runs: the parse, then each prediction
-            targets_run += [[_metadata()["nlu_target"]], [_metadata()["core_target"]]]
-        for targets in targets_run:
-            assert remembering.minimal_graph_schema(targets) == schema.minimal_graph_schema(targets), (name, targets)
+        for targets in _targets_run(name, schema):
+            for _ in range(2):  # worked out, then remembered
+                assert remembering.minimal_graph_schema(targets).nodes == schema.minimal_graph_schema(targets).nodes
+
+
+def test_a_runner_remembers(tmp_path, monkeypatch):
+    schema = _schemas()["predict_schema"]
+    monkeypatch.setattr(DaskGraphRunner, "_instantiate_nodes", lambda *args: {})  # no components to load here
+    runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test-model"))
+    assert isinstance(runner._graph_schema, RememberingSchema)
+    assert runner._graph_schema.nodes == schema.nodes
 
 
 def test_the_dependencies_are_walked_once_per_set_of_targets(monkeypatch):
@@ -48,7 +62,9 @@ def test_the_dependencies_are_walked_once_per_set_of_targets(monkeypatch):
     original = GraphSchema._all_dependencies_schema
     monkeypatch.setattr(GraphSchema, "_all_dependencies_schema",
                         lambda self, targets: walks.append(targets) or original(self, targets))
-    first = remembering.minimal_graph_schema(schema.target_names)
+    parse = [_metadata()["nlu_target"]]
+    first = remembering.minimal_graph_schema(parse)
     walked = len(walks)
-    assert remembering.minimal_graph_schema(schema.target_names) is first
-    assert len(walks) == walked > 0
+    assert first.nodes and walked > 0
+    assert remembering.minimal_graph_schema(parse) is first
+    assert len(walks) == walked
