@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.txt
 	@test -d $(VENV) || $(PYTHON310) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip==24.0
 	$(VENV)/bin/pip install -q -r requirements.txt
-	@# medspacy_quickumls ships a top-level "tests" package that would shadow this project's tests/.
+	@# medspacy_quickumls and tf2onnx ship a top-level "tests" package that would shadow this project's tests/.
 	rm -rf $(VENV)/lib/python3.*/site-packages/tests
 	touch $@
 
