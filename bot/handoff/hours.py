@@ -66,42 +66,30 @@ def describe_opening(
     """'today at 9:00 AM CST', 'tomorrow at 10:00 AM CDT', 'Monday at 9:00 AM CST' or 'Monday, March 9 at ...';
     in Spanish ("es") 'hoy a las 9:00 (CST)', 'el lunes 9 de marzo a las 9:00 (CST)'."""
     clinic = clinic or current_clinic()
-    if language == "es":
-        return _describe_opening_in_spanish(opening, now, clinic)
+    spanish = language == "es"
     if opening is None:
-        return f"as soon as someone can (call {clinic.phone})"
-    opening, days = _days_until(opening, now, clinic)
-    if days == 0:
-        day = "today"
-    elif days == 1:
-        day = "tomorrow"
-    elif days < 7:
-        day = WEEKDAY_NAMES[opening.weekday()]
-    else:
-        day = f"{WEEKDAY_NAMES[opening.weekday()]}, {opening.strftime('%B')} {opening.day}"
-    return f"{day} at {_clock(opening)} {opening.tzname()}"
-
-
-def _days_until(opening: datetime, now: Optional[datetime], clinic: Clinic) -> tuple:
-    """The opening in the clinic's time zone, and how many calendar days after today it is."""
+        return (f"en cuanto alguien pueda (llame al {clinic.phone})" if spanish
+                else f"as soon as someone can (call {clinic.phone})")
     opening = opening.astimezone(staff_zone(clinic))
-    return opening, (opening.date() - _local(now, clinic).date()).days
+    days = (opening.date() - _local(now, clinic).date()).days
+    if spanish:
+        at = "a la" if opening.hour == 1 else "a las"
+        return f"{_spanish_day(opening, days)} {at} {_clock(opening, 'es')} ({opening.tzname()})"
+    return f"{_english_day(opening, days)} at {_clock(opening)} {opening.tzname()}"
 
 
-def _describe_opening_in_spanish(opening: Optional[datetime], now: Optional[datetime], clinic: Clinic) -> str:
-    if opening is None:
-        return f"en cuanto alguien pueda (llame al {clinic.phone})"
-    opening, days = _days_until(opening, now, clinic)
-    if days == 0:
-        day = "hoy"
-    elif days == 1:
-        day = "mañana"
-    elif days < 7:
-        day = f"el {SPANISH_WEEKDAY_NAMES[opening.weekday()]}"
-    else:
-        day = f"el {SPANISH_WEEKDAY_NAMES[opening.weekday()]} {opening.day} de {SPANISH_MONTH_NAMES[opening.month - 1]}"
-    at = "a la" if opening.hour == 1 else "a las"
-    return f"{day} {at} {_clock(opening, 'es')} ({opening.tzname()})"
+def _english_day(opening: datetime, days: int) -> str:
+    if days <= 1:
+        return ("today", "tomorrow")[days]
+    name = WEEKDAY_NAMES[opening.weekday()]
+    return name if days < 7 else f"{name}, {opening.strftime('%B')} {opening.day}"
+
+
+def _spanish_day(opening: datetime, days: int) -> str:
+    if days <= 1:
+        return ("hoy", "mañana")[days]
+    name = SPANISH_WEEKDAY_NAMES[opening.weekday()]
+    return f"el {name}" if days < 7 else f"el {name} {opening.day} de {SPANISH_MONTH_NAMES[opening.month - 1]}"
 
 
 def describe_staff_hours(clinic: Optional[Clinic] = None, language: str = "en") -> str:

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from bot.clinic import Clinic
 from bot.clinic import clinic as current_clinic
 from bot.nlp.question_parts import ALSO_ASKED
+from bot.safety.language import language_names
 
 LAST_MESSAGES = 6
 MAX_MESSAGE_CHARS = 300
@@ -38,13 +39,8 @@ BOOKING_SLOTS = ("concern", "booking_location", "time_preference", "preferred_pr
 BOOKING_SLOT_PREFIXES = ("booking_", "appointment_", "preferred_")
 NOT_BOOKING_DETAILS = ("booking_failures", "booking_change_requested", "booking_confirmed")
 MAX_DETAIL_CHARS = 120
-# The patient's language when it is not English (the patient_language slot, bot/safety/language.py): staff reply
-# or call back in it.
-LANGUAGE_NAMES = {
-    "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German", "it": "Italian", "vi": "Vietnamese",
-    "zh": "Chinese", "tl": "Tagalog", "ko": "Korean", "ja": "Japanese", "ar": "Arabic", "ru": "Russian",
-    "hi": "Hindi",
-}
+# The patient's language when it is not English (the patient_language slot): staff reply or call back in it.
+LANGUAGE_NAMES = {code: name for code, name in language_names().items() if code != "en"}
 
 
 def reason_label(reason: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -37,6 +37,11 @@ def _confidences(text: str) -> Tuple[Tuple[str, float], ...]:
         return ()
     return tuple((c.language.iso_code_639_1.name.lower(), c.value)
                  for c in _detector().compute_language_confidence_values(text))
+
+
+def language_names() -> Dict[str, str]:
+    """ISO 639-1 code -> English name ("es" -> "Spanish") of every language the detector tells apart."""
+    return {language.iso_code_639_1.name.lower(): language.name.title() for language in LANGUAGES}
 
 
 def detect_language(text: str) -> str:
