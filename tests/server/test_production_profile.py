@@ -199,6 +199,7 @@ def test_a_replica_killed_in_the_middle_of_a_booking(profile):
     assert "?" in first, first
     killed = profile.pid("rasa-1")
     os.kill(killed, signal.SIGKILL)
+    wait_for(lambda: profile.pid("rasa-1") != killed, 30, "supervisord seeing the replica exit")  # see below
     said = ["I'd like to book a consultation for my gummy smile at the Austin clinic"]
     for text in ("wednesday morning", "how much is the consultation?"):
         reply = profile.say(sender, text)  # through nginx, on the other replica
@@ -215,6 +216,10 @@ def test_a_replica_killed_in_the_middle_of_a_booking(profile):
 def test_an_action_server_killed_the_other_answers(profile):
     killed = profile.pid("actions-1")
     os.kill(killed, signal.SIGKILL)
+    # A dying process's listening socket still takes connections until the kernel has torn its memory down, and
+    # nginx rightly does not resend a POST that reached it (it may have been handled): the patient's turns start
+    # once supervisord saw the process exit.
+    wait_for(lambda: profile.pid("actions-1") != killed, 30, "supervisord seeing the action server exit")
     sender = uuid.uuid4().hex
     for text in ("I want to book a consultation for my brows", "how much does botox cost?", "what are your hours?"):
         reply = profile.say(sender, text)  # each turn runs custom actions, through nginx to actions-2
