@@ -30,7 +30,7 @@ from bot.references import is_only_a_reference
 from bot.responses import intents_answered_in
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
-from bot.safety.language import short_spanish, shown_language
+from bot.safety.language import reads_as_spanish, shown_language
 
 LANGUAGE_ENTITY = "patient_language"
 ANSWER_INTENT = "inform"
@@ -203,7 +203,7 @@ def reply_language(report: SafetyReport, text: str, intent: Optional[str]) -> Op
     if report.language != "en":
         return report.language
     shown = shown_language(text)
-    if shown is None and answered_in_its_language("es", intent) and short_spanish(text):
+    if shown is None and answered_in_its_language("es", intent) and reads_as_spanish(text):
         return "es"
     return shown
 

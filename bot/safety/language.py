@@ -22,7 +22,7 @@ LANGUAGES = (
 )
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
-SHORT_SPANISH_CONFIDENCE = 0.8
+SPANISH_WHEN_UNSURE = 0.8
 POSSIBLE_CONFIDENCE = 0.3
 _CONTACT_DETAILS = re.compile(r"\S*[@/\d]\S*")  # e-mail addresses, links, numbers: no language
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
@@ -75,15 +75,16 @@ def shown_language(text: str) -> Optional[str]:
     return confidences[0][0]
 
 
-def short_spanish(text: str) -> bool:
-    """Whether a message too short for `shown_language` ("¿duele mucho?", "precio?") reads as Spanish: an English or
-    Spanish detector is sure of Spanish and a word is not English, stretched words shortened ("hiii" is "hi").
-    It does not tell a name from a question ("jose garcia"): the caller decides when a short message may count."""
+def reads_as_spanish(text: str) -> bool:
+    """Whether a message that shows no language to `shown_language` (too short for the detector, or a mix it is
+    unsure of: "¿duele mucho?", "hola tengo miastenia gravis, es seguro?") reads as Spanish: an English or Spanish
+    detector is sure of Spanish and a word is not English, stretched words shortened ("hiii" is "hi"). It cannot
+    tell a name from a question ("jose garcia"): the caller decides when such a message may count."""
     words = [_STRETCHED.sub(r"\1", word) for word in _WORD.findall(_CONTACT_DETAILS.sub(" ", text).lower())]
-    if not words or len(words) >= MIN_WORDS or all(word in english_words() for word in words):
+    if not words or all(word in english_words() for word in words):
         return False
     best = _english_or_spanish().compute_language_confidence_values(text)[0]
-    return best.language == Language.SPANISH and best.value >= SHORT_SPANISH_CONFIDENCE
+    return best.language == Language.SPANISH and best.value >= SPANISH_WHEN_UNSURE
 
 
 def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List[str]:
