@@ -64,6 +64,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"short(?:ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*|suffocat\w*|struggling for air"
         r"|(?:cannot|could not) catch (?:my|her|his|their) breath|air (?:will not|is not|not) (?:going|getting) in"
         r"|chest (?:is |feels |got )?(?:so |really |very )?tight|breathing (?:problems?|issues?|trouble|difficult\w*)"
+        r"|\bdyspn\w*|\bstridor\b"
         r"|(?:get|take|catch|fill) (?:a |my )?(?:full |deep |good |whole )?(?:breath|lungs)|chest (?:feels |is )?(?:so )?heavy"
         r"|weight (?:\w+\s+)?on my chest",
         rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+){{0,2}}?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange|heavy"
@@ -179,7 +180,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"expecting (?:a baby|a child|twins|baby|my (?:first|second|third|\d\w*) (?:baby|child))|i am expecting\b"
         # "expecting but its such a teeny dose": expecting with nothing expected.
         r"|^(?:currently |still )?expecting\b(?! (?:a|an|the|to|that|it|you|your|my|results|them|him|her|some|any)\b)",
-        r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
+        r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))"
+        r"|\d+ ?(?:weeks?|wks?|months?) (?:in )?with (?:my|our) (?:first|second|third|fourth|next|\d\w*)"
+        r"(?=\s*(?:$|[,.!?;]|(?:baby|child|kid|one|pregnancy|and|so)\b))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
         r"\bmy due date\b|\b(?:i am|we are) due (?:in|on|at|any|next|this|soon)\b|(?:i am|we are) having (?:a|our|my) "
         r"(?:(?:first|second|third|fourth|next|\w+th) )?(?:baby|child|kid)\b(?!'s| (?:shower|sitter|party|birthday))"
@@ -350,7 +353,8 @@ SPANISH: Dict[str, List[str]] = {
         r"|no me (?:ha )?(?:bajado|llegado|venido) (?:la regla|el periodo)",
     ],
     "contraindication:trying_to_conceive": [
-        r"(?:intentando|buscando|tratando de) (?:quedar embarazada|embarazarme|tener (?:un )?bebe|un bebe|bebe)"
+        r"(?:intentando|buscando|tratando de) (?:quedar embarazad[ao]s?|embarazar(?:me|nos)|(?:el |un )?embarazo"
+        r"|tener (?:un |otro )?bebe|(?:un |otro )?bebe)"
         r"|fertilidad|\bfiv\b|in vitro",
     ],
     "contraindication:breastfeeding": [r"amamant\w*|lactancia|lactando|(?:dando|dar|doy|da|dan|das) (?:el )?pecho|(?:dandole|darle|le doy|toma|tomando|mama) (?:el |la )?(?:pecho|teta|chichi)|(?:dando|dar|doy|da|das) de mamar"],
@@ -399,5 +403,5 @@ weakness muscles eyelid eyelids hives welts swelling swollen allergic allergy re
 pregnant pregnancy trimester conceive fertility breastfeeding nursing pumping lactating myasthenia gravis lambert
 eaton neuromuscular aminoglycoside gentamicin tobramycin relaxant relaxants thinner thinners warfarin eliquis xarelto
 apixaban clopidogrel plavix aspirin infection infected abscess units dose dosage difficulty trouble struggling
-barely bruise bruising headache heavy droopy drooping botox dysport xeomin
+barely bruise bruising headache heavy droopy drooping botox dysport xeomin dyspnea stridor
 """.split()

@@ -525,3 +525,18 @@ def test_this_rounds_contraindications_and_doses(text, decision):
 ])
 def test_spanish_choking_in_the_subjunctive_or_past_is_urgent(text):
     assert mentions_urgent_symptom(text)
+
+
+# The dev13 round (2026-12-07): a clinician's words for breathlessness, a pregnancy told in weeks "with my second",
+# trying to conceive as a couple in Spanish; and what must not match them.
+@pytest.mark.parametrize("text, decision", [
+    ("platysma botox yesterday and dyspnoea at rest tonight", Decision.EMERGENCY),
+    ("my mom has stridor since her neck injections this morning", Decision.EMERGENCY),
+    ("can botox in the neck cause dyspnea?", Decision.WARNING_SIGNS),
+    ("no dyspnea or stridor, just a headache since friday", Decision.NONE),
+    ("16 wks with my first and my left brow sits higher, can you fix it?", Decision.DEFERRAL),
+    ("I've been 3 months with my second provider at another clinic", Decision.NONE),
+    ("mi esposo y yo estamos buscando embarazarnos, me puedo poner botox?", Decision.DEFERRAL),
+])
+def test_the_dev13_rounds_words(text, decision):
+    assert analyse(text).decision == decision
