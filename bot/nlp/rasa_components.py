@@ -30,7 +30,7 @@ from bot.references import is_only_a_reference
 from bot.responses import intents_answered_in
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
-from bot.safety.language import reads_as_spanish, shown_language
+from bot.safety.language import shown_language
 
 LANGUAGE_ENTITY = "patient_language"
 ANSWER_INTENT = "inform"
@@ -190,22 +190,10 @@ class SafetyGuard(_Stateless):
         if decision not in QUIET_DECISIONS or intent not in (None, predicted) or report.language != "en":
             entities = [entity for entity in entities if entity["entity"] != ALSO_ASKED]
         context = [_entity(FINDING_ENTITY, finding.name if finding else "none")]
-        language = reply_language(report, text, intent or predicted)
+        language = report.language if report.language != "en" else shown_language(text)
         if language:  # else the conversation keeps its language (a name, a number, "ok")
             context.append(_entity(LANGUAGE_ENTITY, language))
         message.set(ENTITIES, entities + context, add_to_output=True)
-
-
-def reply_language(report: SafetyReport, text: str, intent: Optional[str]) -> Optional[str]:
-    """The language the message shows, None to keep the conversation's. A message too short to tell shows Spanish
-    when it reads as Spanish and asks something answered in Spanish ("¿duele mucho?"), not when it may be a name
-    typed in a form ("jose garcia")."""
-    if report.language != "en":
-        return report.language
-    shown = shown_language(text)
-    if shown is None and answered_in_its_language("es", intent) and reads_as_spanish(text):
-        return "es"
-    return shown
 
 
 def _entity(name: str, value: str) -> Dict[str, Any]:

@@ -13,8 +13,6 @@ from typing import Dict, List, Optional, Tuple
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from bot.safety.normalise import english_words
-
 LANGUAGES = (
     Language.ENGLISH, Language.SPANISH, Language.FRENCH, Language.PORTUGUESE, Language.GERMAN, Language.ITALIAN,
     Language.VIETNAMESE, Language.CHINESE, Language.TAGALOG, Language.KOREAN, Language.JAPANESE, Language.ARABIC,
@@ -22,22 +20,14 @@ LANGUAGES = (
 )
 MIN_WORDS = 3
 MIN_CONFIDENCE = 0.6
-SPANISH_WHEN_UNSURE = 0.8
 POSSIBLE_CONFIDENCE = 0.3
 _CONTACT_DETAILS = re.compile(r"\S*[@/\d]\S*")  # e-mail addresses, links, numbers: no language
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
-_WORD = re.compile(r"[^\W\d_]+")
-_STRETCHED = re.compile(r"(\w)\1{2,}")
 
 
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).with_minimum_relative_distance(0.1).build()
-
-
-@lru_cache(maxsize=1)
-def _english_or_spanish() -> LanguageDetector:
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
 
 
 @lru_cache(maxsize=1024)
@@ -73,18 +63,6 @@ def shown_language(text: str) -> Optional[str]:
     if not confidences or (confidences[0][0] != "en" and confidences[0][1] < MIN_CONFIDENCE):
         return None
     return confidences[0][0]
-
-
-def reads_as_spanish(text: str) -> bool:
-    """Whether a message that shows no language to `shown_language` (too short for the detector, or a mix it is
-    unsure of: "¿duele mucho?", "hola tengo miastenia gravis, es seguro?") reads as Spanish: an English or Spanish
-    detector is sure of Spanish and a word is not English, stretched words shortened ("hiii" is "hi"). It cannot
-    tell a name from a question ("jose garcia"): the caller decides when such a message may count."""
-    words = [_STRETCHED.sub(r"\1", word) for word in _WORD.findall(_CONTACT_DETAILS.sub(" ", text).lower())]
-    if not words or all(word in english_words() for word in words):
-        return False
-    best = _english_or_spanish().compute_language_confidence_values(text)[0]
-    return best.language == Language.SPANISH and best.value >= SPANISH_WHEN_UNSURE
 
 
 def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List[str]:

@@ -182,7 +182,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|^(?:currently |still )?expecting\b(?! (?:a|an|the|to|that|it|you|your|my|results|them|him|her|some|any)\b)",
         r"i am \d+ ?(?:weeks|wks|months)\b(?! (?:ago|out|post|since|after))"
         r"|\d+ ?(?:weeks?|wks?|months?) (?:in )?with (?:my|our) (?:first|second|third|fourth|next|\d\w*)"
-        r"(?=\s*(?:$|[,.!?;]|(?:baby|child|kid|one|pregnancy|and|so)\b))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
+        # "22 wks with my second." and not "2 weeks with my first and my eyelid droops" (a first treatment).
+        r"(?=\s*(?:$|[.!?;]|(?:baby|child|pregnancy)\b))|positive (?:pregnancy )?test|\d+\s*(?:weeks?|wks?|months?) along|morning sickness|prenatal|\bmy ob\b"
         r"|obstetrician|\bmy midwife\b",
         r"\bmy due date\b|\b(?:i am|we are) due (?:in|on|at|any|next|this|soon)\b|(?:i am|we are) having (?:a|our|my) "
         r"(?:(?:first|second|third|fourth|next|\w+th) )?(?:baby|child|kid)\b(?!'s| (?:shower|sitter|party|birthday))"

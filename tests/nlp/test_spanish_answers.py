@@ -163,19 +163,3 @@ def test_an_english_message_after_a_spanish_one_is_answered_in_english(assistant
     assistant.messages("hola, cuánto cuesta el botox para la sonrisa gingival?", sender)
     reply = assistant.reply("sorry, can you tell me in English how long the results last?", sender)
     assert reply == _variation("utter_results_duration", spanish=False).format_map(answer_facts(clinic())), reply
-
-
-@pytest.mark.parametrize("text, intent", [
-    ("¿duele mucho?", "ask_pain"), ("cuanto cuesta", "ask_cost"),  # too short for the detector
-    ("hola tengo miastenia gravis, es seguro?", "ask_medical_conditions"),  # a mix it is unsure of
-])
-def test_a_spanish_question_the_detector_cannot_place_is_answered_in_spanish(assistant, text, intent):
-    reply = assistant.reply(text)
-    assert reply in {_rendered(name) for name in answer_responses(intent)}, reply
-
-
-def test_a_short_english_question_after_it_is_answered_in_english(assistant):
-    sender = f"short-{uuid.uuid4().hex}"
-    assistant.messages("hi", sender)
-    assistant.messages("results?", sender)
-    assert assistant.tracker(sender).get_slot("patient_language") in (None, "en")

@@ -534,9 +534,18 @@ def test_spanish_choking_in_the_subjunctive_or_past_is_urgent(text):
     ("my mom has stridor since her neck injections this morning", Decision.EMERGENCY),
     ("can botox in the neck cause dyspnea?", Decision.WARNING_SIGNS),
     ("no dyspnea or stridor, just a headache since friday", Decision.NONE),
-    ("16 wks with my first and my left brow sits higher, can you fix it?", Decision.DEFERRAL),
+    ("16 wks with my first. my left brow sits higher, can you fix it?", Decision.DEFERRAL),
     ("I've been 3 months with my second provider at another clinic", Decision.NONE),
     ("mi esposo y yo estamos buscando embarazarnos, me puedo poner botox?", Decision.DEFERRAL),
 ])
 def test_the_dev13_rounds_words(text, decision):
     assert analyse(text).decision == decision
+
+
+@pytest.mark.parametrize("text", [
+    "2 weeks with my first and my eyelid is droopy",  # a first treatment, not a baby: the concern path stays
+    "3 months with my first, can I get a touch up?",
+    "6 weeks with my second one, still heavy brow",
+])
+def test_weeks_with_a_first_treatment_are_not_a_pregnancy(text):
+    assert analyse(text).decision != Decision.DEFERRAL
