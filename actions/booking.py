@@ -24,12 +24,12 @@ from actions.booking_form import (
     ValidateBookingForm,
     booking_reset_events,
     calendar_link,
-    policy,
     reset_events,
 )
 from actions.booking_support import (
     ANY_LOCATION,
     location_of,
+    numbered,
     provider_of,
     slot_title,
     slot_when,
@@ -60,40 +60,26 @@ class ActionAskAppointment(Action):
         with_location = tracker.active_loop_name == BOOKING_FORM and tracker.get_slot("booking_location") in (
             None, ANY_LOCATION
         )
-        lines = [tracker.get_slot("offer_note") or "Here are the open times:"]
-        buttons = []
-        for number, value in enumerate(offered, start=1):
-            title = slot_title(value, the_clinic, with_location=with_location)
-            lines.append(f"{number}. {title}")
-            payload = '/choose_slot{"slot_key": "%s"}' % slot_key(value)
-            buttons.append({"title": title, "payload": payload})
-        lines.append("Reply with a number or tap a time, or tell me another day or time.")
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        titles = [slot_title(value, the_clinic, with_location=with_location) for value in offered]
+        buttons = [{"title": title, "payload": '/choose_slot{"slot_key": "%s"}' % slot_key(value)}
+                   for title, value in zip(titles, offered, strict=True)]
+        note = tracker.get_slot("offer_note")
+        if not isinstance(note, dict):  # none, or a text note kept by a conversation from before notes were responses
+            note = {"response": "utter_open_times_after_taken"}
+        dispatcher.utter_message(**note, times=numbered(titles), buttons=buttons)
         return []
 
 
-def booking_summary(tracker: Tracker, the_clinic: Clinic) -> List[str]:
-    value = tracker.get_slot("appointment") or {}
-    lines = []
-    concern = tracker.get_slot("concern")
-    if concern:
-        lines.append(f"• About: {concern}")
-    if value:
-        provider = provider_of(the_clinic, value["provider_id"])
-        location = location_of(the_clinic, value["location_id"])
-        lines.append(f"• When: {slot_when(value, the_clinic)}")
-        if location:
-            lines.append(f"• Where: {the_clinic.name} {location.name}, {location.address}")
-        if provider:
-            lines.append(f"• With: {provider.name}, {provider.credentials}")
-    for label, slot in (("Name", "patient_name"), ("Phone", "phone"), ("Email", "email")):
-        shown = tracker.get_slot(slot)
-        if shown:
-            lines.append(f"• {label}: {display_phone(shown) if slot == 'phone' else shown}")
-    status = tracker.get_slot("patient_status")
-    if status:
-        lines.append("• First visit" if status == "new" else "• Returning patient")
-    return lines
+def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
+    """The values the read-back shows beside the form's own slots (concern, name, email)."""
+    values = {"phone_shown": display_phone(tracker.get_slot("phone") or "")}
+    appointment = tracker.get_slot("appointment")
+    if appointment:
+        location = location_of(the_clinic, appointment["location_id"])
+        provider = provider_of(the_clinic, appointment["provider_id"])
+        values.update(when=slot_when(appointment, the_clinic), location_name=location.name,
+                      location_address=location.address, provider=f"{provider.name}, {provider.credentials}")
+    return values
 
 
 class ActionAskBookingConfirmed(Action):
@@ -105,30 +91,14 @@ class ActionAskBookingConfirmed(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         the_clinic = clinic()
         if tracker.get_slot("booking_change_requested"):
-            dispatcher.utter_message(
-                text="No problem. What would you like to change? Or say 'stop' to leave without booking.",
-                buttons=[
-                    {"title": "The time", "payload": '/correction{"booking_field": "time"}'},
-                    {"title": "The location", "payload": '/correction{"booking_field": "location"}'},
-                    {"title": "My name", "payload": '/correction{"booking_field": "name"}'},
-                    {"title": "My phone", "payload": '/correction{"booking_field": "phone"}'},
-                    {"title": "My email", "payload": '/correction{"booking_field": "email"}'},
-                ],
-            )
+            dispatcher.utter_message(response="utter_ask_what_to_change")
             return []
+        values = summary_values(tracker, the_clinic)
         if tracker.get_slot("waitlist"):
-            lines = [
-                f"Shall I add you to the waitlist for {tracker.get_slot('time_preference')}"
-                f"{ValidateBookingForm().scope(tracker)['place']}? Our team will contact you with:",
-                *booking_summary(tracker, the_clinic),
-            ]
-            buttons = [{"title": "Yes, add me", "payload": "/affirm"}, {"title": "No, change something",
-                                                                           "payload": "/deny"}]
+            wanted = f"{tracker.get_slot('time_preference')}{ValidateBookingForm().scope(tracker)['place']}"
+            dispatcher.utter_message(response="utter_check_waitlist", wanted=wanted, **values)
         else:
-            lines = ["Please check your booking:", *booking_summary(tracker, the_clinic), "Shall I book it?"]
-            buttons = [{"title": "Yes, book it", "payload": "/affirm"},
-                       {"title": "No, change something", "payload": "/deny"}]
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+            dispatcher.utter_message(response="utter_check_booking", **values)
         return []
 
 
@@ -160,15 +130,16 @@ def actor(tracker: Tracker) -> str:
     return f"assistant:{tracker.get_latest_input_channel() or 'web'}"
 
 
-def confirmation_lines(result: Any, the_clinic: Clinic, heading: str) -> List[str]:
-    return [
-        heading,
-        f"• When: {when_text(result.start_utc, result.timezone)}",
-        f"• Where: {the_clinic.name} {result.location_name}, {result.location_address}",
-        f"• With: {result.provider_name}, {result.provider_credentials}",
-        f"• Please bring {the_clinic.booking.get('what_to_bring', 'a photo ID')}.",
-        f"• Add it to your calendar: {calendar_link(result.reference)}",
-    ]
+def confirmation_values(result: Any) -> Dict[str, str]:
+    """The values of a booked visit for the booked and rescheduled responses."""
+    return {
+        "reference": result.reference,
+        "when": when_text(result.start_utc, result.timezone),
+        "location_name": result.location_name,
+        "location_address": result.location_address,
+        "provider": f"{result.provider_name}, {result.provider_credentials}",
+        "calendar_link": calendar_link(result.reference),
+    }
 
 
 class ActionBookConsultation(Action):
@@ -212,14 +183,11 @@ class ActionBookConsultation(Action):
             log.error("booking failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_booking_failed")
             return booking_reset_events()
-        lines = confirmation_lines(result, the_clinic, f"You're booked! Your reference is {result.reference}.")
-        lines.append(f"To cancel or reschedule, just tell me and have your reference ready. "
-                     f"{policy(the_clinic).get('text', '')}".strip())
-        if delivery is not None:
-            lines.append(delivery.consent_text)
-        dispatcher.utter_message(text="\n".join(lines))
         if delivery is None:
+            dispatcher.utter_message(response="utter_booked", **confirmation_values(result))
             return [*booking_reset_events(), SlotSet("booking_reference", result.reference)]
+        dispatcher.utter_message(response="utter_booked_with_reminders", **confirmation_values(result),
+                                 reminder_notice=delivery.consent_text)
         dispatcher.utter_message(response="utter_ask_touch_up_invitation")
         return [*booking_reset_events(), SlotSet("booking_reference", result.reference),
                 SlotSet("touch_up_offer", result.reference)]
@@ -238,7 +206,7 @@ class ActionBookConsultation(Action):
             offer = Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("booking_confirmed", None)]
         if offer.slots:
-            note = "Sorry, that time was just taken by someone else. Here are the next open times:"
+            note = {"response": "utter_open_times_after_taken"}
             return [*reset, SlotSet("offered_slots", offer.slots), SlotSet("offer_note", note),
                     FollowupAction(BOOKING_FORM)]
         dispatcher.utter_message(response="utter_time_taken_nothing_else")
@@ -278,22 +246,22 @@ class ActionStopForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         form = tracker.active_loop_name
-        nothing = {
-            BOOKING_FORM: "Nothing has been booked.",
-            CANCEL_FORM: "Your appointment has not been cancelled.",
-            RESCHEDULE_FORM: "Your appointment has not been changed.",
-        }.get(form or "", "")
+        stopped, paused = {
+            BOOKING_FORM: ("utter_booking_stopped", "utter_booking_paused"),
+            CANCEL_FORM: ("utter_cancel_stopped", "utter_cancel_paused"),
+            RESCHEDULE_FORM: ("utter_reschedule_stopped", "utter_reschedule_paused"),
+        }.get(form or "", ("utter_form_stopped", None))
         events: List[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         if intent == "report_emergency":
             return events  # utter_emergency came first and says what matters
         if intent in ("request_human", "report_treatment_concern"):
-            if nothing:
-                dispatcher.utter_message(response="utter_form_paused", nothing=nothing)
+            if paused:
+                dispatcher.utter_message(response=paused)
             return events
         if form is None:
             dispatcher.utter_message(response="utter_nothing_to_stop")
             return events
-        dispatcher.utter_message(response="utter_form_stopped", nothing=nothing)
+        dispatcher.utter_message(response=stopped)
         if intent == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
         from actions.booking_manage import MANAGE_SLOTS, SEARCH_SLOTS

@@ -39,7 +39,6 @@ from actions.booking_support import (
     correction_fields,
     input_problem,
     known_areas,
-    location_names,
     location_of,
     location_timezone,
     parse_person_name,
@@ -123,10 +122,6 @@ def booking_reset_events() -> List[EventType]:
 
 def policy(the_clinic: Clinic) -> Dict[str, str]:
     return the_clinic.booking.get("cancellation_policy") or {}
-
-
-def person_offer() -> Dict[str, Any]:
-    return {"title": "Talk to a person", "payload": "/request_human"}
 
 
 def has_time(text: str, timezone: str, now: datetime, the_clinic: Clinic) -> bool:
@@ -308,28 +303,23 @@ class SlotFormValidation(FormValidationAction):
             return {slot: value}
         return None
 
-    def unreadable(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, hint: str) -> Optional[Dict]:
+    def unreadable(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Dict]:
         """A failure for a message that cannot be read at all (empty, emoji, HTML only, huge, another script)."""
         if self.requested(tracker) != slot:
             return None
         problem = input_problem(self.turn(tracker))
-        return self.fail(slot, dispatcher, tracker, f"{problem} {hint}") if problem else None
+        return self.fail(slot, dispatcher, tracker, problem) if problem else None
 
-    def fail(
-        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, message: str, **extra: Any
-    ) -> Dict[Text, Any]:
-        """Says what is expected, counts the miss, and offers a person on the third miss of one question."""
+    def fail(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+             **values: Any) -> Dict[Text, Any]:
+        """Says what went wrong (the form then asks again), counts the miss, and offers a person on the third miss
+        of one question."""
         misses = dict(tracker.get_slot("booking_failures") or {})
         misses[slot] = misses.get(slot, 0) + 1
-        buttons = []
+        dispatcher.utter_message(response=response, **values)
         if misses[slot] >= MAX_MISSES:
-            message += (
-                f" If this isn't working, I can connect you with a person from our team, or you can call us at "
-                f"{clinic().phone}."
-            )
-            buttons = [person_offer()]
-        dispatcher.utter_message(text=message, buttons=buttons)
-        return {slot: None, "booking_failures": misses, **extra}
+            dispatcher.utter_message(response="utter_offer_person_after_misses")
+        return {slot: None, "booking_failures": misses}
 
     def ok(self, slot: str, value: Any, tracker: Tracker, **extra: Any) -> Dict[Text, Any]:
         misses = dict(tracker.get_slot("booking_failures") or {})
@@ -337,15 +327,16 @@ class SlotFormValidation(FormValidationAction):
         return {slot: value, "booking_failures": misses or None, **extra}
 
     def yes_no_value(
-        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, question: str
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, yes_or_no: str
     ) -> Tuple[Optional[bool], Optional[Dict[Text, Any]]]:
+        """The answer to a yes-or-no question, or the failure that says how to answer (the `yes_or_no` response)."""
         done = self.passthrough(slot, value, tracker)
         if done is not None:
             return None, done
         if isinstance(value, bool):
             return value, None
-        failure = self.unreadable(slot, dispatcher, tracker, question)
-        return None, failure or self.fail(slot, dispatcher, tracker, question)
+        failure = self.unreadable(slot, dispatcher, tracker)
+        return None, failure or self.fail(slot, dispatcher, tracker, yes_or_no)
 
 
 class TimeAndSlotValidation(SlotFormValidation):
@@ -401,8 +392,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         done = self.passthrough("time_preference", value, tracker)
         if done is not None:
             return done
-        examples = "Try something like 'next Tuesday afternoon', 'Friday at 2pm' or 'as soon as possible'."
-        failure = self.unreadable("time_preference", dispatcher, tracker, examples)
+        failure = self.unreadable("time_preference", dispatcher, tracker)
         if failure:
             return failure
         the_clinic, now = clinic(), service.now_utc()
@@ -413,18 +403,14 @@ class TimeAndSlotValidation(SlotFormValidation):
                 str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon
             )
         except PastDateError as error:
-            return self.fail("time_preference", dispatcher, tracker,
-                             f"That date has passed ({error.description}). Which upcoming day or time works for you?")
+            return self.fail("time_preference", dispatcher, tracker, "utter_time_passed",
+                             description=error.description)
         except BeyondHorizonError:
             last = (now + timedelta(days=horizon)).astimezone(service_zone(scope["timezone"]))
-            return self.fail(
-                "time_preference", dispatcher, tracker,
-                f"We book up to {horizon} days ahead, so the latest day I can offer is {last:%A, %B} {last.day}. "
-                f"Which earlier day would work?",
-            )
+            return self.fail("time_preference", dispatcher, tracker, "utter_time_beyond_horizon",
+                             horizon_days=horizon, last_day=f"{last:%A, %B} {last.day}")
         if preference is None:
-            return self.fail("time_preference", dispatcher, tracker,
-                             f"I couldn't tell which day or time you mean. {examples}")
+            return self.fail("time_preference", dispatcher, tracker, "utter_time_not_understood")
         try:
             offer = await service.in_thread(
                 service.find_offers, the_clinic, preference.windows, now,
@@ -436,11 +422,8 @@ class TimeAndSlotValidation(SlotFormValidation):
             return {"time_preference": None}
         if offer.kind == "none":
             return self.nothing_in_horizon(dispatcher, tracker, preference.description, str(value))
-        if offer.kind == "match":
-            note = f"Here's what's open for {preference.description}{scope['place']}:"
-        else:
-            note = (f"Sorry, nothing is open for {preference.description}{scope['place']}. "
-                    f"These are the closest open times:")
+        note = {"response": "utter_open_times" if offer.kind == "match" else "utter_open_times_nearest",
+                "description": preference.description, "place": scope["place"]}
         windows = [[w.start.isoformat(), w.end.isoformat()] for w in preference.windows]
         return self.ok(
             "time_preference", preference.description, tracker,
@@ -456,11 +439,8 @@ class TimeAndSlotValidation(SlotFormValidation):
         offers = tracker.get_slot("offered_slots") or []
         if isinstance(value, dict) and value in offers:
             return self.ok("appointment", value, tracker)
-        hint = (f"Please choose one of the times above: reply with its number (1-{len(offers)}) or tap it, or tell me "
-                f"another day or time.")
-        return self.unreadable("appointment", dispatcher, tracker, hint) or self.fail(
-            "appointment", dispatcher, tracker, f"Sorry, I couldn't tell which time you mean. {hint}"
-        )
+        return self.unreadable("appointment", dispatcher, tracker) or self.fail(
+            "appointment", dispatcher, tracker, "utter_appointment_not_understood")
 
 
 def service_zone(timezone: str) -> Any:
@@ -621,18 +601,17 @@ class ValidateBookingForm(TimeAndSlotValidation):
         done = self.passthrough("concern", value, tracker)
         if done is not None:
             return done
-        hint = "Please tell me in a few words what you'd like to discuss, for example 'gummy smile' or 'uneven brows'."
-        failure = self.unreadable("concern", dispatcher, tracker, hint)
+        failure = self.unreadable("concern", dispatcher, tracker)
         if failure:
             return failure
         concern = clean_text(str(value))
         turn = self.turn(tracker)
         if self.requested(tracker) == "concern" and yes_or_no(turn) is not None and len(concern.split()) <= 3:
-            return self.fail("concern", dispatcher, tracker, hint)
+            return self.fail("concern", dispatcher, tracker, "utter_concern_not_understood")
         if concern.lower() in known_areas():
             return self.ok("concern", concern.lower(), tracker)
         if len(concern) > MAX_CONCERN_CHARS or sum(ch.isalpha() for ch in concern) < 2:
-            return self.fail("concern", dispatcher, tracker, hint)
+            return self.fail("concern", dispatcher, tracker, "utter_concern_not_understood")
         return self.ok("concern", concern, tracker)
 
     def validate_booking_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -641,8 +620,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
         if done is not None:
             return done
         the_clinic = clinic()
-        hint = f"We have clinics in {location_names(the_clinic)}. Which one suits you? You can also say 'any'."
-        failure = self.unreadable("booking_location", dispatcher, tracker, hint)
+        failure = self.unreadable("booking_location", dispatcher, tracker)
         if failure:
             return failure
         text = str(value)
@@ -653,39 +631,35 @@ class ValidateBookingForm(TimeAndSlotValidation):
             return self.ok("booking_location", found.id, tracker)
         if _any_location(text):
             return self.ok("booking_location", ANY_LOCATION, tracker)
-        return self.fail("booking_location", dispatcher, tracker, f"Sorry, I don't know that location. {hint}")
+        return self.fail("booking_location", dispatcher, tracker, "utter_location_unknown")
 
     def _validate_typed(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        parse: Callable[[str], Optional[str]], hint: str, not_understood: str) -> Dict[Text, Any]:
-        """The shared steps of a typed answer: keep an earlier value, explain unreadable input, parse, or re-ask."""
+                        parse: Callable[[str], Optional[str]], not_understood: str) -> Dict[Text, Any]:
+        """The shared steps of a typed answer: keep an earlier value, explain unreadable input, parse, or say what
+        shape of answer works (the `not_understood` response)."""
         done = self.passthrough(slot, value, tracker)
         if done is not None:
             return done
-        failure = self.unreadable(slot, dispatcher, tracker, hint)
+        failure = self.unreadable(slot, dispatcher, tracker)
         if failure:
             return failure
         parsed = parse(str(value))
         if parsed is None:
-            return self.fail(slot, dispatcher, tracker, f"{not_understood} {hint}")
+            return self.fail(slot, dispatcher, tracker, not_understood)
         return self.ok(slot, parsed, tracker)
 
     def validate_patient_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
         return self._validate_typed("patient_name", value, dispatcher, tracker, parse_person_name,
-                                    "Please type your first and last name, like Jane Doe.",
-                                    "I didn't catch a name there.")
+                                    "utter_name_not_understood")
 
     def validate_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        return self._validate_typed("phone", value, dispatcher, tracker, find_phone,
-                                    "Please type it like 512-555-0199.",
-                                    "That doesn't look like a US phone number.")
+        return self._validate_typed("phone", value, dispatcher, tracker, find_phone, "utter_phone_not_understood")
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        return self._validate_typed("email", value, dispatcher, tracker, find_email,
-                                    "Please type it like jane@example.com.",
-                                    "That doesn't look like an email address.")
+        return self._validate_typed("email", value, dispatcher, tracker, find_email, "utter_email_not_understood")
 
     def validate_patient_status(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
@@ -694,37 +668,27 @@ class ValidateBookingForm(TimeAndSlotValidation):
             return done
         if value in ("new", "returning"):
             return self.ok("patient_status", value, tracker)
-        hint = "Is this your first visit with us, or have you been to us before?"
-        return self.unreadable("patient_status", dispatcher, tracker, hint) or self.fail(
-            "patient_status", dispatcher, tracker, f"Sorry, I didn't get that. {hint}"
-        )
+        return self.unreadable("patient_status", dispatcher, tracker) or self.fail(
+            "patient_status", dispatcher, tracker, "utter_patient_status_not_understood")
 
     def validate_policy_agreed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
-        answer, done = self.yes_no_value(
-            "policy_agreed", value, dispatcher, tracker, "Please answer yes or no: do you agree to the policy?"
-        )
+        answer, done = self.yes_no_value("policy_agreed", value, dispatcher, tracker, "utter_policy_yes_or_no")
         if done is not None:
             return done
         the_clinic = clinic()
         if answer:
             return self.ok("policy_agreed", True, tracker, policy_version=str(policy(the_clinic).get("version")),
                            policy_agreed_at=service.now_utc().isoformat())
-        return self.fail(
-            "policy_agreed", dispatcher, tracker,
-            f"I understand. We can only book a consultation once the cancellation policy is accepted. If you have "
-            f"questions about it, please call us at {the_clinic.phone}, or say 'stop' to leave booking.",
-        )
+        return self.fail("policy_agreed", dispatcher, tracker, "utter_policy_declined")
 
     def validate_booking_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
         if value is None:
             return {"booking_confirmed": None, "booking_change_requested": None}
-        question = "Please answer yes to go ahead, or no to change something."
-        if tracker.get_slot("booking_change_requested"):
-            question = ("Please tell me what to change: the time, the location, your name, phone or email. "
-                        "Or say 'stop' to leave without booking.")
-        answer, done = self.yes_no_value("booking_confirmed", value, dispatcher, tracker, question)
+        yes_or_no = ("utter_booking_what_to_change" if tracker.get_slot("booking_change_requested")
+                     else "utter_booking_yes_or_no")
+        answer, done = self.yes_no_value("booking_confirmed", value, dispatcher, tracker, yes_or_no)
         if done is not None:
             return done
         if answer:

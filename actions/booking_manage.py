@@ -18,13 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import booking_service as service
-from actions.booking import actor, confirmation_lines
+from actions.booking import actor, confirmation_values
 from actions.booking_form import (
     CANCEL_FORM,
     RESCHEDULE_FORM,
     TimeAndSlotValidation,
     calendar_link,
-    policy,
     reset_events,
 )
 from actions.booking_support import (
@@ -47,11 +46,6 @@ CANCEL_SLOTS = ["manage_reference", "manage_contact", "cancel_confirmed"]
 RESCHEDULE_SLOTS = ["manage_reference", "manage_contact", "time_preference", "appointment", "reschedule_confirmed"]
 SEARCH_SLOTS = ["time_preference", "appointment", "time_request", "time_windows", "offered_slots", "offer_note",
                 "booking_failures", "waitlist"]
-REFERENCE_HINT = "A booking reference has 8 letters and numbers, like 7K2Q9XBM. You'll find it in your confirmation."
-NOT_FOUND = (
-    "I couldn't find a booking with that reference and phone number or email. Please check both and try again — "
-    "first the reference, please."
-)
 
 
 def manage_reset_events() -> List[EventType]:
@@ -123,13 +117,12 @@ class ManageFormValidation(TimeAndSlotValidation):
         done = self.passthrough("manage_reference", value, tracker)
         if done is not None:
             return done
-        failure = self.unreadable("manage_reference", dispatcher, tracker, REFERENCE_HINT)
+        failure = self.unreadable("manage_reference", dispatcher, tracker)
         if failure:
             return failure
         code = find_reference(str(value))
         if code is None:
-            return self.fail("manage_reference", dispatcher, tracker,
-                             f"That doesn't look like a booking reference. {REFERENCE_HINT}")
+            return self.fail("manage_reference", dispatcher, tracker, "utter_reference_not_understood")
         contact = tracker.get_slot("manage_contact")
         if contact and "manage_contact" not in tracker.slots_to_validate():
             return await self.look_up(dispatcher, tracker, code, contact)
@@ -140,14 +133,13 @@ class ManageFormValidation(TimeAndSlotValidation):
         done = self.passthrough("manage_contact", value, tracker)
         if done is not None:
             return done
-        hint = "Please give the phone number (like 512-555-0199) or the email address you booked with."
-        failure = self.unreadable("manage_contact", dispatcher, tracker, hint)
+        failure = self.unreadable("manage_contact", dispatcher, tracker)
         if failure:
             return failure
         text = str(value)
         contact = find_email(text) if "@" in text else find_phone(text)
         if contact is None:
-            return self.fail("manage_contact", dispatcher, tracker, f"Sorry, I couldn't read that. {hint}")
+            return self.fail("manage_contact", dispatcher, tracker, "utter_manage_contact_not_understood")
         reference = tracker.get_slot("manage_reference")
         if reference:
             return await self.look_up(dispatcher, tracker, reference, contact)
@@ -168,7 +160,7 @@ class ManageFormValidation(TimeAndSlotValidation):
             dispatcher.utter_message(response="utter_lookup_unavailable")
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         if result is None:
-            failed = self.fail("manage_reference", dispatcher, tracker, NOT_FOUND)
+            failed = self.fail("manage_reference", dispatcher, tracker, "utter_booking_not_found")
             return {**failed, "manage_contact": None}
         if result.status != "booked":
             dispatcher.utter_message(response="utter_booking_already", status=result.status)
@@ -189,8 +181,8 @@ class ManageFormValidation(TimeAndSlotValidation):
         return self._extracted("reschedule_confirmed", dispatcher, tracker)
 
     def confirmed(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  question: str) -> Dict[Text, Any]:
-        answer, done = self.yes_no_value(slot, value, dispatcher, tracker, question)
+                  yes_or_no: str) -> Dict[Text, Any]:
+        answer, done = self.yes_no_value(slot, value, dispatcher, tracker, yes_or_no)
         if done is not None:
             return done
         return self.ok(slot, answer, tracker)
@@ -215,8 +207,7 @@ class ValidateCancelForm(ManageFormValidation):
 
     def validate_cancel_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> Dict[Text, Any]:
-        return self.confirmed("cancel_confirmed", value, dispatcher, tracker,
-                              "Please answer yes to cancel the appointment, or no to keep it.")
+        return self.confirmed("cancel_confirmed", value, dispatcher, tracker, "utter_cancel_yes_or_no")
 
 
 class ValidateRescheduleForm(ManageFormValidation):
@@ -248,8 +239,7 @@ class ValidateRescheduleForm(ManageFormValidation):
 
     def validate_reschedule_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                       domain: DomainDict) -> Dict[Text, Any]:
-        return self.confirmed("reschedule_confirmed", value, dispatcher, tracker,
-                              "Please answer yes to move your appointment, or no to keep your current time.")
+        return self.confirmed("reschedule_confirmed", value, dispatcher, tracker, "utter_reschedule_yes_or_no")
 
 
 # --- questions ------------------------------------------------------------------------------------------------
@@ -263,11 +253,7 @@ class ActionAskCancelConfirmed(Action):
         booking = tracker.get_slot("manage_booking") or {}
         if not booking:
             return []
-        text = (f"I found {booked_description(booking)}. Our cancellation policy: "
-                f"{policy(clinic()).get('text', '')} Do you want to cancel this appointment?")
-        dispatcher.utter_message(text=text, buttons=[
-            {"title": "Yes, cancel it", "payload": "/affirm"}, {"title": "No, keep it", "payload": "/deny"},
-        ])
+        dispatcher.utter_message(response="utter_check_cancel", booking=booked_description(booking))
         return []
 
 
@@ -280,12 +266,8 @@ class ActionAskRescheduleConfirmed(Action):
         new = tracker.get_slot("appointment") or {}
         if not booking or not new:
             return []
-        the_clinic = clinic()
-        text = (f"Move your consultation from {booked_when(booking)} to {slot_title(new, the_clinic)} in "
-                f"{booking['location_name']}? Our cancellation policy: {policy(the_clinic).get('text', '')}")
-        dispatcher.utter_message(text=text, buttons=[
-            {"title": "Yes, move it", "payload": "/affirm"}, {"title": "No, keep my time", "payload": "/deny"},
-        ])
+        dispatcher.utter_message(response="utter_check_reschedule", booked_when=booked_when(booking),
+                                 new_time=slot_title(new, clinic()), place=f" in {booking['location_name']}")
         return []
 
 
@@ -375,12 +357,8 @@ class ActionRescheduleBooking(Action):
             log.error("rescheduling failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_reschedule_failed")
             return manage_reset_events()
-        lines = confirmation_lines(
-            result, the_clinic,
-            f"Done! Your consultation has moved. Your new reference is {result.reference} (the old one, "
-            f"{booking['reference']}, no longer works).",
-        )
-        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_rescheduled", **confirmation_values(result),
+                                 old_reference=booking["reference"])
         return manage_reset_events() + [SlotSet("booking_reference", result.reference)]
 
     async def offer_next(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -396,7 +374,7 @@ class ActionRescheduleBooking(Action):
             offer = Offer([], "none")
         reset = [SlotSet("appointment", None), SlotSet("reschedule_confirmed", None)]
         if offer.slots:
-            note = "Sorry, that time was just taken by someone else. Your booking is unchanged. The next open times:"
+            note = {"response": "utter_open_times_after_taken_unchanged"}
             return [*reset, SlotSet("offered_slots", offer.slots), SlotSet("offer_note", note),
                     FollowupAction(RESCHEDULE_FORM)]
         dispatcher.utter_message(response="utter_reschedule_time_taken")

@@ -140,20 +140,20 @@ def _without_question_beside(raw: str, intent: str, latest: Dict[str, Any]) -> s
 
 
 def input_problem(turn: Turn) -> Optional[str]:
-    """Why a message cannot be read at all, in the patient's words; None when it can."""
+    """The response that says why a message cannot be read at all; None when it can."""
     if turn.is_payload:
         return None
     if len(turn.raw) > MAX_INPUT_CHARS:
-        return "That message is longer than I can handle. Please answer in a few words."
+        return "utter_input_too_long"
     if not turn.text:
-        return "I didn't get any text there."
+        return "utter_input_empty"
     if not any(ch.isalnum() for ch in turn.text):
-        return "I can only read words and numbers, not emoji or symbols."
+        return "utter_input_symbols_only"
     letters = [ch for ch in turn.text if ch.isalpha()]
     foreign = [ch for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")]
     words = set(re.findall(r"[^\W\d_]+", turn.lower))
     if (letters and len(foreign) * 2 > len(letters)) or len(words & FOREIGN_WORDS) >= 2:
-        return "Sorry, I can only read English for now."
+        return "utter_input_not_english"
     return None
 
 
@@ -391,6 +391,11 @@ def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = 
     return title
 
 
+def numbered(titles: Sequence[str]) -> str:
+    """The offered times as a numbered list, one per line, for patients who reply with a number."""
+    return "\n".join(f"{number}. {title}" for number, title in enumerate(titles, start=1))
+
+
 def when_text(start_utc: datetime, timezone: str) -> str:
     """'Tuesday, December 1 at 2:15pm CST (Central Time)'."""
     local = start_utc.astimezone(ZoneInfo(timezone))
@@ -399,11 +404,6 @@ def when_text(start_utc: datetime, timezone: str) -> str:
 
 def slot_when(value: Dict[str, str], the_clinic: Clinic) -> str:
     return when_text(datetime.fromisoformat(value["start"]), location_timezone(the_clinic, value["location_id"]))
-
-
-def location_names(the_clinic: Clinic) -> str:
-    names = [loc.name for loc in the_clinic.locations]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def known_areas() -> Set[str]:

@@ -7,7 +7,7 @@ changes the answers without retraining, and they never depend on the action serv
 from __future__ import annotations
 
 from datetime import time
-from typing import Dict, List
+from typing import Dict, Iterable, List
 
 from bot.clinic import WEEKDAY_NAMES, Clinic, WeeklyHours
 
@@ -52,6 +52,12 @@ def _spanish_list(items: List[str]) -> str:
     return " y ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 
 
+def _either(items: Iterable[str]) -> str:
+    """'Austin, Denver or San Diego'."""
+    names = list(items)
+    return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
 def money(amount: float, clinic: Clinic) -> str:
     return f"${amount:,.0f}" if clinic.prices.get("currency", "USD") == "USD" else f"{amount:,.0f}"
 
@@ -64,6 +70,7 @@ def answer_facts(clinic: Clinic) -> Dict[str, str]:
         "clinic_phone": clinic.phone,
         "clinic_email": clinic.email,
         "clinic_website": clinic.website,
+        "clinic_location_names": _either(loc.name for loc in clinic.locations),
         "clinic_locations": "; ".join(f"{loc.name}: {loc.address} ({loc.phone})" for loc in clinic.locations),
         "clinic_hours": "; ".join(
             f"{loc.name}: {format_weekly_hours(loc.opening_hours)}" for loc in clinic.locations

@@ -33,21 +33,22 @@ def _responses() -> Dict[str, List[Dict[str, Any]]]:
 
 
 def render(name: str, channel: Optional[str], values: Mapping[str, Any], language: str = "en") -> Rendered:
-    """Response `name`'s variation for `channel` (None: the default one, for no channel and no condition), in the
-    patient's `language` where it has one (`condition: patient_language`), with the clinic's facts and `values`
-    filled in; a placeholder without a value raises KeyError, so a half-filled message is never sent."""
-    variations = [v for v in _responses()[name] if v.get("channel") == channel]
-    variation = next((v for v in variations if _language_of(v) == language), None) or next(
-        (v for v in variations if "condition" not in v), None)
-    if variation is None:
+    """Response `name`'s variation for `channel` (None: the one for no channel), chosen as the Rasa server chooses it
+    (bot/nlp/nlg.py): the most specific variation whose conditions all hold for `values` and the patient's
+    `language`; filled with the clinic's facts and `values`. A placeholder without a value raises KeyError, so a
+    half-filled message is never sent."""
+    facts = {**values, "patient_language": language}
+    variations = [v for v in _responses()[name] if v.get("channel") == channel and _holds(v, facts)]
+    if not variations:
         raise KeyError(f"{name} has no variation for channel {channel}")
+    variation = max(variations, key=lambda v: len(v.get("condition") or ()))
     filling = {**answer_facts(clinic()), **values}
     custom = {key: str(value).format_map(filling) for key, value in (variation.get("custom") or {}).items()}
     return Rendered(variation["text"].format_map(filling), custom)
 
 
-def _language_of(variation: Mapping[str, Any]) -> Optional[str]:
-    return next((c.get("value") for c in variation.get("condition") or () if c.get("name") == "patient_language"), None)
+def _holds(variation: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
+    return all(facts.get(c.get("name")) == c.get("value") for c in variation.get("condition") or ())
 
 
 # Intents whose answer is not named after them; a request's is the reply that starts its form.

@@ -42,18 +42,26 @@ def load_domain() -> Dict[str, Any]:
 DOMAIN = load_domain()
 
 
-def read(message: Dict[str, Any]) -> str:
+def read(message: Dict[str, Any], slots: Optional[Dict[str, Any]] = None) -> str:
     """The text of a message an action uttered: its own text, or its domain response's default variation filled in
-    with the message's values and the clinic's facts ("" when it needs a slot only the Rasa server fills)."""
+    with the conversation's slots, the message's values and the clinic's facts, as the Rasa server fills it ("" when
+    it needs a value it does not have)."""
     from bot.responses import render
 
     if message.get("text") or not message.get("response"):
         return message.get("text") or ""
-    values = {k: v for k, v in message.items() if k not in ("response", "buttons", "custom", "text") and v is not None}
+    values = {k: v for k, v in (slots or {}).items() if v is not None}
+    values.update({k: v for k, v in message.items()
+                   if k not in ("response", "buttons", "custom", "text") and v is not None})
     try:
-        return render(message["response"], None, values).text
+        return render(message["response"], None, values, language=values.get("patient_language") or "en").text
     except KeyError:
         return ""
+
+
+def default_buttons(response: Optional[str]) -> List[Dict[str, Any]]:
+    variations = DOMAIN["responses"].get(response or "") or [{}]
+    return variations[-1].get("buttons") or []
 
 
 def run(coroutine):
@@ -106,7 +114,7 @@ class Conversation:
     @property
     def texts(self) -> str:
         """What the patient reads: a domain response rendered as the Rasa server would (its default variation)."""
-        return "\n".join(read(m) for m in self.messages)
+        return "\n".join(read(m, self.slots) for m in self.messages)
 
     def run_action(self, action: Any, extra_events: Iterable[Dict[str, Any]] = ()) -> List[Dict[str, Any]]:
         dispatcher = CollectingDispatcher()
@@ -118,7 +126,8 @@ class Conversation:
 
 
 class FormDriver(Conversation):
-    """Talks to one form through its validation action, asking the next slot the way Rasa's FormAction would."""
+    """Talks to one form through its validation action, asking the next slot the way Rasa's FormAction would: with
+    the slot's ask action or its utter_ask response, again after an answer the validation could not use."""
 
     def __init__(self, validation: Any, form: str, ask_actions: Optional[Dict[str, Any]] = None,
                  sender: str = "test-sender"):
@@ -173,11 +182,16 @@ class FormDriver(Conversation):
             run(self.ask_actions[next_slot].run(ask, make_tracker(self.sender, self.slots, self.events,
                                                                   self.active_loop), DOMAIN))
             self.messages += ask.messages
+        else:
+            asks = [name for name in (f"utter_ask_{self.form}_{next_slot}", f"utter_ask_{next_slot}")
+                    if name in DOMAIN["responses"]]
+            self.messages += [{"response": name} for name in asks[:1]]
         return "\n".join([*intro, *self.texts_of(self.messages)])
 
-    @staticmethod
-    def texts_of(messages: List[Dict[str, Any]]) -> List[str]:
-        return [read(m) for m in messages]
+    def texts_of(self, messages: List[Dict[str, Any]]) -> List[str]:
+        return [read(m, self.slots) for m in messages]
 
     def buttons(self) -> List[Dict[str, Any]]:
-        return [button for message in self.messages for button in message.get("buttons") or []]
+        """The buttons of the latest messages: their own, or their domain response's."""
+        return [button for message in self.messages
+                for button in message.get("buttons") or default_buttons(message.get("response"))]

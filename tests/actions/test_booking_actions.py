@@ -95,7 +95,8 @@ def test_a_slot_taken_meanwhile_offers_the_next_times(confirmed, database):
     assert has(events, "followup", "booking_form")
     assert confirmed.slots["appointment"] is None and confirmed.slots["booking_confirmed"] is None
     assert chosen not in confirmed.slots["offered_slots"] and confirmed.slots["offered_slots"]
-    assert "just taken" in confirmed.slots["offer_note"]
+    confirmed.run_action(ActionAskAppointment())
+    assert "just taken by someone else" in confirmed.texts and "1. " in confirmed.texts
     assert confirmed.slots["patient_name"] == "Jane Doe"  # everything else is kept
     assert len(appointments(database)) == 1
     ask = Conversation()
@@ -257,7 +258,7 @@ def touch_up_state(database) -> tuple:
 def test_the_touch_up_invitation_is_asked_after_booking_and_only_a_yes_plans_it(
         confirmed, database, intent, granted, planned, reply):
     confirmed.run_action(ActionBookConsultation())
-    assert responses(confirmed) == ["utter_ask_touch_up_invitation"]
+    assert responses(confirmed) == ["utter_booked_with_reminders", "utter_ask_touch_up_invitation"]
     assert touch_up_state(database) == ([], 0)  # no invitation without the patient's own yes
     confirmed.run_action(ActionAnswerTouchUpInvitation(), [user_event(intent, intent)])
     assert responses(confirmed) == [reply]
@@ -268,7 +269,7 @@ def test_the_touch_up_invitation_is_asked_after_booking_and_only_a_yes_plans_it(
 def test_without_reminders_no_invitation_is_offered_and_a_yes_just_closes(confirmed, database):
     confirmed.slots["email"] = None
     confirmed.run_action(ActionBookConsultation())
-    assert responses(confirmed) == []
+    assert responses(confirmed) == ["utter_booked"]
     confirmed.run_action(ActionAnswerTouchUpInvitation(), [user_event("yes", "affirm")])
     assert responses(confirmed) == ["utter_all_set"]
     assert touch_up_state(database) == ([], 0)

@@ -17,6 +17,7 @@ from actions.booking_support import (
 )
 from bot.clinic import clinic
 from bot.contact import find_email, find_phone
+from tests.actions.driver import read
 
 
 def turn(text: str, intent: str = "inform", **entities: str) -> Turn:
@@ -75,7 +76,7 @@ def test_what_is_not_a_name(text):
 def test_unreadable_input_gets_a_reason(raw, problem):
     from actions.booking_support import clean_text
 
-    assert problem in input_problem(Turn(raw=raw, text=clean_text(raw), intent="nlu_fallback"))
+    assert problem in read({"response": input_problem(Turn(raw=raw, text=clean_text(raw), intent="nlu_fallback"))})
 
 
 def test_ordinary_input_and_button_payloads_are_readable():
@@ -163,7 +164,7 @@ def test_stopping():
 @pytest.mark.parametrize("raw", ["quiero una cita el viernes", "je voudrais un rendez-vous demain",
                                  "ich möchte einen Termin"])
 def test_other_languages_are_named(raw):
-    assert "only read English" in input_problem(turn(raw))
+    assert "only read English" in read({"response": input_problem(turn(raw))})
 
 
 @pytest.mark.parametrize("raw", ["Maria Es Lopez", "el paso is far", "con"])

@@ -40,3 +40,30 @@ def test_the_response_exists_and_gets_its_values(file, name, passed, has_spread)
         needed = {field for _, field, _, _ in string.Formatter().parse(variation.get("text") or "") if field}
         missing = needed - set(answer_facts(clinic())) - passed - slots
         assert has_spread or not missing, f"{file}: {name} needs {missing}"
+
+
+def named_responses() -> list:
+    """(file, name) for every "utter_..." string in the actions: passed to utter_message, to a form's failure, or
+    kept in a slot for a later question."""
+    found = set()
+    for path in sorted(ACTIONS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("utter_"):
+                found.add((path.name, node.value))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("file, name", named_responses())
+def test_every_response_the_actions_name_exists(file, name):
+    assert name in DOMAIN["responses"], f"{file} names {name}, which domain.yml does not have"
+
+
+def test_actions_write_no_sentences_of_their_own():
+    """What patients read is a domain response; an action's own text is only a staff member's relayed message."""
+    own_text = []
+    for path in sorted(ACTIONS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "utter_message":
+                if any(k.arg == "text" for k in node.keywords):
+                    own_text.append(f"{path.name}:{node.lineno}")
+    assert [place.split(":")[0] for place in own_text] == ["handoff.py"]
