@@ -64,8 +64,8 @@ class ActionAskAppointment(Action):
         buttons = [{"title": title, "payload": '/choose_slot{"slot_key": "%s"}' % slot_key(value)}
                    for title, value in zip(titles, offered, strict=True)]
         note = tracker.get_slot("offer_note")
-        if not isinstance(note, dict):  # none, or a text note kept by a conversation from before notes were responses
-            note = {"response": "utter_open_times_after_taken"}
+        if not isinstance(note, dict):  # a text note kept by a conversation from before notes were responses
+            note = {"response": "utter_offered_times"}
         dispatcher.utter_message(**note, times=numbered(titles), buttons=buttons)
         return []
 
@@ -75,10 +75,15 @@ def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
     values = {"phone_shown": display_phone(tracker.get_slot("phone") or "")}
     appointment = tracker.get_slot("appointment")
     if appointment:
+        # A location or provider taken out of data/clinic.yml during the booking is named by its id.
         location = location_of(the_clinic, appointment["location_id"])
         provider = provider_of(the_clinic, appointment["provider_id"])
-        values.update(when=slot_when(appointment, the_clinic), location_name=location.name,
-                      location_address=location.address, provider=f"{provider.name}, {provider.credentials}")
+        values.update(
+            when=slot_when(appointment, the_clinic),
+            location_name=location.name if location else appointment["location_id"],
+            location_address=location.address if location else "",
+            provider=f"{provider.name}, {provider.credentials}" if provider else appointment["provider_id"],
+        )
     return values
 
 

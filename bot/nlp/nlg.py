@@ -13,9 +13,10 @@ server, whichever rule or action chose it.
 from __future__ import annotations
 
 import random
+import re
 from typing import Any, Dict, Optional, Text
 
-from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.nlg.response import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -26,6 +27,10 @@ from bot.clinic import clinic
 from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
 from bot.nlp.sentence_intents import QUESTION_PREFIX
 from bot.responses import answer_response
+from bot.safety.language import spanish_courtesy
+
+COURTESIES = {"utter_greet", "utter_thank", "utter_goodbye"}
+_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")  # as Rasa's interpolator reads them
 
 
 class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
@@ -36,6 +41,9 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
     async def generate(
         self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
+        if _returns_a_spanish_courtesy(tracker, utter_action):
+            slots = {**tracker.current_slot_values(), "patient_language": "es"}
+            return self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
         answer = await super().generate(utter_action, tracker, output_channel, **kwargs)
         also = _also_asked(tracker, utter_action)
         if not answer or not also or not answer.get("text"):
@@ -70,15 +78,18 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
     def _fill_response(self, response: Dict[Text, Any], filled_slots: Optional[Dict[Text, Any]] = None,
                        **kwargs: Any) -> Dict[Text, Any]:
         """Rasa fills placeholders in button payloads too, and `/inform{"patient_type": "new"}` reads as one: it logs
-        an error, with the slot values beside it, for every such button. Payloads are intents, never text to fill."""
+        an error, with the slot values beside it, for every such button. Payloads are intents, never text to fill.
+        Texts and button titles are filled here too: Rasa's interpolator gives up, and sends every placeholder
+        unfilled, when a value contains "0[" (a concern typed as "10[ish] units")."""
         buttons = response.pop("buttons", None)
+        text = response.pop("text", None)
         filled = super()._fill_response(response, filled_slots, **kwargs)
-        if buttons:
-            values = self._response_variables(filled_slots, kwargs)
-            filled["buttons"] = [{**button, "title": interpolator.interpolate_text(button["title"], values)}
-                                 if "title" in button else button for button in buttons]
-        elif buttons is not None:
-            filled["buttons"] = buttons
+        values = self._response_variables(filled_slots, kwargs)
+        if text is not None:
+            filled["text"] = fill_text(text, values)
+        if buttons is not None:
+            filled["buttons"] = [{**button, "title": fill_text(button["title"], values)} if "title" in button
+                                 else button for button in buttons]
         return filled
 
     def generate_from_slots(
@@ -89,6 +100,21 @@ class ClinicFactsNLG(TemplatedNaturalLanguageGenerator):
         language = {"patient_language": filled_slots.get("patient_language") or "en"}
         return super().generate_from_slots(
             utter_action, {**filled_slots, **self.facts, **language}, output_channel, **kwargs)
+
+
+def fill_text(text: Text, values: Dict[Text, Any]) -> Text:
+    """Each {placeholder} with a value replaced by it, in one pass (a value's own braces stay as typed)."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def _returns_a_spanish_courtesy(tracker: DialogueStateTracker, utter_action: Text) -> bool:
+    """A "hola" or "muchas gracias" before the conversation has shown its language is returned in Spanish, in that
+    reply only: the conversation's language stays unset, so a later short English message (or an emergency) is not
+    answered in Spanish because of one courtesy."""
+    if utter_action not in COURTESIES or tracker.get_slot("patient_language"):
+        return False
+    message = tracker.latest_message
+    return bool(message and message.text and spanish_courtesy(message.text))
 
 
 def _also_asked(tracker: DialogueStateTracker, utter_action: Text) -> Optional[Dict[Text, Any]]:

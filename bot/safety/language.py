@@ -8,6 +8,7 @@ conversation is still answered in Spanish.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -69,3 +70,18 @@ def possible_languages(text: str, at_least: float = POSSIBLE_CONFIDENCE) -> List
     """Languages other than English the message may be in, though the detector is not sure enough to answer in
     them ("da ieri non riesco a deglutire dopo il botox" is 58% Italian): the safety analyser reads them too."""
     return [code for code, value in _confidences(text) if code != "en" and value >= at_least]
+
+
+# Greetings, thanks and farewells that only Spanish uses, accents left out ("adiós" -> "adios"), and the words that
+# may come with them ("buenas tardes", "hasta luego", "muchas gracias").
+_SPANISH_COURTESY = frozenset("hola buenas buenos buen gracias adios chao saludos hasta".split())
+_WITH_COURTESY = frozenset("dia dias tardes noches que tal muchas mil luego pronto".split())
+
+
+def spanish_courtesy(text: str) -> bool:
+    """Whether the whole message is a Spanish greeting, thanks or farewell ("hola", "buenas tardes", "muchas
+    gracias!"): too short for the detector, but enough to return the courtesy in Spanish. It says nothing about the
+    conversation's language: English speakers write "gracias!" too."""
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    words = set(re.findall(r"[a-z]+", folded))
+    return bool(words & _SPANISH_COURTESY) and words <= _SPANISH_COURTESY | _WITH_COURTESY

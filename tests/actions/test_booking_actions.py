@@ -95,14 +95,18 @@ def test_a_slot_taken_meanwhile_offers_the_next_times(confirmed, database):
     assert has(events, "followup", "booking_form")
     assert confirmed.slots["appointment"] is None and confirmed.slots["booking_confirmed"] is None
     assert chosen not in confirmed.slots["offered_slots"] and confirmed.slots["offered_slots"]
-    confirmed.run_action(ActionAskAppointment())
-    assert "just taken by someone else" in confirmed.texts and "1. " in confirmed.texts
     assert confirmed.slots["patient_name"] == "Jane Doe"  # everything else is kept
     assert len(appointments(database)) == 1
     ask = Conversation()
     ask.slots, ask.active_loop = dict(confirmed.slots), "booking_form"
     ask.run_action(ActionAskAppointment())
-    assert "that time was just taken" in ask.texts
+    assert "that time was just taken by someone else" in ask.texts and "\n1. " in ask.texts
+
+
+def test_open_times_noted_as_text_by_an_older_version_are_offered_plainly(confirmed):
+    confirmed.slots.update(offered_slots=[confirmed.slots["appointment"]], offer_note="Here's what's open for Friday:")
+    confirmed.run_action(ActionAskAppointment())
+    assert confirmed.texts.startswith("Here are the open times:\n1. ") and "taken" not in confirmed.texts
 
 
 def test_nothing_is_booked_without_the_yes(database, now):

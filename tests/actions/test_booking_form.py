@@ -182,8 +182,11 @@ def test_an_email_given_for_the_phone_is_kept(form):
 @pytest.mark.parametrize("text", ["", "🙂🙂🙂", "<script>alert('x')</script>", "x" * 2000, "Меня зовут Анна"])
 def test_bad_input_gets_a_clear_reply(form, text):
     fill_to_contact(form)
-    reply = form.say(text, "nlu_fallback")
-    assert reply.strip()
+    form.say(text, "nlu_fallback")
+    why, asked_again = form.messages
+    assert why["response"].startswith("utter_input_") or why["response"] == "utter_name_not_understood"
+    assert form.texts_of([why])[0]
+    assert asked_again == {"response": "utter_ask_patient_name"}
     assert form.slots["patient_name"] is None and form.asked == "patient_name"
 
 
@@ -212,6 +215,16 @@ def test_the_summary_is_read_back_before_booking(form):
         assert part in summary, part
     form.say("yes", "affirm")
     assert form.slots["booking_confirmed"] is True and form.asked is None
+
+
+def test_a_returning_patient_is_read_back_as_one(form):
+    fill_to_contact(form)
+    form.say("my name is jane doe")
+    form.say("512-555-0199")
+    form.say("jane@example.com")
+    form.say("/inform{\"patient_type\": \"returning\"}")
+    form.say("yes", "affirm")
+    assert "• Returning patient" in form.texts and "First visit" not in form.texts
 
 
 def test_saying_no_to_the_summary_asks_what_to_change(form):
@@ -292,7 +305,11 @@ def test_nothing_within_the_horizon_offers_the_waitlist(form, database, now):
     form.say("Jane Doe")
     form.say("512-555-0199")
     form.say("jane@example.com")
-    assert form.asked == "booking_confirmed" and "waitlist" in form.texts
+    assert form.asked == "booking_confirmed"
+    assert "Shall I add you to the waitlist for next week" in form.texts and " in Denver?" in form.texts
+    for part in ("• About: brows", "• Name: Jane Doe", "• Phone: +1 512-555-0199", "• Email: jane@example.com"):
+        assert part in form.texts, part
+    assert "• When:" not in form.texts
 
 
 def test_the_first_message_is_not_mistaken_for_a_name(form):

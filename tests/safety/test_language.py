@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import Decision, analyse
-from bot.safety.language import detect_language, shown_language
+from bot.safety.language import detect_language, shown_language, spanish_courtesy
 
 
 @pytest.mark.parametrize("text, language", [
@@ -44,3 +44,15 @@ def test_a_sentence_shows_it(text, language):
 ])
 def test_a_spanish_mark_in_an_english_report_does_not_hide_the_emergency(text):
     assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", ["hola", "Hola!", "buenas tardes", "buenos días 👋", "muchas gracias!!", "adiós",
+                                  "hasta luego", "hola buenas"])
+def test_spanish_courtesies(text):
+    assert spanish_courtesy(text)
+
+
+@pytest.mark.parametrize("text", ["hi", "thanks", "hola I have a question", "gracias but can you help", "que tal",
+                                  "mañana", "", "🙂", "tardes"])
+def test_not_a_spanish_courtesy(text):
+    assert not spanish_courtesy(text)
