@@ -69,6 +69,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|weight (?:\w+\s+)?on my chest",
         rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+){{0,2}}?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange|heavy"
         r"|funny|wheezy|noisy)",
+        r"breath(?:ing)? (?:is|feels) (?:very |so |really )?short\b(?!\s+(?:in|of|on|today|supply))",
     ],
     "urgent:speech_voice": [
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
@@ -96,7 +97,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)"
         r"|(?:images?|things|everything|letters|words|objects|faces) (?:\w+\s+)?overlap\w*|overlapping (?:images?|vision)",
         r"(?<!link is )(?<!pic is )(?<!photo is )(?<!picture is )(?<!video is )(?<!screenshot is )\bblurr\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) (?:read|focus)\b"
-        r"|(?:see|seeing|saw) (?:two|2) (?:of|images|pictures|things|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)"
+        r"|(?:see|seeing|saw) (?:two|2) (?:of|images|pictures|things|tvs?|screens?|phones?|faces?|moons?|lines)|ghost\w* (?:images?|vision)|(?:second|shadow\w*|double) images? when i look (?:up|down|left|right|sideways|to the (?:side|left|right))"
         r"|two of (?:everything|you|them)",
         r"(?:double|blurr?y|blurred|fuzzy|foggy|hazy|cloudy)\s+(?:\w+\s+)?vision|diplopia",
         r"see(?:ing)? (?:double|two of everything|everything twice|blurry|things blurry|things double)",
@@ -171,7 +172,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|went down|hit)",
         r"\bfaint(?:ed|ing)?\b(?!\s+(?:of heart|bruis\w*|marks?|lines?|red|scars?|spots?|smell|hint|trace|shadow|dot"
         r"|outline|pink|yellow|blue|purple|green))",
-        r"pass(?:ed|ing)? out|black(?:ed|ing)? out|\bblackout\b|lost consciousness|los(?:e|ing) consciousness|keel(?:ed)? over"
+        r"pass(?:ed|ing)? out|black(?:ed|ing)? out|\bblackout\b|lost conscious(?:ness)?\b(?! of\b)|los(?:e|ing) conscious(?:ness)?\b(?! of\b)|keel(?:ed)? over"
         r"|collaps\w*|out cold|(?:dropped|fell|hit) (?:\w+\s+)?(?:the )?(?:floor|ground)|(?:almost|nearly) (?:passed|fainted)",
         r"\b(?:pre)?syncop\w*|loss of consciousness|(?:brief|short|momentary|transient|witnessed) loc\b",
     ],
@@ -194,7 +195,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "contraindication:trying_to_conceive": [
         r"trying (?:to|for) (?:get pregnant|conceive|have (?:a|another) baby|a baby|another baby|baby|a family)"
-        r"|trying for (?:a |another )?(?:kid|little one|sibling)|start(?:ed|ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
+        r"|trying for (?:a |another )?(?:kid|little one|sibling)|(?:try|trying) to make (?:a |another )?bab(?:y|ies)(?=\s*(?:$|[,.!?;]|(?:now|this|together|soon|next|so|and)\b))"
+        r"|start(?:ed|ing)? trying\b|\bttc\b|\bivf\b|fertility|egg retrieval|embryo transfer|\biui\b|conceiv\w*",
         r"planning (?:to get|on getting|to be|on being) pregnant|planning (?:a|for a|for) (?:baby|pregnancy)",
         r"trying for (?:our|my|a|another) (?:(?:first|second|third|fourth|next) )?(?:baby|child)"
         r"(?=\s*(?:$|[,.!?;]|(?:and|so|soon|now|since|period|is|are|right|but|this|next|in|we|i|last|already|for|over)\b))",
@@ -240,7 +242,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:acne|breakout|broken out|pimples?|zits?)\W+(?:\w+\W+){0,6}?(?:where (?:u|you|they|she|he) inject\w*"
         r"|injection (?:site|area|spot)|treatment area|where (?:the )?(?:injector|nurse|doctor|needle)\w* (?:marked|went|injected"
         r"|goes|put))",
-        r"infect\w*|abscess\w*|cold sores?|fever blisters?|herpes|\bhsv\b|impetigo|cellulitis|\bpus\b|oozing|\bboils?\b"
+        r"(?:gunk|goo|discharge) (?:\w+\s+)?(?:coming|leaking|draining) (?:out|from)(?! of (?:my |the |a )?(?:hair|mask|tube|bottle|jar|nose))"
+        r"|infect\w*|abscess\w*|cold sores?|fever blisters?|herpes|\bhsv\b|impetigo|cellulitis|\bpus\b|oozing|\bboils?\b"
         r"|staph|shingles|rash (?:on|at|near|where|around) (?:my |the )?(?:forehead|face|lips?|chin|brows?|cheeks?|jaw|neck"
         r"|injection|site|spot)",
     ],
@@ -345,7 +348,12 @@ SPANISH: Dict[str, List[str]] = {
         r" garganta|reaccion alergica|anafila\w*",
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
-    "urgent:fainting": [r"desmay\w*|desvaneci\w*|perdi el conocimiento|me voy a desmayar|me mareo y me caigo"],
+    "urgent:fainting": [
+        r"desmay\w*|desvaneci\w*|perd\w* (?:el )?(?:conocimiento|sentido(?! del?\b))|perd\w* la conciencia|me voy a desmayar"
+        r"|me mareo y me caigo|(?:quede|quedo|estuve|estuvo|estaba|estoy|esta) inconsciente"
+        r"|desperte (?:tirad[ao] )?en el (?:suelo|piso(?! del?\b))|todo se me (?:puso|ponia|volvio) (?:negro|oscuro)"
+        r"|senti que todo se (?:puso|ponia|volvia) (?:negro|oscuro)",
+    ],
     "contraindication:pregnant": [
         r"embarazad\w*|embarazo|esperando (?:un |a mi )?bebe|encinta|estoy de \d+ (?:semanas|meses)",
         r"esperando (?:mi |un |una |nuestro |nuestra )?(?:(?:primer|segund|tercer|cuart)\w* )?(?:hij[oa]|bebe|nen[ea]|gemel\w*)"

@@ -549,3 +549,36 @@ def test_the_dev13_rounds_words(text, decision):
 ])
 def test_weeks_with_a_first_treatment_are_not_a_pregnancy(text):
     assert analyse(text).decision != Decision.DEFERRAL
+
+
+# The dev14 round (2026-12-07): a second-language "lost conscious" and "my breath is short", fainting in Spanish
+# words ("inconsciente", "me desperté en el piso"), "try to make baby", gunk from a bump at the site, a second image
+# when looking to the side; and, from its review, what must not match them and what must stay a report. An intake
+# form's "Chest pain: no" and a diagnosis "ruled out" were tried as denials and taken back: the review showed them
+# denying the report before them ("they ruled out botulism and I still see double").
+@pytest.mark.parametrize("text, decision", [
+    ("I lost conscious for a minute after botox this morning", Decision.EMERGENCY),
+    ("my breath is very short since the neck shots", Decision.EMERGENCY),
+    ("me desperté en el piso después del botox", Decision.EMERGENCY),
+    ("mi mamá estuvo inconsciente unos segundos", Decision.EMERGENCY),
+    ("we try to make baby this year, botox ok?", Decision.DEFERRAL),
+    ("some gunk coming out of the bump where you injected my chin", Decision.DEFERRAL),
+    ("seeing a second image when I look to the side since Tuesday", Decision.EMERGENCY),
+    ("they ruled out botulism and I still see double", Decision.EMERGENCY),
+    ("I'm having trouble breathing\nChest pain: no", Decision.EMERGENCY),
+    ("I am 10 weeks pregnant\nAllergies: none", Decision.DEFERRAL),
+    ("no acne or anything and I'm 8 weeks pregnant so is the treatment area ok", Decision.DEFERRAL),
+    ("the second image when i look at the brochure is nicer", Decision.NONE),
+    ("self conscious about my gummy smile", Decision.NONE),
+    ("I lost conscious of time, sorry for the late reply", Decision.NONE),
+    ("trying to make baby food for my son before my appointment", Decision.NONE),
+    ("goo coming out of my hair mask lol, anyway what are your hours", Decision.NONE),
+])
+def test_the_dev14_rounds_words(text, decision):
+    assert analyse(text).decision == decision
+
+
+@pytest.mark.parametrize("text", ["perdí el sentido del olfato con el covid", "me desperté en el piso de mi novio",
+                                  "cuando se fue la luz todo se puso negro", "fui muy inconsciente al no preguntar"])
+def test_spanish_words_near_fainting_that_are_not(text):
+    assert analyse(text).decision != Decision.EMERGENCY
