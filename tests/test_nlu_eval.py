@@ -25,7 +25,8 @@ PART = os.environ.get("NLU_EVAL_PART", "test")
 REPORT_FILE = ROOT / "results" / "nlu_eval.json"
 # Measured on the test part (2026-12-04: 0.841 on 377 messages; 0.891 on 2026-12-06, 0.928 with the second round of
 # Spanish and patient-style examples, 0.923 on the final model of that round, 0.920 with DIET's larger batches and a
-# question beside a booking request). Retraining after any data change moves single messages (adding ten booking
+# question beside a booking request; 0.923 on 2026-12-07 with examples for the misses of a second development part).
+# Retraining after any data change moves single messages (adding ten booking
 # examples moved two out-of-scope ones), so each intent's floor sits two messages under its best measured figure, and
 # the overall floor two points under. Floors only rise.
 MIN_ACCURACY = 0.90  # 0.928 on 2026-12-06 (docs/nlu-evaluation.md)
@@ -65,7 +66,7 @@ def _singles(part: str) -> list:
     return [item for item in _items(part) if "text" in item]
 
 
-@pytest.mark.parametrize("part", ["dev", "test"])
+@pytest.mark.parametrize("part", ["dev", "dev2", "test"])
 def test_eval_set_is_independent_of_the_training_data(part):
     """No evaluation message is near a training example (bot/nlu_overlap.py: word Jaccard >= 0.6 or character
     3-gram cosine >= 0.8, symmetric, so both directions); training data may never copy one."""
