@@ -33,4 +33,6 @@ def test_requesters_are_stored_hashed(database, now) -> None:
     lookup_booking(database.sessions, "WRONG234", "5125550134", "sender+15125550134", now=now)
     with database.session() as session:
         stored = session.execute(select(LookupFailure.requester)).scalar_one()
-    assert "555" not in stored and len(stored) == 64
+    # A keyed hash: neither the phone nor the sender's id is in it. (Its hex digits may well contain "555".)
+    assert "5125550134" not in stored and "sender" not in stored
+    assert len(stored) == 64 and all(ch in "0123456789abcdef" for ch in stored)
