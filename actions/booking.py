@@ -28,6 +28,7 @@ from actions.booking_form import (
 )
 from actions.booking_support import (
     ANY_LOCATION,
+    language,
     location_of,
     numbered,
     provider_of,
@@ -60,7 +61,7 @@ class ActionAskAppointment(Action):
         with_location = tracker.active_loop_name == BOOKING_FORM and tracker.get_slot("booking_location") in (
             None, ANY_LOCATION
         )
-        titles = [slot_title(value, the_clinic, with_location=with_location) for value in offered]
+        titles = [slot_title(value, the_clinic, with_location, language(tracker)) for value in offered]
         buttons = [{"title": title, "payload": '/choose_slot{"slot_key": "%s"}' % slot_key(value)}
                    for title, value in zip(titles, offered, strict=True)]
         note = tracker.get_slot("offer_note")
@@ -79,7 +80,7 @@ def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
         location = location_of(the_clinic, appointment["location_id"])
         provider = provider_of(the_clinic, appointment["provider_id"])
         values.update(
-            when=slot_when(appointment, the_clinic),
+            when=slot_when(appointment, the_clinic, language(tracker)),
             location_name=location.name if location else appointment["location_id"],
             location_address=location.address if location else "",
             provider=f"{provider.name}, {provider.credentials}" if provider else appointment["provider_id"],
@@ -135,11 +136,11 @@ def actor(tracker: Tracker) -> str:
     return f"assistant:{tracker.get_latest_input_channel() or 'web'}"
 
 
-def confirmation_values(result: Any) -> Dict[str, str]:
+def confirmation_values(result: Any, tracker: Tracker) -> Dict[str, str]:
     """The values of a booked visit for the booked and rescheduled responses."""
     return {
         "reference": result.reference,
-        "when": when_text(result.start_utc, result.timezone),
+        "when": when_text(result.start_utc, result.timezone, language(tracker)),
         "location_name": result.location_name,
         "location_address": result.location_address,
         "provider": f"{result.provider_name}, {result.provider_credentials}",
@@ -189,9 +190,9 @@ class ActionBookConsultation(Action):
             dispatcher.utter_message(response="utter_booking_failed")
             return booking_reset_events()
         if delivery is None:
-            dispatcher.utter_message(response="utter_booked", **confirmation_values(result))
+            dispatcher.utter_message(response="utter_booked", **confirmation_values(result, tracker))
             return [*booking_reset_events(), SlotSet("booking_reference", result.reference)]
-        dispatcher.utter_message(response="utter_booked_with_reminders", **confirmation_values(result),
+        dispatcher.utter_message(response="utter_booked_with_reminders", **confirmation_values(result, tracker),
                                  reminder_notice=delivery.consent_text)
         dispatcher.utter_message(response="utter_ask_touch_up_invitation")
         return [*booking_reset_events(), SlotSet("booking_reference", result.reference),

@@ -39,6 +39,7 @@ from actions.booking_support import (
     correction_fields,
     input_problem,
     known_areas,
+    language,
     location_of,
     location_timezone,
     parse_person_name,
@@ -53,6 +54,7 @@ from bot.clinic import Clinic, clinic
 from bot.contact import find_email, find_phone
 from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
 from bot.responses import answer_response
+from bot.scheduling import wording
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ QUESTION_WORDS = {
 MAX_CONCERN_CHARS = 200
 ANY_WORDS = (
     r"\b(any|anywhere|either|whichever|doesn'?t matter|does not matter|no preference|don'?t mind|dont care"
-    r"|don'?t care|closest|nearest)\b"
+    r"|don'?t care|closest|nearest|cualquiera|la que sea|me da igual|da igual|no importa|donde sea"
+    r"|sin preferencia|m[aá]s cercana)\b"
 )
 FIELD_LABELS = {
     "concern": "what the visit is about",
@@ -400,7 +403,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         horizon = int(the_clinic.booking["horizon_days"])
         try:
             preference = parse_time_preference(
-                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon
+                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon, language(tracker)
             )
         except PastDateError as error:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_passed",
@@ -408,7 +411,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         except BeyondHorizonError:
             last = (now + timedelta(days=horizon)).astimezone(service_zone(scope["timezone"]))
             return self.fail("time_preference", dispatcher, tracker, "utter_time_beyond_horizon",
-                             horizon_days=horizon, last_day=f"{last:%A, %B} {last.day}")
+                             horizon_days=horizon, last_day=wording.last_day(last.date(), language(tracker)))
         if preference is None:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_not_understood")
         try:
@@ -474,9 +477,8 @@ class ValidateBookingForm(TimeAndSlotValidation):
         provider_ids = [provider.id] if provider else None
         if provider and location and location.id not in provider.location_ids:
             provider_ids = None  # they don't work there: any provider at the chosen location
-        place = f" in {location.name}" if location else " at any of our locations"
-        if provider_ids:
-            place += f" with {provider.name}"
+        place = wording.place(location.name if location else None, provider.name if provider_ids else None,
+                              language(tracker))
         return {
             "timezone": location_timezone(the_clinic, location.id if location else None),
             "location_ids": [location.id] if location else None,

@@ -29,6 +29,7 @@ from actions.booking_form import (
 from actions.booking_support import (
     INTERRUPT_INTENTS,
     Turn,
+    language,
     slot_title,
     when_text,
 )
@@ -37,6 +38,7 @@ from bot.clinic import clinic
 from bot.contact import find_email, find_phone
 from bot.offers import Offer, slot_from_value, slot_key
 from bot.references import find_reference
+from bot.scheduling import wording
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +70,13 @@ def booking_value(result: Any) -> Dict[str, Any]:
     }
 
 
-def booked_when(booking: Dict[str, Any]) -> str:
-    return when_text(datetime.fromisoformat(booking["start"]), booking["timezone"])
+def booked_when(booking: Dict[str, Any], tracker: Tracker) -> str:
+    return when_text(datetime.fromisoformat(booking["start"]), booking["timezone"], language(tracker))
 
 
-def booked_description(booking: Dict[str, Any]) -> str:
-    return (f"your consultation on {booked_when(booking)} at {clinic().name} {booking['location_name']} with "
-            f"{booking['provider_name']}")
+def booked_description(booking: Dict[str, Any], tracker: Tracker) -> str:
+    return wording.consultation(booked_when(booking, tracker), f"{clinic().name} {booking['location_name']}",
+                                booking["provider_name"], language(tracker))
 
 
 class ManageFormValidation(TimeAndSlotValidation):
@@ -166,10 +168,10 @@ class ManageFormValidation(TimeAndSlotValidation):
             dispatcher.utter_message(response="utter_booking_already", status=result.status)
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         booking = booking_value(result)
-        self.found(dispatcher, booking)
+        self.found(dispatcher, booking, tracker)
         return self.ok("manage_reference", reference, tracker, manage_contact=contact, manage_booking=booking)
 
-    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any]) -> None:
+    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any], tracker: Tracker) -> None:
         """What to say when the booking was found (the confirmation question may say it instead)."""
 
     # the confirmation slots (yes or no) of both forms
@@ -224,12 +226,13 @@ class ValidateRescheduleForm(ManageFormValidation):
             "timezone": booking.get("timezone") or clinic().default_timezone,
             "location_ids": [location_id] if location_id else None,
             "provider_ids": None,
-            "place": f" in {booking['location_name']}" if booking.get("location_name") else "",
+            "place": wording.place(booking["location_name"], None, language(tracker))
+            if booking.get("location_name") else "",
             "with_location": False,
         }
 
-    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any]) -> None:
-        dispatcher.utter_message(response="utter_booking_found", booking=booked_description(booking))
+    def found(self, dispatcher: CollectingDispatcher, booking: Dict[str, Any], tracker: Tracker) -> None:
+        dispatcher.utter_message(response="utter_booking_found", booking=booked_description(booking, tracker))
 
     def nothing_in_horizon(self, dispatcher: CollectingDispatcher, tracker: Tracker, description: str,
                            raw: str) -> Dict[Text, Any]:
@@ -253,7 +256,7 @@ class ActionAskCancelConfirmed(Action):
         booking = tracker.get_slot("manage_booking") or {}
         if not booking:
             return []
-        dispatcher.utter_message(response="utter_check_cancel", booking=booked_description(booking))
+        dispatcher.utter_message(response="utter_check_cancel", booking=booked_description(booking, tracker))
         return []
 
 
@@ -266,8 +269,9 @@ class ActionAskRescheduleConfirmed(Action):
         new = tracker.get_slot("appointment") or {}
         if not booking or not new:
             return []
-        dispatcher.utter_message(response="utter_check_reschedule", booked_when=booked_when(booking),
-                                 new_time=slot_title(new, clinic()), place=f" in {booking['location_name']}")
+        dispatcher.utter_message(response="utter_check_reschedule", booked_when=booked_when(booking, tracker),
+                                 new_time=slot_title(new, clinic(), language=language(tracker)),
+                                 place=wording.place(booking["location_name"], None, language(tracker)))
         return []
 
 
@@ -305,7 +309,8 @@ class ActionCancelBooking(Action):
         if tracker.get_slot("manage_blocked") or not booking or confirmed is None:
             return manage_reset_events()
         if confirmed is False:
-            dispatcher.utter_message(response="utter_cancel_declined", booking=_cap(booked_description(booking)))
+            dispatcher.utter_message(response="utter_cancel_declined",
+                                     booking=_cap(booked_description(booking, tracker)))
             return manage_reset_events()
         try:
             await service.in_thread(
@@ -320,7 +325,7 @@ class ActionCancelBooking(Action):
             log.error("cancelling failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_cancel_failed")
             return manage_reset_events()
-        dispatcher.utter_message(response="utter_cancelled", booking=booked_description(booking),
+        dispatcher.utter_message(response="utter_cancelled", booking=booked_description(booking, tracker),
                                  reference=booking["reference"])
         return manage_reset_events()
 
@@ -339,7 +344,8 @@ class ActionRescheduleBooking(Action):
         if tracker.get_slot("manage_blocked") or not booking or not new or confirmed is None:
             return manage_reset_events()
         if confirmed is False:
-            dispatcher.utter_message(response="utter_reschedule_declined", booking=_cap(booked_description(booking)))
+            dispatcher.utter_message(response="utter_reschedule_declined",
+                                     booking=_cap(booked_description(booking, tracker)))
             return manage_reset_events()
         key = service.idempotency_key("reschedule", tracker.sender_id, booking["reference"], slot_key(new))
         try:
@@ -357,7 +363,7 @@ class ActionRescheduleBooking(Action):
             log.error("rescheduling failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_reschedule_failed")
             return manage_reset_events()
-        dispatcher.utter_message(response="utter_rescheduled", **confirmation_values(result),
+        dispatcher.utter_message(response="utter_rescheduled", **confirmation_values(result, tracker),
                                  old_reference=booking["reference"])
         return manage_reset_events() + [SlotSet("booking_reference", result.reference)]
 

@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 from zoneinfo import ZoneInfo
 
-from bot.answers import format_time
 from bot.clinic import Clinic
 from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
+from bot.scheduling import wording
+from bot.scheduling.preferences import words_read
 
 MAX_INPUT_CHARS = 500
 ANY_LOCATION = "any"
@@ -45,27 +46,16 @@ INTERRUPT_INTENTS = {"report_emergency", "report_treatment_concern", "stop", "go
 DEFERRAL_ANSWERS = {"ask_pregnancy": "utter_pregnancy", "ask_medical_conditions": "utter_medical_conditions"}
 SAFETY_FINDING = "safety_finding"
 STOP_WORDS = re.compile(
-    r"^\W*(exit|abort|cancel( (it|that|this))?)\b|\b(stop|quit|never ?mind|nvm|forget (it|about it|that))\b", re.I
+    r"^\W*(exit|abort|cancel( (it|that|this))?|cancelar?(lo)?)\b"
+    r"|\b(stop|quit|never ?mind|nvm|forget (it|about it|that)|olv[ií]d[ae]lo|d[ée]jalo|ya no quiero|basta|parar|detener)\b", re.I
 )
 
-# Common words of other languages patients may write in (two of them in a message mean it is not English).
+# Common words of languages the forms cannot read yet (two of them in a message mean it is in one); the forms read
+# English and Spanish.
 FOREIGN_WORDS = {
-    "quiero", "una", "cita", "el", "los", "las", "por", "favor", "hola", "gracias", "mañana", "viernes", "lunes",
-    "martes", "miércoles", "jueves", "sábado", "semana", "tarde", "mi", "nombre", "es", "para", "con", "je",
-    "voudrais", "rendez", "vous", "demain", "merci", "bonjour", "ich", "möchte", "einen", "termin", "bitte",
+    "je", "voudrais", "rendez", "vous", "demain", "merci", "bonjour", "ich", "möchte", "einen", "termin", "bitte",
     "morgen", "eu", "quero", "uma", "consulta", "amanhã", "obrigado", "obrigada",
 }  # fmt: skip
-
-ZONE_NAMES = {
-    "America/New_York": "Eastern Time",
-    "America/Chicago": "Central Time",
-    "America/Denver": "Mountain Time",
-    "America/Phoenix": "Mountain Time",
-    "America/Los_Angeles": "Pacific Time",
-    "America/Anchorage": "Alaska Time",
-    "Pacific/Honolulu": "Hawaii Time",
-}
-
 
 # --- the latest turn ----------------------------------------------------------------------------------------------
 
@@ -166,13 +156,15 @@ def wants_to_stop(turn: Turn) -> bool:
 
 _NAME_PREFIX = re.compile(
     r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)\b[\s,!.]*)?"
-    r"(?:(?:my\s+)?(?:full\s+)?name(?:\s+is|'s|\s*:)?|i\s+am|i'm|im|it's|its|it\s+is|this\s+is|call\s+me)\s+",
+    r"(?:(?:my\s+)?(?:full\s+)?name(?:\s+is|'s|\s*:)?|i\s+am|i'm|im|it's|its|it\s+is|this\s+is|call\s+me"
+    r"|me\s+llamo|mi\s+nombre(?:\s+completo)?(?:\s+es|\s*:)?|soy)\s+",
     re.I,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.\-])*$")
 NOT_NAMES = {
     "yes", "no", "yeah", "nope", "ok", "okay", "hi", "hello", "hey", "thanks", "thank", "stop", "help", "none",
     "nothing", "idk", "test", "what", "why", "sure", "maybe", "asap", "anonymous", "na", "n/a", "me",
+    "si", "sí", "hola", "gracias", "nada", "claro", "vale", "ninguno",
 }  # fmt: skip
 
 
@@ -198,11 +190,14 @@ def parse_person_name(text: str) -> Optional[str]:
 _YES = re.compile(
     r"^\W*(yes|yeah|yea|yep|yup|y|sure|ok|okay|correct|right|agree|agreed|i agree|i accept|accept|confirm|confirmed"
     r"|book it|go ahead|sounds good|that's right|thats right|please do|absolutely|definitely|of course|do it"
-    r"|perfect|great|fine|looks good|all good|that works)\b",
+    r"|perfect|great|fine|looks good|all good|that works"
+    r"|s[ií]|claro|correcto|de acuerdo|vale|est[aá] bien|dale|perfecto|acepto|confirmo|reserv[ae]|adelante"
+    r"|por supuesto|as[ií] es|exacto)\b",
     re.I,
 )
 _NO = re.compile(
-    r"^\W*(no|nope|nah|n|not really|don't|do not|i don't|i do not|disagree|decline|wrong|incorrect)\b", re.I
+    r"^\W*(no|nope|nah|n|not really|don't|do not|i don't|i do not|disagree|decline|wrong|incorrect"
+    r"|para nada|negativo|incorrecto|est[aá] mal)\b", re.I
 )
 
 
@@ -225,9 +220,12 @@ def patient_status(turn: Turn, asked_if_visited: bool = True) -> Optional[str]:
         return chosen
     text = turn.lower
     if re.search(r"\b(not (my |the )?first|not new|been (here|there|in|to you|before)|returning|existing|before"
-                 r"|again|regular|visited|came in)\b", text) and not re.search(r"\bnever\b", text):
+                 r"|again|regular|visited|came in"
+                 r"|no (es )?(mi |la )?primera|ya (he|hab[ií]a|fui|vine|estuve)|he (ido|venido|estado)|antes"
+                 r"|otra vez|de nuevo|soy paciente|ya soy)\b", text) and not re.search(r"\b(never|nunca)\b", text):
         return "returning"
-    if re.search(r"\b(first|new|never|haven'?t|have not|not yet)\b", text):
+    if re.search(r"\b(first|new|never|haven'?t|have not|not yet|primera|nuev[oa]|nunca|todav[ií]a no|a[uú]n no)\b",
+                 text):
         return "new"
     answer = yes_or_no(turn) if asked_if_visited else None
     if answer is None:
@@ -240,7 +238,10 @@ def patient_status(turn: Turn, asked_if_visited: bool = True) -> Optional[str]:
 _ORDINALS = {
     "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
     "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5, "sixth": 6, "6th": 6, "six": 6,
+    "primera": 1, "el primero": 1, "segunda": 2, "el segundo": 2, "tercera": 3, "el tercero": 3, "cuarta": 4,
+    "el cuarto": 4, "quinta": 5, "el quinto": 5, "sexta": 6, "el sexto": 6, "uno": 1, "dos": 2, "tres": 3,
 }  # fmt: skip
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "uno", "dos", "tres"}
 _MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 
 
@@ -249,18 +250,19 @@ def pick_number(text: str, count: int) -> Optional[int]:
     lower = text.lower().strip(" .!")
     if re.search(_MONTHS, lower) or re.search(r"\d\s*(am|pm)\b|\d:\d", lower) or len(lower.split()) > 6:
         return None
-    match = re.fullmatch(r"(?:(?:option|number|no\.?|choice|slot|#)\s*)?(\d{1,2})(?:\s*please)?", lower)
-    match = match or re.search(r"\b(?:option|number|choice|slot|#)\s*(\d{1,2})\b", lower)
+    match = re.fullmatch(r"(?:(?:option|number|no\.?|choice|slot|opci[oó]n|n[uú]mero|#)\s*)?(\d{1,2})"
+                         r"(?:\s*(?:please|por favor))?", lower)
+    match = match or re.search(r"\b(?:option|number|choice|slot|opci[oó]n|n[uú]mero|#)\s*(\d{1,2})\b", lower)
     if match:
         number = int(match.group(1))
         return number if 1 <= number <= count else None
-    if re.search(r"\b(last|latest)\b", lower):
+    if re.search(r"\b(last|latest|[uú]ltim[oa])\b", lower):
         return count
-    if re.search(r"\b(earliest|soonest)\b", lower):
+    if re.search(r"\b(earliest|soonest|m[aá]s temprano|m[aá]s pronto)\b", lower):
         return 1
     for word, number in _ORDINALS.items():
-        if re.search(rf"\b{word}\b", lower) and (word not in ("one", "two", "three", "four", "five", "six")
-                                                 or re.search(r"\b(number|option)\b", lower)):
+        if re.search(rf"\b{word}\b", lower) and (word not in _NUMBER_WORDS
+                                                 or re.search(r"\b(number|option|opci[oó]n|n[uú]mero)\b", lower)):
             return number if number <= count else None
     return None
 
@@ -305,7 +307,8 @@ def resolve_pick(turn: Turn, offers: Sequence[Dict[str, str]], the_clinic: Clini
     if number is not None:
         number = int(number)
         return number - 1 if 1 <= number <= len(offers) else None
-    scores = [_score(turn.lower, value, the_clinic) for value in offers]
+    said = f"{turn.lower} {words_read(turn.text)}"  # "el martes a las 3" is also read as "tuesday at 3"
+    scores = [_score(said, value, the_clinic) for value in offers]
     best = max(scores)
     if best > 0 and scores.count(best) == 1:
         return scores.index(best)
@@ -370,25 +373,18 @@ def location_of(the_clinic: Clinic, location_id: str) -> Any:
     return next((loc for loc in the_clinic.locations if loc.id == location_id), None)
 
 
-def zone_name(timezone: str) -> str:
-    return ZONE_NAMES.get(timezone, timezone.split("/")[-1].replace("_", " ") + " time")
+def language(tracker: Any) -> Optional[str]:
+    """The conversation's language for the fragments code writes (times, places): the patient_language slot."""
+    return tracker.get_slot("patient_language")
 
 
-def clock_text(moment: datetime) -> str:
-    return format_time(moment.time())
-
-
-def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = False) -> str:
+def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = False,
+               language: Optional[str] = None) -> str:
     """'Tue Dec 1, 2:15pm CST with Maya Chen' (and ', Austin' when the patient chose any location)."""
-    local = _local(value, the_clinic)
     provider = provider_of(the_clinic, value["provider_id"])
-    title = f"{local:%a %b} {local.day}, {clock_text(local)} {local.tzname()}"
-    if provider:
-        title += f" with {provider.name}"
-    location = location_of(the_clinic, value["location_id"])
-    if with_location and location:
-        title += f", {location.name}"
-    return title
+    location = location_of(the_clinic, value["location_id"]) if with_location else None
+    return wording.slot_title(_local(value, the_clinic), provider.name if provider else None,
+                              location.name if location else None, language)
 
 
 def numbered(titles: Sequence[str]) -> str:
@@ -396,14 +392,14 @@ def numbered(titles: Sequence[str]) -> str:
     return "\n".join(f"{number}. {title}" for number, title in enumerate(titles, start=1))
 
 
-def when_text(start_utc: datetime, timezone: str) -> str:
+def when_text(start_utc: datetime, timezone: str, language: Optional[str] = None) -> str:
     """'Tuesday, December 1 at 2:15pm CST (Central Time)'."""
-    local = start_utc.astimezone(ZoneInfo(timezone))
-    return f"{local:%A, %B} {local.day} at {clock_text(local)} {local.tzname()} ({zone_name(timezone)})"
+    return wording.when_text(start_utc, timezone, language)
 
 
-def slot_when(value: Dict[str, str], the_clinic: Clinic) -> str:
-    return when_text(datetime.fromisoformat(value["start"]), location_timezone(the_clinic, value["location_id"]))
+def slot_when(value: Dict[str, str], the_clinic: Clinic, language: Optional[str] = None) -> str:
+    return when_text(datetime.fromisoformat(value["start"]), location_timezone(the_clinic, value["location_id"]),
+                     language)
 
 
 def known_areas() -> Set[str]:

@@ -17,18 +17,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import booking_service as service
 from actions.booking_manage import manage_reset_events
-from actions.booking_support import when_text
+from actions.booking_support import language, when_text
 
 log = logging.getLogger(__name__)
 RESPONSES = {"reminder": "utter_scheduled_reminder", "check_in": "utter_scheduled_check_in",
              "touch_up": "utter_scheduled_touch_up"}
 
 
-def visit_facts(booking: Any) -> Dict[str, str]:
+def visit_facts(booking: Any, language: Optional[str] = None) -> Dict[str, str]:
     from bot.clinic import clinic
 
     return {
-        "visit_when": when_text(booking.start_utc, booking.timezone),
+        "visit_when": when_text(booking.start_utc, booking.timezone, language),
         "visit_place": f"{clinic().name} {booking.location_name}, {booking.location_address}",
         "visit_provider": booking.provider_name,
     }
@@ -81,7 +81,7 @@ class ActionDeliverScheduledMessage(Action):
                                             _channel(tracker), service.now_utc())
         if delivered is None:  # not for this conversation, or already delivered: say nothing
             return []
-        facts = {**visit_facts(delivered.booking), "open_times": delivered.open_times}
+        facts = {**visit_facts(delivered.booking, language(tracker)), "open_times": delivered.open_times}
         dispatcher.utter_message(response=RESPONSES[delivered.kind], json_message=_how_to_send(tracker, facts), **facts)
         return [SlotSet("reminder_context", delivered.kind), SlotSet("reminder_message", float(delivered.message_id))]
 
@@ -105,7 +105,7 @@ class ActionReminderConfirm(Action):
             log.error("confirming a visit failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_reminder_failed")
         else:
-            dispatcher.utter_message(response="utter_reminder_confirmed", **visit_facts(booking))
+            dispatcher.utter_message(response="utter_reminder_confirmed", **visit_facts(booking, language(tracker)))
         return _done()
 
 

@@ -8,11 +8,13 @@ only the explicit calendar dates ("Dec 3", "12/3", "in 2 weeks") that the patter
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
+from bot.scheduling import wording
 from bot.scheduling.availability import UTC, Interval
 
 ANY_DAY_DAYS = 14  # how far ahead an undated preference ("mornings", "after 5") looks
@@ -50,14 +52,16 @@ class TimePreference:
 @dataclass(frozen=True)
 class _Days:
     dates: List[date]
-    name: str = ""  # "today", "this weekend", ...: said before the dates in the description
+    name: str = ""  # "today", "this weekend", ... (wording.DAY_NAMES): said before the dates in the description
+    every: bool = False  # "tuesdays": the next few of a weekday
     rolls: bool = False  # a bare weekday ("friday"): if today's is already over, the patient means next week's
 
 
 @dataclass(frozen=True)
 class _Clock:
     minutes: MinuteRange
-    label: str
+    kind: str  # "after", "before", "around", "at", "between" (bot/scheduling/wording.py says it)
+    moments: Tuple[int, ...]  # the times said, minutes after midnight
 
 
 # --- normalising --------------------------------------------------------------------------------------------
@@ -80,9 +84,74 @@ _ASAP = re.compile(
 )
 
 
-def _normalise(text: str) -> str:
-    text = text.lower().replace("’", "'")
-    for pattern, replacement in _SPELLINGS:
+_DAY_NAMES_EN = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# Spanish said the English way the patterns below read (after accents are folded: "mañana" -> "manana"). Order
+# matters: "por la mañana" is a day part before a bare "mañana" is tomorrow.
+_SPANISH = [
+    (r"\bpasado manana\b", "day after tomorrow"),
+    (r"\b(?:por|en|de) las (mananas|tardes|noches)\b", r"\1"),
+    (r"\besta manana\b", "this morning"),
+    (r"\besta tarde\b", "this afternoon"),
+    (r"\besta noche\b", "tonight"),
+    (r"\b(?:por|en|de) la manana\b", "morning"),
+    (r"\b(?:por|en|de) la tarde\b", "afternoon"),
+    (r"\b(?:por|en|de) la noche\b", "evening"),
+    (r"\bmananas\b", "mornings"),
+    (r"\btardes\b", "afternoons"),
+    (r"\bnoches\b", "evenings"),
+    (r"\bmanana\b", "tomorrow"),
+    (r"\bhoy\b", "today"),
+    (r"\bayer\b", "yesterday"),
+    (r"\b(?:el |este )?(?:proximo )?fin(?:de| de semana)(?: que viene| proximo)?\b",
+     lambda m: "next weekend" if re.search(r"proximo|que viene", m.group(0)) else "this weekend"),
+    (r"\b(?:la )?(?:proxima semana|semana (?:que viene|proxima|entrante))\b", "next week"),
+    (r"\besta semana\b", "this week"),
+    (r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo) (\d{1,2})\b(?!\s*(?::|am|pm|y media|y cuarto))",
+     r"\1 el \2"),  # "el martes 15" is the 15th
+    (r"\blunes\b", "monday"), (r"\bmartes\b", "tuesday"), (r"\bmiercoles\b", "wednesday"),
+    (r"\bjueves\b", "thursday"), (r"\bviernes\b", "friday"), (r"\bsabados?\b", "saturday"),
+    (r"\bdomingos?\b", "sunday"),
+    (rf"\b(?:el |los )?({_DAY_NAMES_EN}) (?:que viene|proximo|entrante)\b", r"next \1"),
+    (rf"\b(?:el )?proximo ({_DAY_NAMES_EN})\b", r"next \1"),
+    (rf"\beste ({_DAY_NAMES_EN})\b", r"this \1"),
+    (rf"\blos ({_DAY_NAMES_EN})\b", r"\1s"),
+    (r"\b(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b",
+     lambda m: _SPANISH_MONTHS[m.group(1)]),
+    (r"\b(?:el )?(?:dia )?(\d{1,2}) de (?=[a-z]+ber\b|january|february|march|april|may|june|july|august)", r"\1 "),
+    (r"\b(?:el|dia) (\d{1,2})\b(?!\s*(?::|am|pm|y media|y cuarto))", r"the \1th"),
+    (r"\ben (una|un|dos|tres|cuatro|\d{1,2}) (semanas?|dias?)\b",
+     lambda m: f"in {_SPANISH_NUMBERS.get(m.group(1), m.group(1))} {'week' if m.group(2).startswith('s') else 'day'}s"),
+    (r"\b(\d{1,2}(?::\d{2})?)\s*([ap])\.\s?m\b\.?", r"\1\2m"),  # "2 p. m."
+    (r"\b(\d{1,2}) y media\b", r"\1:30"),
+    (r"\b(\d{1,2}) y cuarto\b", r"\1:15"),
+    (r"\b(?:al |a )?mediodia\b", "at 12pm"),
+    (r"\bentre (?:las |la )?(\d[\d:]*) y (?:las |la )?(\d[\d:]*)", r"between \1 and \2"),
+    (r"\bde (?:las |la )?(\d[\d:]*) a (?:las |la )?(\d[\d:]*)", r"from \1 to \2"),
+    (r"\b(?:despues de|a partir de|pasadas) (?:las |la )?(?=\d)", "after "),
+    (r"\bantes de (?:las |la )?(?=\d)", "before "),
+    (r"\b(?:alrededor de|como a|a eso de|tipo|sobre) (?:las |la )?(?=\d)", "around "),
+    (r"\ba (?:las|la) (?=\d)", "at "),
+    (r"\b(?:lo (?:antes|mas pronto) posible|cuanto antes|lo mas pronto|cuando sea|a la hora que sea"
+     r"|cualquier (?:dia|hora|momento)|el primer(?:o)? (?:horario|hueco|espacio|turno)? ?disponible)\b", "asap"),
+]
+_SPANISH_MONTHS = {
+    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april", "mayo": "may", "junio": "june",
+    "julio": "july", "agosto": "august", "septiembre": "september", "setiembre": "september",
+    "octubre": "october", "noviembre": "november", "diciembre": "december",
+}  # fmt: skip
+_SPANISH_NUMBERS = {"una": "one", "un": "one", "dos": "two", "tres": "three", "cuatro": "four"}
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents: "Miércoles" -> "miercoles"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words_read(text: str) -> str:
+    """The text as the patterns read it: lower case, typos and Spanish said the English way, no punctuation."""
+    text = _folded(text)
+    for pattern, replacement in _SPELLINGS + _SPANISH:
         text = re.sub(pattern, replacement, text)
     text = re.sub(r"[^a-z0-9:/@\-' ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -207,7 +276,7 @@ def _weekday_days(text: str, today: date) -> Optional[Tuple[_Days, List[re.Match
     if not matches:
         return None
     dates: List[date] = []
-    rolls, name = False, ""
+    rolls, every = False, False
     for match in matches:
         qualifier, weekday, plural = match.group(1), _WEEKDAYS[match.group(2)], match.group(3)
         ahead = (weekday - today.weekday()) % 7
@@ -217,11 +286,11 @@ def _weekday_days(text: str, today: date) -> Optional[Tuple[_Days, List[re.Match
             ahead = ahead - 7 if ahead else -7
         if plural:  # "tuesdays": the next few of them
             dates += [today + timedelta(days=ahead + 7 * week) for week in range(ANY_DAY_DAYS // 7 + 1)]
-            name = f"{_day_label(today + timedelta(days=ahead)).split(',')[0]}s" if len(matches) == 1 else ""
+            every = len(matches) == 1
         else:
             dates.append(today + timedelta(days=ahead))
             rolls = rolls or qualifier in (None, "on", "this")
-    return _Days(sorted(set(dates)), name, rolls=rolls and len(matches) == 1), matches
+    return _Days(sorted(set(dates)), every=every, rolls=rolls and len(matches) == 1), matches
 
 
 def _is_weekday(match: re.Match, text: str) -> bool:
@@ -292,7 +361,7 @@ def _find_clock(text: str, part: Optional[str], part_range: Optional[MinuteRange
                 first = _minutes(groups[0], groups[1], None, part)  # "11-1pm": 11 a.m., not 11 p.m.
             if first is None or last is None or last <= first:
                 continue
-            return _Clock((first, last), f"between {_clock_label(first)} and {_clock_label(last)}")
+            return _Clock((first, last), "between", (first, last))
         moment = _minutes(*groups[:3], part)
         if moment is None:
             continue
@@ -301,14 +370,13 @@ def _find_clock(text: str, part: Optional[str], part_range: Optional[MinuteRange
 
 
 def _single_clock(kind: str, moment: int, part_range: Optional[MinuteRange]) -> _Clock:
-    label = _clock_label(moment)
     if kind == "after":
-        return _Clock(_within((moment, WHOLE_DAY[1]), part_range), f"after {label}")
+        return _Clock(_within((moment, WHOLE_DAY[1]), part_range), kind, (moment,))
     if kind == "before":
-        return _Clock(_within((WHOLE_DAY[0], moment), part_range), f"before {label}")
+        return _Clock(_within((WHOLE_DAY[0], moment), part_range), kind, (moment,))
     if kind == "around":
-        return _Clock((max(moment - AROUND_MINUTES, 0), moment + AROUND_MINUTES), f"around {label}")
-    return _Clock((moment, moment + AT_TIME_MINUTES), f"at {label}")
+        return _Clock((max(moment - AROUND_MINUTES, 0), moment + AROUND_MINUTES), kind, (moment,))
+    return _Clock((moment, moment + AT_TIME_MINUTES), "at", (moment,))
 
 
 def _within(wanted: MinuteRange, part_range: Optional[MinuteRange]) -> MinuteRange:
@@ -335,16 +403,6 @@ def _minutes(hour: str, minute: Optional[str], meridiem: Optional[str], part: Op
     return h * 60 + m
 
 
-def _clock_label(minutes: int) -> str:
-    h, m = divmod(minutes % (24 * 60), 60)
-    if (h, m) == (12, 0):
-        return "noon"
-    if (h, m) == (0, 0):
-        return "midnight"
-    suffix = "AM" if h < 12 else "PM"
-    return f"{h % 12 or 12}{f':{m:02d}' if m else ''} {suffix}"
-
-
 def _part_range(text: str) -> MinuteRange:
     start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
     return start.hour * 60 + start.minute, end.hour * 60 + end.minute or 24 * 60
@@ -354,9 +412,11 @@ def _part_range(text: str) -> MinuteRange:
 
 
 def parse_time_preference(
-    text: str, now: datetime, timezone: str, day_parts: Dict[str, str], horizon_days: int = 60
+    text: str, now: datetime, timezone: str, day_parts: Dict[str, str], horizon_days: int = 60,
+    language: Optional[str] = None,
 ) -> Optional[TimePreference]:
-    """The times a patient would accept, or None when nothing date- or time-like is in `text`.
+    """The times a patient would accept, or None when nothing date- or time-like is in `text` (English or Spanish).
+    The description is in `language` (the conversation's patient_language).
 
     Raises PastDateError for a time that has passed and BeyondHorizonError for one past the booking horizon.
     """
@@ -364,7 +424,7 @@ def parse_time_preference(
         raise ValueError("now must be time-zone aware")
     tz = ZoneInfo(timezone)
     today = now.astimezone(tz).date()
-    words = _normalise(text)
+    words = words_read(text)
     asap = bool(_ASAP.search(words))
     words = _ASAP.sub(" ", words)
     days, words = _find_days(words, today, timezone)
@@ -374,28 +434,30 @@ def parse_time_preference(
     if not (days or part or clock or asap):
         return None
     minutes = clock.minutes if clock else part_range or WHOLE_DAY
-    time_label = " ".join(x for x in (f"in the {part}" if part else "", clock.label if clock else "") if x)
+    time_label = " ".join(x for x in (wording.day_part_phrase(part, language) if part else "",
+                                      wording.clock_phrase(clock.kind, clock.moments, language) if clock else "")
+                          if x)
     horizon = now + timedelta(days=horizon_days)
     if days is None:
-        return _undated(now, today, tz, horizon, horizon_days, minutes, time_label, asap)
+        return _undated(now, today, tz, horizon, horizon_days, minutes, time_label, asap, language)
     windows = _windows(days.dates, minutes, tz)
     if days.rolls and windows and all(w.end <= now for w in windows):
         days = replace(days, dates=[d + timedelta(days=7) for d in days.dates])
         windows = _windows(days.dates, minutes, tz)
-    description = _describe(days, time_label, asap)
+    description = _describe(days, time_label, asap, language)
     return TimePreference(_clip(windows, now, horizon, description, horizon_days), description, asap)
 
 
 def _undated(
     now: datetime, today: date, tz: ZoneInfo, horizon: datetime, horizon_days: int,
-    minutes: MinuteRange, time_label: str, asap: bool,
+    minutes: MinuteRange, time_label: str, asap: bool, language: Optional[str],
 ) -> TimePreference:  # fmt: skip
     """'asap', 'mornings', 'after 5': every day from today, over the horizon for asap, else ANY_DAY_DAYS."""
     if not time_label:
-        return TimePreference([Interval(now, horizon)], "the earliest available time", asap=True)
+        return TimePreference([Interval(now, horizon)], wording.earliest(language), asap=True)
     span = horizon_days + 1 if asap else ANY_DAY_DAYS
     windows = _windows(_date_range(today, span), minutes, tz)
-    description = f"the earliest available time {time_label}" if asap else f"any day {time_label}"
+    description = f"{wording.earliest(language) if asap else wording.any_day(language)} {time_label}"
     return TimePreference(_clip(windows, now, horizon, description, horizon_days), description, asap)
 
 
@@ -421,24 +483,22 @@ def _clip(
     raise BeyondHorizonError(description, horizon_days)
 
 
-def _describe(days: _Days, time_label: str, asap: bool) -> str:
+def _describe(days: _Days, time_label: str, asap: bool, language: Optional[str]) -> str:
     dates = sorted(days.dates)
+    first, last = (wording.day_label(d, language) for d in (dates[0], dates[-1]))
     if len(dates) == 1:
-        said = _day_label(dates[0])
+        said = wording.on_day(first, language)
         if days.name in ("today", "tomorrow"):
-            said = f"{days.name}, {said}"
-    elif days.name:
-        said = f"{days.name} ({_day_label(dates[0])} to {_day_label(dates[-1])})"
+            said = f"{wording.days_name(days.name, language)}, {first}"
+    elif days.name or days.every:
+        name = wording.days_name(days.name, language) if days.name else wording.weekdays_label(dates[0], language)
+        said = f"{name} ({wording.span(first, last, language)})"
     elif len(dates) <= 3:
-        said = " or ".join(_day_label(d) for d in dates)
+        said = wording.joined([wording.on_day(wording.day_label(d, language), language) for d in dates], language)
     else:
-        said = f"{_day_label(dates[0])} to {_day_label(dates[-1])}"
+        said = wording.span(first, last, language)
     said = " ".join(x for x in (said, time_label) if x)
     if not asap:
         return said
-    named = days.name and not days.name.endswith("days")  # "next week", "today"; but "on Tuesdays"
-    return f"the earliest available time {'' if named else 'on '}{said}"
-
-
-def _day_label(day: date) -> str:
-    return f"{day:%A}, {day:%b} {day.day}"
+    on = "" if days.name or wording.spanish(language) else "on "  # "next week", "today"; but "on Tuesdays"
+    return f"{wording.earliest(language)} {on}{said}"

@@ -131,6 +131,17 @@ def test_slot_titles_name_the_time_zone_and_provider():
     )
 
 
+def test_slot_titles_and_times_in_spanish():
+    from datetime import datetime
+
+    the_clinic = clinic()
+    assert slot_title(OFFERS[0], the_clinic, language="es") == "mar 3 dic, 14:15 CST con Maya Chen"
+    assert slot_title(OFFERS[1], the_clinic, True, "es") == "jue 5 dic, 10:00 CST con Dr. Elena Rivera, Austin"
+    assert when_text(datetime.fromisoformat(OFFERS[0]["start"]), "America/Chicago", "es") == (
+        "martes 3 de diciembre a las 14:15 CST (hora del Centro)"
+    )
+
+
 def test_yes_no_and_new_or_returning():
     assert yes_or_no(turn("yes please")) is True
     assert yes_or_no(turn("I agree")) is True
@@ -161,10 +172,47 @@ def test_stopping():
     assert not wants_to_stop(turn("no", "deny"))
 
 
-@pytest.mark.parametrize("raw", ["quiero una cita el viernes", "je voudrais un rendez-vous demain",
-                                 "ich möchte einen Termin"])
+@pytest.mark.parametrize("raw", ["je voudrais un rendez-vous demain", "ich möchte einen Termin"])
 def test_other_languages_are_named(raw):
-    assert "only read English" in read({"response": input_problem(turn(raw))})
+    assert input_problem(turn(raw)) == "utter_input_not_english"
+
+
+@pytest.mark.parametrize("raw", ["quiero una cita el viernes por la tarde", "mi nombre es María López",
+                                 "la primera opción por favor"])
+def test_spanish_is_read(raw):
+    assert input_problem(turn(raw)) is None
+
+
+def test_spanish_answers_to_the_forms_questions():
+    assert yes_or_no(turn("sí, está bien")) is True
+    assert yes_or_no(turn("Claro que sí")) is True
+    assert yes_or_no(turn("no, gracias")) is False
+    assert yes_or_no(turn("para nada")) is False
+    assert patient_status(turn("es mi primera vez")) == "new"
+    assert patient_status(turn("nunca he ido")) == "new"
+    assert patient_status(turn("no es mi primera vez")) == "returning"
+    assert patient_status(turn("ya he ido antes")) == "returning"
+    assert parse_person_name("me llamo maría lópez") == "María López"
+    assert parse_person_name("Mi nombre es Ana Ruiz") == "Ana Ruiz"
+    assert parse_person_name("sí") is None
+    assert wants_to_stop(turn("olvídalo", "deny"))
+    assert wants_to_stop(turn("cancelar", "deny"))
+    assert wants_to_stop(turn("parar", "deny"))
+
+
+@pytest.mark.parametrize("text, count, expected", [
+    ("la primera", 3, 1), ("la segunda por favor", 3, 2), ("opción 3", 3, 3), ("la última", 3, 3),
+    ("el primero", 3, 1), ("la más temprano", 3, 1), ("dos", 3, None), ("a las 3 y cuarto", 3, None),
+    ("dame un segundo", 3, None),
+])
+def test_spanish_picks_among_offered_times(text, count, expected):
+    assert pick_number(text, count) == expected
+
+
+def test_a_spanish_weekday_and_hour_pick_the_offered_time():
+    the_clinic = clinic()
+    assert resolve_pick(turn("el jueves a las 10"), OFFERS, the_clinic) == 1
+    assert resolve_pick(turn("martes a las 2:15"), OFFERS, the_clinic) == 0
 
 
 @pytest.mark.parametrize("raw", ["Maria Es Lopez", "el paso is far", "con"])

@@ -175,3 +175,48 @@ def test_dates_are_read_in_the_clinic_time_zone():
     pref = parse("tomorrow", now=late.astimezone(timezone.utc))
     assert local(pref) == [whole("2026-12-01")]
     assert pref.windows[0].start.astimezone(CHI).date() == date(2026, 12, 1)
+
+
+# Spanish: read the same way, described in Spanish when the conversation is (patient_language "es").
+@pytest.mark.parametrize(
+    "text, description, windows",
+    [
+        ("mañana por la tarde", "mañana, martes 1 de dic por la tarde", [("2026-12-01", "12:00", "17:00")]),
+        ("Mañana a las 10 de la mañana", "mañana, martes 1 de dic por la mañana a las 10:00",
+         [("2026-12-01", "10:00", "10:30")]),
+        ("el próximo viernes por la mañana", "el viernes 4 de dic por la mañana", [("2026-12-04", "08:00", "12:00")]),
+        ("el jueves después de las 3", "el jueves 3 de dic después de las 15:00", [("2026-12-03", "15:00", "24:00")]),
+        ("el miércoles 9", "el miércoles 9 de dic", [whole("2026-12-09")]),
+        ("el 14 de diciembre a las 11", "el lunes 14 de dic a las 11:00", [("2026-12-14", "11:00", "11:30")]),
+        ("el 3 a las 4 y media", "el jueves 3 de dic a las 16:30", [("2026-12-03", "16:30", "17:00")]),
+        ("este fin de semana", "este fin de semana (del sábado 5 de dic al domingo 6 de dic)",
+         [whole("2026-12-05"), whole("2026-12-06")]),
+        ("entre las 2 y las 4 el martes", "el martes 1 de dic entre las 14:00 y las 16:00",
+         [("2026-12-01", "14:00", "16:00")]),
+        ("el viernes a las 2 p. m.", "el viernes 4 de dic a las 14:00", [("2026-12-04", "14:00", "14:30")]),
+        ("pasado mañana al mediodía", "el miércoles 2 de dic a las 12:00", [("2026-12-02", "12:00", "12:30")]),
+    ],
+)
+def test_spanish_preferences(text, description, windows):
+    pref = parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language="es")
+    assert pref.description == description
+    if windows is not None:
+        assert local(pref) == windows
+
+
+def test_spanish_as_soon_as_possible_and_the_next_week():
+    soonest = parse_time_preference("lo antes posible", NOW, CHICAGO, DAY_PARTS, 60, language="es")
+    assert soonest.asap and soonest.description == "el primer horario disponible"
+    week = parse_time_preference("la semana que viene", NOW, CHICAGO, DAY_PARTS, 60, language="es")
+    assert week.description.startswith("la próxima semana (del lunes 7 de dic")
+
+
+def test_a_spanish_date_that_has_passed_is_said_in_spanish():
+    with pytest.raises(PastDateError) as passed:
+        parse_time_preference("ayer", NOW, CHICAGO, DAY_PARTS, 60, language="es")
+    assert passed.value.description == "el domingo 29 de nov"
+
+
+@pytest.mark.parametrize("text", ["hola", "sí", "me llamo Ana", "tengo una pregunta"])
+def test_spanish_without_a_time_is_no_preference(text):
+    assert parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language="es") is None
