@@ -42,6 +42,7 @@ from bot.contact import display_phone
 from bot.offers import Offer, slot_from_value, slot_key
 from bot.reminders.schedule import Delivery, delivery_for_booking
 from bot.reminders.settings import ReminderSettings
+from bot.scheduling import wording
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ class ActionAskAppointment(Action):
 
 def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
     """The values the read-back shows beside the form's own slots (concern, name, email)."""
-    values = {"phone_shown": display_phone(tracker.get_slot("phone") or "")}
+    values = {"phone_shown": display_phone(tracker.get_slot("phone") or ""),
+              "concern": wording.concern(tracker.get_slot("concern"), language(tracker))}
     appointment = tracker.get_slot("appointment")
     if appointment:
         # A location or provider taken out of data/clinic.yml during the booking is named by its id.

@@ -47,7 +47,9 @@ DEFERRAL_ANSWERS = {"ask_pregnancy": "utter_pregnancy", "ask_medical_conditions"
 SAFETY_FINDING = "safety_finding"
 STOP_WORDS = re.compile(
     r"^\W*(exit|abort|cancel( (it|that|this))?|cancelar?(lo)?)\b"
-    r"|\b(stop|quit|never ?mind|nvm|forget (it|about it|that)|olv[ií]d[ae]lo|d[ée]jalo|ya no quiero|basta|parar|detener)\b", re.I
+    r"|\b(stop|quit|never ?mind|nvm|forget (it|about it|that)"
+    r"|olv[ií]d[ae]lo|d[ée]jalo|ya no quiero|basta|parar|detener)\b",
+    re.I,
 )
 
 # Common words of languages the forms cannot read yet (two of them in a message mean it is in one); the forms read

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.follow_ups import answer_in_context
+from bot.responses import speaks
 
 MISUNDERSTOOD_INTENTS = {"nlu_fallback", "out_of_scope"}
 
@@ -41,7 +42,8 @@ class ActionHandleMisunderstanding(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        if (tracker.get_slot("patient_language") or "en") != "en":
+        language = tracker.get_slot("patient_language") or "en"
+        if language != "en" and not speaks(language):
             dispatcher.utter_message(response="utter_other_language")  # honest, in the patient's language
         elif misunderstandings_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")

@@ -78,12 +78,21 @@ def answer_responses(intent: str) -> List[str]:
 
 @lru_cache(maxsize=None)
 def intents_answered_in(language: str) -> frozenset:
-    """The intents whose every answering response has a variation in `language` (the patient_language slot)."""
+    """The intents whose every answering response has a variation in `language` (the patient_language slot). In a
+    language every response has, that is every intent: a form's answers, a yes or a no included."""
+    if speaks(language):
+        return frozenset(_domain()["intents"])
     return frozenset(
         intent
         for intent in _domain()["intents"]
         if answer_responses(intent) and all(_has_language(name, language) for name in answer_responses(intent))
     )
+
+
+@lru_cache(maxsize=None)
+def speaks(language: str) -> bool:
+    """Every response has a variation in `language`: the whole conversation can be held in it."""
+    return all(_has_language(name, language) for name in _responses())
 
 
 def _has_language(name: str, language: str) -> bool:

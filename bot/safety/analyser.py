@@ -8,6 +8,7 @@ A message in French, Portuguese, German or Italian is also read by that language
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Dict, List, Set, Tuple
 
@@ -201,8 +202,20 @@ def _read_possible_languages(text: str, readings: List[List[Finding]]) -> str:
     return ""
 
 
+# A form's question answered no on a line of its own ("Trouble swallowing? No", "Wheeze: no", "Visión doble - no"),
+# not in the patient's own words ("I can't swallow - no"): the line is taken out before reading, so it denies only
+# its own symptom, never a report on another line ("I'm having trouble breathing\nChest pain: no"). Normalising joins
+# the lines, so a denial cue would reach across them.
+_DENIED_FORM_LINE = re.compile(
+    r"^[ \t]*(?![^\n]*\b(?:i|i'm|im|i've|ive|my|me|mine|yo|mi)\b)[^\n?:]{2,80}?(?:\?+|:|[ \t][-–])[ \t]*"
+    r"(?:no|nope|none|negative|nil|ninguno|ninguna|nada)\.?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def analyse(text: str) -> SafetyReport:
     english, spanish = _pipelines()
+    text = _DENIED_FORM_LINE.sub("", text)
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)

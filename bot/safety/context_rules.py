@@ -148,6 +148,10 @@ ENGLISH: List[Rule] = [
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
      r"|(?<!not my )(?<!not )\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None, EXPLAINABLE),
+    # Sleepiness explains heavy eyes, nothing else: "can't keep my eyes open after a night shift".
+    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"(?<!not )\b(?:sleepy|drowsy|exhausted|tired|jet ?lagged|night shifts?|long flight"
+     r"|(?:no|little|not enough) sleep|(?:will not|won't|wont) let me sleep|past \d+ ?(?:pm)?|hay ?fever|in the wind)\b",
+     None, frozenset({"urgent:eyelid_droop_with_weakness"})),
     # "can't talk, I'm in a meeting" is busy, not a symptom; only speech, so "I'm at work and can't breathe" stays urgent.
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b",
      None, frozenset({"urgent:speech_voice"})),
@@ -166,7 +170,8 @@ ENGLISH: List[Rule] = [
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
-     r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
+     r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ )?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"
+     r"|droopy|blurry|slurred|heavy|floppy|limp|funny|weird|stiff|puffy|swollen|itchy|red)\b)|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
      r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
@@ -175,6 +180,11 @@ ENGLISH: List[Rule] = [
      r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
      r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b"
      r"|\bin my (?:teens|20s|30s|40s|twenties|thirties|forties)\b|\b(?:was|felt) fine after(?:wards)?\b", None),
+    # A resolution with its day: the day says when it ended, not that it is happening ("went away yesterday"). Longer
+    # than the day alone, so it wins over CURRENT's "yesterday" on the same words.
+    (HISTORICAL, "BIDIRECTIONAL", r"\b(?:went away|cleared(?: up)?|gone|resolved|disappeared|settled) (?:completely |fully |totally )?(?:since )?"
+     r"(?:yesterday|last night|this morning|(?:on |by )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+     r"|over the weekend|a (?:few|couple(?: of)?) days ago|\d+ days ago)\b", None),
     # "I had an allergic reaction to Dysport before": a past reaction, which the toxin allergy defers. Short reach,
     # so "I had a reaction an hour ago and my throat is closing" keeps the throat now.
     (HISTORICAL, "FORWARD", r"\b(?:had|gave me)\b(?= (?:an?|some|a bad|a mild) (?:\w+ )?(?:allergic )?reaction)", 4),
@@ -233,6 +243,8 @@ SPANISH: List[Rule] = [
      r" pasando|asi estoy)(?= *(?:[.!,;?]|$))", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
+    (HISTORICAL, "BIDIRECTIONAL", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
+     r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),

@@ -54,7 +54,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
-        r"huffing and puffing|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
+        r"huffing and puffing|\b(?:i am|am|been|keep|was) (?:\w+\s+)?puffing\b(?! (?:up|on|out|away|at|in|and))"
+        r"|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
         r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|run(?:ning)? out of (?:air|breath)|out of air"
         r"|(?:sitting|standing|elephant|weight) on my chest|breath\w* (?:really |so |very )?hard (?:just |while |when |sitting)|air (?:\w+\s+){0,2}?(?:not|never) (?:going|getting) (?:in|all the way)",
         r"(?:cannot|could not|hard to|struggl\w* to|trouble) (?:get|pull|draw|suck) (?:in )?(?:air|a breath)|air hunger|\bwinded\b"
@@ -136,13 +137,18 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?: up)? (?:my |her |his )?(?:head|arms?|legs?|cup|phone|mug|bag)",
     ],
     "urgent:eyelid_droop_with_weakness": [
-        r"(?:cannot|could not|hard to|struggl\w* to) (?:keep|hold) (?:my |one |her |his )?(?:eyes?|eyelids?|lids?) (?:open|up)"
-        r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)|(?:have to|need to|gotta) (?:lift|hold|tape) (?:up )?(?:my )?(?:eyelid|lid|eye)"
+        r"(?:cannot|could not|hard to|struggl\w* to|not able to|unable to) (?:keep|hold) (?:my |one |her |his |both |that |this )?"
+        r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
+        r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
+        r"|(?:have to|need to|gotta) (?:lift|hold|tape|prop) (?:up )?(?:my |them |it |the )?(?:eyelids?|lids?|eyes?|up)\b"
+        r"(?! (?:\w+ ){0,4}?(?:to|for|when|while) (?:put|do|apply|curl|insert|get|take|wear|use|draw|line|fit|paint)\b)"
+        r"|(?:eyelids?|lids?) (?:\w+\s+){0,3}?(?:droopy|drooping|heavy|hanging) and weak|weak (?:eye)?lids?"
         r"|(?:eyelid|lid) (?:is )?(?:covering|over) (?:my )?(?:pupil|eye)",
         r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"
         r" (?:open|stay open|lift|go up)",
-        r"(?:cannot|could not|can barely|can hardly) (?:open|lift|keep open) (?:my |her |his |one |the )?(?:left |right )?"
-        r"(?:eye|eyelid|lid)s?",
+        r"(?:cannot|could not|can barely|can hardly|not able to|unable to) (?:fully )?(?:open|lift|keep open) "
+        r"(?:my |her |his |one |the |that |this |both )?(?:left |right )?"
+        r"(?:eye|eyelid|lid)s?(?! (?:cream|drops|serum|gel|mask|shadow|liner|pencil|palette|bag|wash|patch))",
         r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)"
         r"|(?:eye)?lids? (?:\w+\s+)?(?:sliding|slipping|falling|coming) down",
     ],
@@ -318,7 +324,7 @@ SPANISH: Dict[str, List[str]] = {
         r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude|poder|pueda) respirar",
         r"(?:no puedo|no podia|no poder|no pueda|me cuesta|me cueste|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
-        r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"
+        r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|(?:estoy|esta|sigo) jadeando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"
         r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
     ],
     "urgent:speech_voice": [
@@ -340,7 +346,8 @@ SPANISH: Dict[str, List[str]] = {
         r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no (?:tengo|tiene|tenia) fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
-        r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi) ojo",
+        r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
+        r"|(?:el )?parpado se me cae",
     ],
     "urgent:allergic": [
         r"ronchas|urticaria|sarpullido|(?:garganta|lengua|boca) (?:\w+ )?(?:hinchad\w*|cerrando|cerrada)"

@@ -175,3 +175,16 @@ def consultation(when: str, where: str, provider_name: str, language: Optional[s
     if spanish(language):
         return f"su consulta del {when} en {where} con {provider_name}"
     return f"your consultation on {when} at {where} with {provider_name}"
+
+
+# The areas a consultation can be about (actions/booking_support.AREA_INTENTS), as a Spanish read-back names them.
+SPANISH_AREAS = {
+    "gummy smile": "sonrisa gingival", "brows": "cejas", "mouth corners": "comisuras de la boca", "eyes": "ojos",
+    "nose": "nariz", "chin": "mentón", "jawline": "mandíbula", "forehead": "frente", "lips": "labios",
+}  # fmt: skip
+
+
+def concern(value: Optional[str], language: Optional[str] = None) -> str:
+    """The consultation's subject as the patient reads it: a known area in their language, else their own words."""
+    text = value or ""
+    return SPANISH_AREAS.get(text, text) if spanish(language) else text

@@ -218,3 +218,13 @@ def test_a_spanish_weekday_and_hour_pick_the_offered_time():
 @pytest.mark.parametrize("raw", ["Maria Es Lopez", "el paso is far", "con"])
 def test_english_with_a_stray_foreign_word_is_fine(raw):
     assert input_problem(turn(raw)) is None
+
+
+def test_every_area_a_booking_can_be_about_has_its_spanish_name():
+    from actions.booking_support import known_areas
+    from bot.scheduling.wording import SPANISH_AREAS, concern
+
+    assert known_areas() <= set(SPANISH_AREAS)
+    assert concern("gummy smile", "es") == "sonrisa gingival"
+    assert concern("my left brow sits higher", "es") == "my left brow sits higher"  # the patient's own words
+    assert concern("gummy smile", "en") == "gummy smile"

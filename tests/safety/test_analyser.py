@@ -578,6 +578,47 @@ def test_the_dev14_rounds_words(text, decision):
     assert analyse(text).decision == decision
 
 
+# The dev15 round (2026-12-07): a form's question answered "no" on its own line, a resolution with its day ("went
+# away yesterday"), "she's gone hoarse" (a state, not a resolution), "I'm puffing", heavy eyelids held up or that
+# cannot be opened, and sleepiness as what explains heavy eyes.
+@pytest.mark.parametrize("text, decision", [
+    ("Trouble swallowing? No\nTrouble breathing? No\nDouble vision? No", Decision.NONE),
+    ("Allergies: none known\nHives/rash since treatment: no\nWheeze: no", Decision.NONE),
+    ("Trouble swallowing? No\nTrouble breathing? Yes, since this morning", Decision.EMERGENCY),
+    ("I can't swallow - no", Decision.EMERGENCY),
+    ("the rash went away yesterday but today my lips are swelling", Decision.EMERGENCY),
+    ("she's gone rather hoarse and her words are a touch slurred, she is sitting beside me", Decision.EMERGENCY),
+    ("I'm puffing just walking to the kitchen now", Decision.EMERGENCY),
+    ("my eyelids are so droopy and weak I have to hold them up with my finger to see", Decision.EMERGENCY),
+    ("my eyelid is hanging down and I can't open that eye properly", Decision.EMERGENCY),
+    ("I have to hold my eyelid up to put my contact lenses in", Decision.NONE),
+    ("I can't open that eye cream you sold me, the pump is stuck", Decision.NONE),
+    ("after a 12-hour night shift I'm not able to keep my eyes open lol", Decision.WARNING_SIGNS),
+])
+def test_the_dev15_rounds_words(text, decision):
+    assert analyse(text).decision == decision
+
+
+@pytest.mark.parametrize("text", ["The blurry vision went away yesterday, it was my contacts drying out",
+                                  "the wheeze cleared up on Sunday", "lo de la vista borrosa ya se me quitó ayer"])
+def test_a_resolution_with_its_day_reads_as_past(text):
+    """The rules' reading: the day says when it ended (the urgency net may still read the whole message)."""
+    assert {f.assertion for f in analyse(text).findings if f.kind == "urgent"} == {Assertion.PAST}
+
+
+REVIEW_DEV15 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev15.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV15 if item["expect"] == "emergency"])
+def test_real_reports_in_the_words_of_the_dev15_rules_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+def test_few_harmless_messages_in_the_dev15_words_are_escalated():
+    harmless = [item["text"] for item in REVIEW_DEV15 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 5
+
+
 @pytest.mark.parametrize("text", ["perdí el sentido del olfato con el covid", "me desperté en el piso de mi novio",
                                   "cuando se fue la luz todo se puso negro", "fui muy inconsciente al no preguntar"])
 def test_spanish_words_near_fainting_that_are_not(text):

@@ -32,6 +32,7 @@ FLOORS = {
     ("dev12", "emergency"): 1.0, ("dev12", "deferral"): 0.95, ("dev12", "dose_deferral"): 0.93,
     ("dev13", "emergency"): 1.0, ("dev13", "deferral"): 1.0, ("dev13", "dose_deferral"): 1.0,
     ("dev14", "emergency"): 1.0, ("dev14", "deferral"): 0.88, ("dev14", "dose_deferral"): 0.9,
+    ("dev15", "emergency"): 1.0, ("dev15", "deferral"): 0.97, ("dev15", "dose_deferral"): 1.0,
 }
 
 
@@ -55,7 +56,7 @@ def test_development_part_findings_do_not_regress(part, expect):
                          [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.047), ("dev4", 0.048), ("dev5", 0.02),
                           ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
                           ("dev11", 0.141), ("dev12", 0.15), ("dev13", 0.13),
-                          ("dev14", 0.178)])
+                          ("dev14", 0.154), ("dev15", 0.142)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
