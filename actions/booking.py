@@ -31,6 +31,7 @@ from actions.booking_support import (
     language,
     location_of,
     numbered,
+    provider_label,
     provider_of,
     slot_title,
     slot_when,
@@ -85,7 +86,8 @@ def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
             when=slot_when(appointment, the_clinic, language(tracker)),
             location_name=location.name if location else appointment["location_id"],
             location_address=location.address if location else "",
-            provider=f"{provider.name}, {provider.credentials}" if provider else appointment["provider_id"],
+            provider=provider_label(the_clinic, provider.id, provider.name, provider.credentials, language(tracker))
+            if provider else appointment["provider_id"],
         )
     return values
 
@@ -131,7 +133,8 @@ class ActionStartBooking(Action):
 def reminder_delivery(tracker: Tracker, the_clinic: Clinic) -> Optional[Delivery]:
     """Where this booking's reminders go, with the notice the patient is shown and agrees to by booking."""
     return delivery_for_booking(tracker.get_latest_input_channel() or "", tracker.sender_id,
-                                tracker.get_slot("email"), service.now_utc(), ReminderSettings.of(the_clinic))
+                                tracker.get_slot("email"), service.now_utc(),
+                                ReminderSettings.of(the_clinic, language(tracker)))
 
 
 def actor(tracker: Tracker) -> str:
@@ -145,7 +148,8 @@ def confirmation_values(result: Any, tracker: Tracker) -> Dict[str, str]:
         "when": when_text(result.start_utc, result.timezone, language(tracker)),
         "location_name": result.location_name,
         "location_address": result.location_address,
-        "provider": f"{result.provider_name}, {result.provider_credentials}",
+        "provider": provider_label(clinic(), result.provider_id, result.provider_name, result.provider_credentials,
+                                   language(tracker)),
         "calendar_link": calendar_link(result.reference),
     }
 

@@ -375,6 +375,15 @@ def location_of(the_clinic: Clinic, location_id: str) -> Any:
     return next((loc for loc in the_clinic.locations if loc.id == location_id), None)
 
 
+def provider_label(the_clinic: Clinic, provider_id: str, name: str, credentials: str,
+                   language: Optional[str] = None) -> str:
+    """'Dr. Elena Rivera, MD, board-certified dermatologist', with the credentials in Spanish when the clinic words
+    them so (`spanish: providers:` in data/clinic.yml)."""
+    if wording.spanish(language):
+        credentials = the_clinic.spanish.get("providers", {}).get(provider_id, {}).get("credentials", credentials)
+    return f"{name}, {credentials}"
+
+
 def language(tracker: Any) -> Optional[str]:
     """The conversation's language for the fragments code writes (times, places): the patient_language slot."""
     return tracker.get_slot("patient_language")

@@ -147,7 +147,9 @@ class ActionAnswerTouchUpInvitation(Action):
         return "action_answer_touch_up_invitation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        from bot.clinic import clinic
         from bot.reminders.schedule import answer_touch_up_invitation
+        from bot.reminders.settings import ReminderSettings
 
         reference = tracker.get_slot("touch_up_offer")
         granted = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
@@ -156,7 +158,7 @@ class ActionAnswerTouchUpInvitation(Action):
             return [SlotSet("touch_up_offer", None)]
         try:
             await service.in_thread(answer_touch_up_invitation, service.sessions(), reference, granted,
-                                    service.now_utc())
+                                    service.now_utc(), ReminderSettings.of(clinic(), language(tracker)))
         except Exception as error:
             log.error("recording the touch-up answer failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_touch_up_answer_failed")

@@ -27,7 +27,7 @@ from bot.nlp.paused_safety import EMERGENCY_INTENT, FINDING_ENTITY
 from bot.nlp.question_parts import ALSO_ASKED
 from bot.nlp.treatment_concern import CONCERN_INTENT, reports_a_treatment_problem
 from bot.references import is_only_a_reference
-from bot.responses import intents_answered_in
+from bot.responses import intents_answered_in, speaks
 from bot.safety import Decision, SafetyReport, analyse, warm_up
 from bot.safety.findings import PREGNANCY_RELATED
 from bot.safety.language import shown_language
@@ -174,7 +174,7 @@ class SafetyGuard(_Stateless):
         if decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(report.language, predicted):
             decision = Decision.NONE
         text = message.get(TEXT) or ""
-        intent = (concern_in_its_language(decision, report.language, text)
+        intent = (concern_in_its_language(report.decision, report.language, text)
                   or safety_intent(report, decision, predicted)
                   or concern_intent(text, ranking) or cautious_intent(predicted, ranking))
         if intent is None and predicted == EMERGENCY_INTENT:  # only the analyser may confirm an emergency
@@ -219,9 +219,9 @@ def concern_intent(text: str, ranking: List[Dict[str, Any]]) -> Optional[str]:
 
 
 def concern_in_its_language(decision: Decision, language: str, text: str) -> Optional[str]:
-    """A problem after a treatment told in a language the concern answer has (Spanish) goes to the concern path, the
-    answer and then a person, whatever the classifier made of its topic: the notice would only say to write in
-    English or call."""
+    """A problem after a treatment told in another language the concern answer has (Spanish) goes to the concern
+    path, the answer and then a person, whatever the classifier made of its topic: it reads Spanish less well than
+    English."""
     if (decision == Decision.LANGUAGE_NOTICE and answered_in_its_language(language, CONCERN_INTENT)
             and reports_a_treatment_problem(text)):
         return CONCERN_INTENT
@@ -229,10 +229,11 @@ def concern_in_its_language(decision: Decision, language: str, text: str) -> Opt
 
 
 def answered_in_its_language(language: str, intent: Optional[str]) -> bool:
-    """A message in Spanish whose answer exists in Spanish (below the fallback threshold the intent is
-    nlu_fallback, which gets the notice). Other languages have variations of the safety replies only, which the
+    """A message in a language whose answer exists in it. Spanish, which every response has, is read like English
+    (below the fallback threshold too: nlu_fallback then takes the English path, the out-of-scope reply in Spanish,
+    and a form still reads the answer). Other languages have variations of the safety replies only, which the
     analyser's decisions give."""
-    return language in ANSWER_LANGUAGES and intent in intents_answered_in(language)
+    return language in ANSWER_LANGUAGES and (speaks(language) or intent in intents_answered_in(language))
 
 
 def safety_intent(report: SafetyReport, decision: Decision, predicted: Optional[str]) -> Optional[str]:

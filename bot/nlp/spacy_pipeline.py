@@ -17,17 +17,21 @@ from bot.clinic import PROJECT_ROOT, Clinic, clinic
 SPACY_PIPELINE_DIR = PROJECT_ROOT / "build" / "spacy-clinic"
 
 # Treatment area -> the ways patients name it. The key is the canonical value the entity carries.
-TREATMENT_AREAS: Dict[str, List[str]] = {
-    "gummy smile": ["gummy smile", "gummy", "gums show", "gum line", "gums", "upper lip"],
-    "brows": ["brow", "brows", "eyebrow", "eyebrows", "brow lift", "uneven brows", "eye brows"],
+TREATMENT_AREAS: Dict[str, List[str]] = {  # English, then Spanish
+    "gummy smile": ["gummy smile", "gummy", "gums show", "gum line", "gums", "upper lip",
+                    "sonrisa gingival", "encía", "encias", "encías", "encia"],
+    "brows": ["brow", "brows", "eyebrow", "eyebrows", "brow lift", "uneven brows", "eye brows", "ceja", "cejas"],
     "mouth corners": ["mouth corner", "mouth corners", "corner of my mouth", "lip corners", "droopy mouth",
-                      "crooked smile", "lopsided smile", "smile"],
-    "eyes": ["eye", "eyes", "eyelid", "eyelids", "crows feet", "crow's feet", "under eye"],
-    "nose": ["nose", "nostril", "nostrils", "bunny lines"],
-    "chin": ["chin", "dimpled chin", "orange peel chin"],
-    "jawline": ["jaw", "jawline", "jowls", "jowl", "neck bands", "platysma", "masseter", "neck"],
-    "forehead": ["forehead", "forehead lines", "11s", "elevens", "frown lines", "glabella"],
-    "lips": ["lip", "lips", "lip flip"],
+                      "crooked smile", "lopsided smile", "smile", "comisura", "comisuras", "sonrisa chueca",
+                      "sonrisa torcida", "sonrisa desigual", "boca caída", "boca caida"],
+    "eyes": ["eye", "eyes", "eyelid", "eyelids", "crows feet", "crow's feet", "under eye", "ojo", "ojos", "párpado",
+             "párpados", "parpado", "parpados", "patas de gallo"],
+    "nose": ["nose", "nostril", "nostrils", "bunny lines", "nariz"],
+    "chin": ["chin", "dimpled chin", "orange peel chin", "mentón", "menton", "barbilla"],
+    "jawline": ["jaw", "jawline", "jowls", "jowl", "neck bands", "platysma", "masseter", "neck", "mandíbula",
+                "mandibula", "quijada", "bandas del cuello", "cuello"],
+    "forehead": ["forehead", "forehead lines", "11s", "elevens", "frown lines", "glabella", "frente", "entrecejo"],
+    "lips": ["lip", "lips", "lip flip", "labio", "labios"],
 }
 FACE_SIDES: Dict[str, List[str]] = {
     "left": ["left", "left side", "my left"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time, timedelta
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from bot.clinic import Clinic, parse_time_range
 
@@ -25,8 +25,10 @@ class ReminderSettings:
     whatsapp_templates: Dict[str, str] = field(default_factory=dict)  # kind -> approved template's Content SID
 
     @classmethod
-    def of(cls, clinic: Clinic) -> "ReminderSettings":
-        raw = clinic.reminders
+    def of(cls, clinic: Clinic, language: Optional[str] = None) -> "ReminderSettings":
+        """The clinic's settings; with language "es", the notices a patient agrees to as the clinic words them in
+        Spanish (`spanish: reminders:` in data/clinic.yml), which is what their consent records."""
+        raw = {**clinic.reminders, **((clinic.spanish.get("reminders") or {}) if language == "es" else {})}
         default = cls()
         hours = raw.get("before_visit_hours")
         return cls(

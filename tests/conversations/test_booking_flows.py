@@ -208,6 +208,47 @@ def test_cancel_by_reference_and_contact(assistant, test_database_url):
     assert appointment_row(test_database_url, reference)["status"] == "cancelled"
 
 
+def test_a_whole_booking_in_spanish(assistant, test_database_url):
+    """Every question, offered time, read-back and confirmation is in Spanish, and the answers are read in Spanish:
+    a day and a part of it, a pick by its rank, a name, a first visit, a yes."""
+    sender = new_sender("booking-es")
+    reply = assistant.reply("Hola, quiero reservar una consulta para mi sonrisa gingival", sender)
+    assert "Con gusto le ayudo a reservar una consulta" in reply
+    assert "¿Cuál de nuestras clínicas le conviene más?" in reply
+    assert "¿Cuándo le gustaría venir?" in assistant.reply('/inform{"location": "austin"}', sender)
+    assert "Esa fecha ya pasó (el " in assistant.reply("ayer por la tarde", sender)
+
+    offers = assistant.messages("la próxima semana por la tarde", sender)
+    assert "Esto es lo que hay disponible para la próxima semana (del " in texts(offers)
+    assert "por la tarde en Austin:" in texts(offers)
+    choices = buttons(offers)
+    assert choices and all(re.search(r"^\w{3} \d{1,2} \w{3}, \d{1,2}:\d\d C[SD]T con ", b["title"]) for b in choices)
+
+    assert "¿Cuál es su nombre completo?" in assistant.reply("la segunda", sender)
+    assert "número de teléfono" in assistant.reply("me llamo María López", sender)
+    assert "Eso no parece un número de teléfono de EE. UU." in assistant.reply("12345", sender)
+    assert "correo electrónico" in assistant.reply("512-555-0199", sender)
+    assert "¿Ha venido antes" in assistant.reply("maria@ejemplo.com", sender)
+    assert "política de cancelación" in assistant.reply("es mi primera vez", sender)
+    summary = assistant.reply("sí, estoy de acuerdo", sender)
+    assert "Por favor, revise su reserva" in summary and "• Primera visita" in summary
+    assert choices[1]["title"].split(" con ")[1] in summary and "(hora del Centro)" in summary
+
+    confirmation = assistant.reply("sí", sender)
+    reference = re.search(r"Su referencia es ([A-Z0-9]{8})", confirmation).group(1)
+    assert "Por favor, traiga una identificación con foto" in confirmation
+    assert "board-certified" not in confirmation and "Le enviaremos recordatorios" in confirmation
+    row = appointment_row(test_database_url, reference)
+    assert row["status"] == "booked" and row["name"] == "María López" and row["phone"] == "+15125550199"
+
+    cancelling = new_sender("cancel-es")
+    assert "¿Cuál es la referencia de su reserva?" in assistant.reply("quiero cancelar mi cita", cancelling)
+    assistant.reply(reference, cancelling)
+    assert "¿Desea cancelar esta cita?" in assistant.reply("512-555-0199", cancelling)
+    assert "Listo: he cancelado su consulta del " in assistant.reply("sí, cancélela", cancelling)
+    assert appointment_row(test_database_url, reference)["status"] == "cancelled"
+
+
 def test_reschedule_moves_the_booking(assistant, test_database_url):
     reference = book(assistant, new_sender("to-move"), phone="512-555-0142", email="lee@example.com")
     sender = new_sender("reschedule")

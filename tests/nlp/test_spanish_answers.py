@@ -171,4 +171,6 @@ def test_an_english_message_after_a_spanish_one_is_answered_in_english(assistant
     sender = f"es-then-en-{uuid.uuid4().hex}"
     assistant.messages("hola, cuánto cuesta el botox para la sonrisa gingival?", sender)
     reply = assistant.reply("sorry, can you tell me in English how long the results last?", sender)
-    assert reply == _variation("utter_results_duration", spanish=False).format_map(answer_facts(clinic())), reply
+    english = {_variation(name, spanish=False).format_map(answer_facts(clinic()))
+               for name in answer_responses("ask_results_duration")}
+    assert reply in english, reply  # the gummy smile's own answer: the area asked about in Spanish is the context
