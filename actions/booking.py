@@ -132,9 +132,10 @@ class ActionStartBooking(Action):
 
 def reminder_delivery(tracker: Tracker, the_clinic: Clinic) -> Optional[Delivery]:
     """Where this booking's reminders go, with the notice the patient is shown and agrees to by booking."""
+    spoken = language(tracker) or "en"
     return delivery_for_booking(tracker.get_latest_input_channel() or "", tracker.sender_id,
                                 tracker.get_slot("email"), service.now_utc(),
-                                ReminderSettings.of(the_clinic, language(tracker)))
+                                ReminderSettings.of(the_clinic, spoken), language=spoken)
 
 
 def actor(tracker: Tracker) -> str:

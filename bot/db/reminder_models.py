@@ -86,4 +86,5 @@ class MessageConsent(Base):
     channel: Mapped[str] = Column(String(32), nullable=False)
     recipient: Mapped[str] = Column(String(255), nullable=False)  # the conversation id it was given in
     text: Mapped[str] = Column(Text, nullable=False)  # exactly what the patient agreed to (or declined)
+    language: Mapped[str] = Column(String(8), nullable=False, default="en", server_default="en")  # of the text
     at: Mapped[datetime] = Column(UTCDateTime, nullable=False, default=utcnow)

@@ -18,6 +18,7 @@ from bot.clinic import clinic
 from bot.db.models import BOOKED, AuditEvent
 from bot.db.reminder_models import SENDING, ScheduledMessage
 from bot.db.session import write_session
+from bot.reminders.schedule import delivery_of
 from bot.reminders.timing import REMINDER, TOUCH_UP
 from bot.reminders.touch_up import open_times_text
 
@@ -32,6 +33,7 @@ class Delivered:
     kind: str
     booking: BookingResult
     open_times: str = ""  # a touch-up invitation's offer of open times (touch_up.py)
+    language: str = "en"  # the patient's, as they agreed to the messages (schedule.Delivery)
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,11 @@ def start_delivery(sessions: sessionmaker, message_id: int, conversation_id: str
         if not _addressed(message, conversation_id, channel) or message.status != SENDING or message.delivered_at:
             return None
         message.delivered_at = now
-        offer = open_times_text(session, clinic(), message.appointment, now) if message.kind == TOUCH_UP else ""
-        return Delivered(message.id, message.kind, describe(message.appointment), offer)
+        delivery = delivery_of(session, message.appointment_id)
+        language = delivery.language if delivery else "en"
+        offer = (open_times_text(session, clinic(), message.appointment, now, language) if message.kind == TOUCH_UP
+                 else "")
+        return Delivered(message.id, message.kind, describe(message.appointment), offer, language)
 
 
 def _answered(session: Session, message_id: Optional[int], conversation_id: str, channel: str,

@@ -22,6 +22,7 @@ from bot.clinic import Clinic
 from bot.reminders.email_links import CONFIRM, UNSUBSCRIBE, EmailLinks
 from bot.reminders.timing import CHECK_IN, REMINDER, TOUCH_UP
 from bot.responses import render
+from bot.scheduling import wording
 
 RESPONSES = {REMINDER: "utter_scheduled_reminder", CHECK_IN: "utter_scheduled_check_in",
              TOUCH_UP: "utter_scheduled_touch_up"}
@@ -35,9 +36,10 @@ def _templates() -> Environment:
 
 
 def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: EmailLinks,
-            open_times: str) -> Dict[str, str]:
+            open_times: str, language: str) -> Dict[str, str]:
     return {
-        "visit_when": booking.when_text,
+        "visit_when": wording.when_text(booking.start_utc, booking.timezone, language) if wording.spanish(language)
+        else booking.when_text,
         "visit_place": f"{clinic.name} {booking.location_name}, {booking.location_address}",
         "visit_provider": booking.provider_name,
         "visit_reference": booking.reference,
@@ -60,9 +62,9 @@ def _linked(paragraph: str) -> Markup:
 
 
 def compose(message_id: int, kind: str, booking: BookingResult, recipient: str, clinic: Clinic,
-            links: EmailLinks, open_times: str = "") -> EmailMessage:
-    values = _values(booking, clinic, message_id, links, open_times)
-    rendered = render(RESPONSES[kind], "email", values)
+            links: EmailLinks, open_times: str = "", language: str = "en") -> EmailMessage:
+    values = _values(booking, clinic, message_id, links, open_times, language)
+    rendered = render(RESPONSES[kind], "email", values, language)
     paragraphs = [p.strip() for p in rendered.text.split("\n") if p.strip()]
     message = EmailMessage()
     message["To"] = recipient

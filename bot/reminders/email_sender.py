@@ -44,7 +44,7 @@ class EmailSender:
             return None
         try:
             email = compose(message_id, delivered.kind, delivered.booking, recipient, self.clinic, self.links,
-                            delivered.open_times)
+                            delivered.open_times, delivered.language)
             await asyncio.to_thread(mail.send, email, self.smtp)
         except (smtplib.SMTPException, OSError) as error:
             await asyncio.to_thread(undo_delivery, sessions, message_id)

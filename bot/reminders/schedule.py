@@ -42,16 +42,19 @@ class Delivery:
     consent_text: str
     marketing: Optional[bool] = None
     marketing_text: str = ""
+    language: str = "en"  # of the notice they agreed to: their messages are written in it
 
 
 def delivery_for_booking(channel: str, conversation_id: str, email: Optional[str], agreed_at: datetime,
-                         settings: ReminderSettings, env: Mapping[str, str] = os.environ) -> Optional[Delivery]:
+                         settings: ReminderSettings, env: Mapping[str, str] = os.environ,
+                         language: str = "en") -> Optional[Delivery]:
     """Where a new booking's messages go: the chat it was made in, when that channel can send first; else the
-    e-mail address the patient gave (the website widget and REST cannot), when e-mail is set up; else nowhere."""
+    e-mail address the patient gave (the website widget and REST cannot), when e-mail is set up; else nowhere.
+    `settings` carry the notices in `language`, the conversation's."""
     if channel in PUSHABLE:
-        return Delivery(channel, conversation_id, agreed_at, settings.consent_text)
+        return Delivery(channel, conversation_id, agreed_at, settings.consent_text, language=language)
     if email and email_is_on(env):
-        return Delivery(EMAIL_CHANNEL, email, agreed_at, settings.email_consent_text)
+        return Delivery(EMAIL_CHANNEL, email, agreed_at, settings.email_consent_text, language=language)
     return None
 
 
@@ -65,7 +68,7 @@ def _settings(settings: Optional[ReminderSettings]) -> ReminderSettings:
 
 def _record_consents(session: Session, appointment: Appointment, delivery: Delivery) -> None:
     common = dict(patient_id=appointment.patient_id, appointment_id=appointment.id, channel=delivery.channel,
-                  recipient=delivery.conversation_id, at=delivery.agreed_at)
+                  recipient=delivery.conversation_id, at=delivery.agreed_at, language=delivery.language)
     session.add(MessageConsent(purpose=TRANSACTIONAL, granted=True, text=delivery.consent_text, **common))
     if delivery.marketing is not None:
         session.add(MessageConsent(purpose=MARKETING, granted=delivery.marketing, text=delivery.marketing_text,
@@ -117,7 +120,7 @@ def delivery_of(session: Session, appointment_id: int) -> Optional[Delivery]:
         return None
     marketing = next((c for c in reversed(consents) if c.purpose == MARKETING), None)
     return Delivery(reminders.channel, reminders.recipient, reminders.at, reminders.text,
-                    marketing.granted if marketing else None, marketing.text if marketing else "")
+                    marketing.granted if marketing else None, marketing.text if marketing else "", reminders.language)
 
 
 def on_rescheduled(session: Session, old: Appointment, new: Appointment, now: datetime,
@@ -148,7 +151,8 @@ def answer_touch_up_invitation(sessions: sessionmaker, reference: str, granted: 
         answered = replace(delivery, agreed_at=now, marketing=granted, marketing_text=settings.marketing_consent_text)
         session.add(MessageConsent(purpose=MARKETING, granted=granted, text=answered.marketing_text,
                                    patient_id=appointment.patient_id, appointment_id=appointment.id,
-                                   channel=delivery.channel, recipient=delivery.conversation_id, at=now))
+                                   channel=delivery.channel, recipient=delivery.conversation_id, at=now,
+                                   language=delivery.language))
         already = session.execute(select(ScheduledMessage.id).where(
             ScheduledMessage.appointment_id == appointment.id, ScheduledMessage.kind == TOUCH_UP)).first()
         if granted and already is None:

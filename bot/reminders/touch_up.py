@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.answers import format_time
 from bot.clinic import Clinic
 from bot.db.models import Appointment
+from bot.scheduling import wording
 from bot.scheduling.availability import Interval, Slot, spread_slots
 
 OFFERED = 3
@@ -28,14 +28,15 @@ def _open(session: Session, clinic: Clinic, appointment: Appointment, now: datet
     return same_provider or open_slots(session, clinic, window, now, location_ids=place)
 
 
-def open_times_text(session: Session, clinic: Clinic, appointment: Appointment, now: datetime) -> str:
-    """"Open times in Austin: Tue Mar 3, 10am with Dr. Rivera; ... " (with its trailing space), or "" when none."""
+def open_times_text(session: Session, clinic: Clinic, appointment: Appointment, now: datetime,
+                    language: str = "en") -> str:
+    """"Open times in Austin: Tue Mar 3, 10am with Dr. Rivera; ... " (with its trailing space), or "" when none; in
+    Spanish "Horarios disponibles en Austin: mar 3 mar, 10:00 con Dr. Rivera; ... "."""
     zone = ZoneInfo(appointment.location.timezone)
-    times = []
-    for slot in spread_slots(_open(session, clinic, appointment, now), OFFERED):
-        local = slot.start.astimezone(zone)
-        times.append(f"{local:%a %b} {local.day}, {format_time(local.time())} with "
-                     f"{clinic.provider(slot.provider_id).name}")
+    times = [
+        wording.offered_time(slot.start.astimezone(zone), clinic.provider(slot.provider_id).name, language)
+        for slot in spread_slots(_open(session, clinic, appointment, now), OFFERED)
+    ]
     if not times:
         return ""
-    return f"Open times in {appointment.location.name}: {'; '.join(times)}. "
+    return f"{wording.open_times_in(appointment.location.name, language)}: {'; '.join(times)}. "

@@ -142,12 +142,9 @@ def when_text(start_utc: datetime, timezone: str, language: Optional[str] = None
 def slot_title(local: datetime, provider_name: Optional[str], location_name: Optional[str],
                language: Optional[str] = None) -> str:
     """'Tue Dec 1, 2:15pm CST with Maya Chen, Austin'; 'mar 1 dic, 14:15 CST con Maya Chen, Austin'."""
-    if spanish(language):
-        title = f"{format_date(local.date(), 'EEE d MMM', locale='es')}, {clock_text(local, language)} {local.tzname()}"
-    else:
-        title = f"{local:%a %b} {local.day}, {clock_text(local)} {local.tzname()}"
+    title = f"{_short_day(local, language)}, {clock_text(local, language)} {local.tzname()}"
     if provider_name:
-        title += f" {'con' if spanish(language) else 'with'} {provider_name}"
+        title += f" {_with(language)} {provider_name}"
     if location_name:
         title += f", {location_name}"
     return title
@@ -188,3 +185,21 @@ def concern(value: Optional[str], language: Optional[str] = None) -> str:
     """The consultation's subject as the patient reads it: a known area in their language, else their own words."""
     text = value or ""
     return SPANISH_AREAS.get(text, text) if spanish(language) else text
+
+
+def offered_time(local: datetime, provider_name: str, language: Optional[str] = None) -> str:
+    """An invitation's open time, without its zone: 'Tue Mar 3, 10am with Dr. Rivera'; 'mar 3 mar, 10:00 con ...'."""
+    return f"{_short_day(local, language)}, {clock_text(local, language)} {_with(language)} {provider_name}"
+
+
+def _short_day(local: datetime, language: Optional[str]) -> str:
+    """'Tue Dec 1'; 'mar 1 dic'."""
+    return format_date(local.date(), "EEE d MMM", locale="es") if spanish(language) else f"{local:%a %b} {local.day}"
+
+
+def _with(language: Optional[str]) -> str:
+    return "con" if spanish(language) else "with"
+
+
+def open_times_in(location_name: str, language: Optional[str] = None) -> str:
+    return f"Horarios disponibles en {location_name}" if spanish(language) else f"Open times in {location_name}"

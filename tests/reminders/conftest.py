@@ -28,9 +28,10 @@ from tests.booking.conftest import (  # noqa: F401 - fixtures
 SMS_CONVERSATION = "sms:+15125550134"
 
 
-def delivery(conversation: str = SMS_CONVERSATION, channel: str = "twilio", marketing=None) -> Delivery:
+def delivery(conversation: str = SMS_CONVERSATION, channel: str = "twilio", marketing=None,
+             language: str = "en") -> Delivery:
     return Delivery(channel, conversation, NOW, "We'll send appointment reminders here. Reply STOP to stop them.",
-                    marketing, "We'll invite you for a touch-up." if marketing is not None else "")
+                    marketing, "We'll invite you for a touch-up." if marketing is not None else "", language)
 
 
 @pytest.fixture

@@ -89,6 +89,20 @@ async def test_a_reminder_email_has_text_html_and_the_calendar_and_goes_once(dat
 
 
 @pytest.mark.asyncio
+async def test_a_patient_who_booked_in_spanish_gets_the_email_in_spanish(database, book, fake_rasa, sender,
+                                                                         smtp) -> None:
+    booking = by_email(book, language="es")
+    with database.session() as session:
+        assert {c.language for c in session.execute(select(MessageConsent)).scalars()} == {"es"}
+    assert await run_round(database, fake_rasa, sender, FIRST_REMINDER) == 1
+    message = parsed(smtp.mails[0])
+    text = message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Recordatorio: su consulta del miércoles 4 de marzo a las 10:00 CST (hora del Centro)"
+    assert "Le recordamos su consulta del miércoles 4 de marzo" in text and booking.reference in text
+    assert "Reminder" not in text and "consultation" not in text
+
+
+@pytest.mark.asyncio
 async def test_a_refused_send_is_retried_and_sent_once(database, book, fake_rasa, sender, smtp, clinic) -> None:
     by_email(book)
     closed = SmtpSettings("127.0.0.1", 1, None, None, "hello@clinic.test", False)  # nothing listens on port 1
@@ -214,19 +228,22 @@ def test_a_touch_up_email_stop_link_stops_only_invitations(database, book, clini
         ("reminder", "pending"), ("reminder", "pending"), ("check_in", "pending"), ("touch_up", "cancelled")]
 
 
-def test_the_touch_up_invitation_offers_open_times_straight_away(database, book, clinic) -> None:
+@pytest.mark.parametrize("language, opening, joined", [("en", "Open times in Austin: ", " with "),
+                                                       ("es", "Horarios disponibles en Austin: ", " con ")])
+def test_the_touch_up_invitation_offers_open_times_straight_away(database, book, clinic, language, opening,
+                                                                  joined) -> None:
     from bot.reminders import outbox
     from bot.reminders.conversation import start_delivery
     from bot.reminders.email_message import compose
 
-    booking = by_email(book, marketing=True)
+    booking = by_email(book, marketing=True, language=language)
     with database.session() as session:
         due = session.execute(select(ScheduledMessage.due_at).where(ScheduledMessage.kind == "touch_up")).scalar_one()
     claims = [c for c in outbox.claim_due(database.sessions, due, limit=10) if c.kind == "touch_up"]
     delivered = start_delivery(database.sessions, claims[0].id, PATIENT, "email", due)
-    assert delivered.open_times.startswith("Open times in Austin: ")
-    assert delivered.open_times.count(" with ") == 3  # three choices, each with its provider
-    text = compose(claims[0].id, "touch_up", booking, PATIENT, clinic, LINKS, delivered.open_times)
+    assert delivered.open_times.startswith(opening) and delivered.language == language
+    assert delivered.open_times.count(joined) == 3  # three choices, each with its provider
+    text = compose(claims[0].id, "touch_up", booking, PATIENT, clinic, LINKS, delivered.open_times, language)
     assert delivered.open_times.strip() in text.get_body(("plain",)).get_content()
 
 
