@@ -30,13 +30,16 @@ CURRENT_HINT = "CURRENT_HINT"
 # about, so the patient gets the warning signs and when to call 911, never a plain answer. The patient's own link to
 # the treatment ("since my botox") outweighs it; it never explains an allergic sign or a faint.
 EVERYDAY_CAUSE = "EVERYDAY_CAUSE"
+# Sleepiness, an everyday cause of heavy eyes only, and only for the patient's own eyes that are hard to keep open
+# (analyser.py): never for lids that droop, are weak or will not open, nor for someone else's.
+SLEEPINESS = "SLEEPINESS"
 TREATMENT_LINK = "TREATMENT_LINK"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
 QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
-ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, TREATMENT_LINK})
+ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, TREATMENT_LINK})
 # A symptom said of the patient (analyser.py): a first person in the three words before it ("suddenly I can't
 # breathe", "mi gata me desperto"), or a Spanish first-person form in its own words ("no puedo tragar", "se me
 # cierra la garganta", "veo doble").
@@ -149,9 +152,10 @@ ENGLISH: List[Rule] = [
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
      r"|(?<!not my )(?<!not )\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None, EXPLAINABLE),
     # Sleepiness explains heavy eyes, nothing else: "can't keep my eyes open after a night shift".
-    (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"(?<!not )\b(?:sleepy|drowsy|exhausted|tired|jet ?lagged|night shifts?|long flight"
-     r"|(?:no|little|not enough) sleep|(?:will not|won't|wont) let me sleep|past \d+ ?(?:pm)?|hay ?fever|in the wind)\b",
-     None, frozenset({"urgent:eyelid_droop_with_weakness"})),
+    (SLEEPINESS, "BIDIRECTIONAL", r"(?<!not )\b(?:sleepy|drowsy|exhausted|tired(?! of)|jet ?lagged|night shifts?|long flight"
+     r"|(?:no|little|not enough) sleep|(?:will not|won't|wont) let me sleep|(?:up|awake) (?:past|until|till) \d+"
+     r"|past \d+ ?pm|hay ?fever"
+     r"|in the wind)\b", None, frozenset({"urgent:eyelid_droop_with_weakness"})),
     # "can't talk, I'm in a meeting" is busy, not a symptom; only speech, so "I'm at work and can't breathe" stays urgent.
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:i am|i'm|im) (?:in a meeting|at work|in class|driving|on a call|at the movies)\b",
      None, frozenset({"urgent:speech_voice"})),
@@ -180,11 +184,14 @@ ENGLISH: List[Rule] = [
      r"|\bhealed\b|\bfixed now\b|\b(?:fully |completely )?recovered\b|\bback then\b|\bonce before\b|\bonce\b(?= *[,.!?]| *$)|\bonce (?:at|in|when|giving|during|as)\b"
      r"|\bwhen i was \d+\b|\bin (?:college|high school)\b|\bback to normal\b|\bnever since\b"
      r"|\bin my (?:teens|20s|30s|40s|twenties|thirties|forties)\b|\b(?:was|felt) fine after(?:wards)?\b", None),
-    # A resolution with its day: the day says when it ended, not that it is happening ("went away yesterday"). Longer
-    # than the day alone, so it wins over CURRENT's "yesterday" on the same words.
-    (HISTORICAL, "BIDIRECTIONAL", r"\b(?:went away|cleared(?: up)?|gone|resolved|disappeared|settled) (?:completely |fully |totally )?(?:since )?"
+    # A resolution with its day, after the symptom: the day says when it ended, not that it is happening ("the wheeze
+    # went away yesterday"). Longer than the day alone, so it wins over CURRENT's "yesterday" on the same words. Not a
+    # voice that went away (that is the symptom), "gone since Monday" (still gone), nor one that came back.
+    (HISTORICAL, "BACKWARD", r"(?<!voice )(?<!voice has )(?<!voice just )(?<!voice completely )"
+     r"\b(?:went away|cleared(?: up)?|gone|resolved|disappeared|settled) (?:completely |fully |totally )?"
      r"(?:yesterday|last night|this morning|(?:on |by )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-     r"|over the weekend|a (?:few|couple(?: of)?) days ago|\d+ days ago)\b", None),
+     r"|over the weekend|a (?:few|couple(?: of)?) days ago|\d+ days ago)\b"
+     r"(?![^\n]{0,120}?\b(?:back|again|return\w*|worse|started|still)\b)", None),
     # "I had an allergic reaction to Dysport before": a past reaction, which the toxin allergy defers. Short reach,
     # so "I had a reaction an hour ago and my throat is closing" keeps the throat now.
     (HISTORICAL, "FORWARD", r"\b(?:had|gave me)\b(?= (?:an?|some|a bad|a mild) (?:\w+ )?(?:allergic )?reaction)", 4),
@@ -243,8 +250,8 @@ SPANISH: List[Rule] = [
      r" pasando|asi estoy)(?= *(?:[.!,;?]|$))", None),
     (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
-     r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b", None),
+    (HISTORICAL, "BACKWARD", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
+     r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b(?![^\n]{0,120}?\b(?:volvi\w*|regres\w*|vuelto|otra vez|de nuevo|peor)\b)", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
     (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),

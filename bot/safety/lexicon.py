@@ -141,7 +141,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
         r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
         r"|(?:have to|need to|gotta) (?:lift|hold|tape|prop) (?:up )?(?:my |them |it |the )?(?:eyelids?|lids?|eyes?|up)\b"
-        r"(?! (?:\w+ ){0,4}?(?:to|for|when|while) (?:put|do|apply|curl|insert|get|take|wear|use|draw|line|fit|paint)\b)"
+        r"(?! (?:\w+ ){0,4}?(?:to|for|when|while) (?:put|apply|curl|insert|wear|draw|line|paint|do) (?:in |on )?"
+        r"(?:\w+ ){0,2}?(?:drops|contacts?|lenses|mascara|liner|eyeliner|shadow|makeup|make-up|lashes|falsies)\b)"
         r"|(?:eyelids?|lids?) (?:\w+\s+){0,3}?(?:droopy|drooping|heavy|hanging) and weak|weak (?:eye)?lids?"
         r"|(?:eyelid|lid) (?:is )?(?:covering|over) (?:my )?(?:pupil|eye)",
         r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"

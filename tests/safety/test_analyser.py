@@ -606,6 +606,35 @@ def test_a_resolution_with_its_day_reads_as_past(text):
     assert {f.assertion for f in analyse(text).findings if f.kind == "urgent"} == {Assertion.PAST}
 
 
+# A code review of the dev15 rules (2026-12-07) found real reports they silenced; every one must stay urgent.
+@pytest.mark.parametrize("text", [
+    "Can't breathe properly since botox yesterday. Fever? No",
+    "Throat closing, can barely breathe. Epipen? None",
+    "He can't swallow and his eyelid is drooping, any fever? no",
+    "Wife can't breathe properly since lunch - no",
+    "Botox was 4 days ago.\nNow she can't swallow and her voice is very weak. Any fever? No\nWhat do we do",
+    "Mamá no puede tragar desde el bótox, ¿fiebre? no",
+    "She can't breathe\rFever: no",
+    "Voice change - no\nVision normal? No\neverything has been blurry and doubled since I woke up and it still is",
+    "Symptom checklist:\nHeadache: no\nBruising: no\nSwallowing: very hard, food sticking, getting worse right now",
+    "I have to hold my eyelid up to use my phone",
+    "I need to tape my eyelid up to do my job",
+    "Her voice went away yesterday and she can't talk",
+    "The double vision went away yesterday, back again now",
+    "wheezing settled last night. started again this afternoon, really struggling now",
+    "She is so tired, her eyelids keep closing and won't open",
+    "Hubby is exhausted and can't keep his eyes open, he had botox Tuesday and now his eyelids are drooping and weak",
+    "Over the past 3 days my eyelid keeps closing on its own",
+    "my eyelid won't open, tired of waiting for a callback",
+])
+def test_reports_the_dev15_rules_once_silenced_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+def test_form_lines_with_windows_line_breaks_are_read_alone():
+    assert analyse("Wheeze: no\r\nSwallowing: no\r\n").decision == Decision.NONE
+
+
 REVIEW_DEV15 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev15.yml").read_text(encoding="utf-8"))
 
 
