@@ -84,18 +84,8 @@ MAX_CONCERN_CHARS = 200
 ANY_WORDS = (
     r"\b(any|anywhere|either|whichever|doesn'?t matter|does not matter|no preference|don'?t mind|dont care"
     r"|don'?t care|closest|nearest|cualquiera|la que sea|me da igual|da igual|no importa|donde sea"
-    r"|sin preferencia|m[aá]s cercana)\b"
+    r"|sin preferencia|m[aá]s cercana|cualquier (?:cl[ií]nica|sucursal|lugar|ubicaci[oó]n))\b"
 )
-FIELD_LABELS = {
-    "concern": "what the visit is about",
-    "booking_location": "location",
-    "time_preference": "time",
-    "appointment": "time",
-    "patient_name": "name",
-    "phone": "phone number",
-    "email": "email address",
-    "patient_status": "new or returning",
-}
 FIELD_SLOTS = {
     "concern": "concern",
     "location": "booking_location",
@@ -553,10 +543,11 @@ class ValidateBookingForm(TimeAndSlotValidation):
         for field in fields:
             plan.update(self.corrected(field, turn, tracker, timed))
         plan["booking_confirmed"] = None
-        missing = [FIELD_LABELS[slot] for slot, value in plan.items()
-                   if value is None and slot in FIELD_LABELS and tracker.get_slot(slot) is not None]
+        missing = [slot for slot, value in plan.items()
+                   if value is None and slot in wording.FIELD_NAMES and tracker.get_slot(slot) is not None]
         if missing:
-            dispatcher.utter_message(response="utter_fix_fields", fields=_and(_unique(missing)))
+            dispatcher.utter_message(response="utter_fix_fields",
+                                     fields=wording.field_names(missing, language(tracker)))
         return {slot: value for slot, value in plan.items() if slot in self.current_required(tracker)}
 
     def corrected(self, field: str, turn: Turn, tracker: Tracker, timed: bool) -> Dict[str, Any]:
@@ -718,14 +709,6 @@ def _name_in(text: str, corrected: bool = False) -> Optional[str]:
 
 def _field_of(slot: Optional[str]) -> Optional[str]:
     return next((field for field, name in FIELD_SLOTS.items() if name == slot), None)
-
-
-def _unique(items: List[str]) -> List[str]:
-    return list(dict.fromkeys(items))
-
-
-def _and(items: List[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- the form's questions -----------------------------------------------------------------------------------------

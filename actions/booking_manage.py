@@ -165,7 +165,8 @@ class ManageFormValidation(TimeAndSlotValidation):
             failed = self.fail("manage_reference", dispatcher, tracker, "utter_booking_not_found")
             return {**failed, "manage_contact": None}
         if result.status != "booked":
-            dispatcher.utter_message(response="utter_booking_already", status=result.status)
+            dispatcher.utter_message(response="utter_booking_already",
+                                     status=wording.status(result.status, language(tracker)))
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         booking = booking_value(result)
         self.found(dispatcher, booking, tracker)

@@ -157,9 +157,9 @@ def wants_to_stop(turn: Turn) -> bool:
 
 
 _NAME_PREFIX = re.compile(
-    r"^(?:(?:hi|hello|hey|sure|ok|okay|yes)\b[\s,!.]*)?"
+    r"^(?:(?:hi|hello|hey|sure|ok|okay|yes|hola|buenas(?: tardes| noches)?|buenos d[ií]as|s[ií]|claro)\b[\s,!.]*)*"
     r"(?:(?:my\s+)?(?:full\s+)?name(?:\s+is|'s|\s*:)?|i\s+am|i'm|im|it's|its|it\s+is|this\s+is|call\s+me"
-    r"|me\s+llamo|mi\s+nombre(?:\s+completo)?(?:\s+es|\s*:)?|soy)\s+",
+    r"|me\s+llamo|mi\s+nombre(?:\s+completo)?(?:\s+es|\s*:)?|soy(?=(?:\s+\S+){2,}\s*$))\s+",
     re.I,
 )
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.\-])*$")
@@ -168,6 +168,7 @@ NOT_NAMES = {
     "nothing", "idk", "test", "what", "why", "sure", "maybe", "asap", "anonymous", "na", "n/a", "me",
     "si", "sí", "hola", "gracias", "nada", "claro", "vale", "ninguno",
 }  # fmt: skip
+NOT_NAME_PHRASES = {"por favor", "no se", "no sé", "si claro", "sí claro", "claro que si", "claro que sí"}  # fmt: skip
 
 
 def parse_person_name(text: str) -> Optional[str]:
@@ -182,6 +183,8 @@ def parse_person_name(text: str) -> Optional[str]:
         return None
     if sum(ch.isalpha() for ch in name) < 2 or (len(words) == 1 and name.lower() in NOT_NAMES):
         return None
+    if name.lower().strip(" .!,") in NOT_NAME_PHRASES:
+        return None
     if name.islower() or name.isupper():
         name = " ".join(word[:1].upper() + word[1:].lower() for word in words)
     return name
@@ -193,8 +196,8 @@ _YES = re.compile(
     r"^\W*(yes|yeah|yea|yep|yup|y|sure|ok|okay|correct|right|agree|agreed|i agree|i accept|accept|confirm|confirmed"
     r"|book it|go ahead|sounds good|that's right|thats right|please do|absolutely|definitely|of course|do it"
     r"|perfect|great|fine|looks good|all good|that works"
-    r"|s[ií]|claro|correcto|de acuerdo|vale|est[aá] bien|dale|perfecto|acepto|confirmo|reserv[ae]|adelante"
-    r"|por supuesto|as[ií] es|exacto)\b",
+    r"|sí|si(?=\W*$|\W+(?:por favor|claro|gracias)\b)|claro|correcto|(?:estoy )?de acuerdo|vale|est[aá] bien|dale"
+    r"|perfecto|acepto|confirmo|reserv[ae](?:la)?(?=\W*$)|adelante|por supuesto|as[ií] es|exacto)\b",
     re.I,
 )
 _NO = re.compile(
@@ -203,7 +206,16 @@ _NO = re.compile(
 )
 
 
+# "Claro que no" is a no, whatever the classifier made of "claro"; "sí, pero mejor el jueves" is not yet a yes.
+_NO_AFTER_ALL = re.compile(r"\b(?:claro|por supuesto|obvio|desde luego)\s+que\s+no\b|^\W*mejor no\b", re.I)
+_YES_BUT = re.compile(r"^\W*(?:s[ií]|claro|vale|ok|okay)\b\W*(?:pero|aunque|mejor)\b", re.I)
+
+
 def yes_or_no(turn: Turn) -> Optional[bool]:
+    if _NO_AFTER_ALL.search(turn.text):
+        return False
+    if _YES_BUT.search(turn.text):
+        return None
     if turn.intent == "affirm":
         return True
     if turn.intent == "deny":
@@ -221,6 +233,9 @@ def patient_status(turn: Turn, asked_if_visited: bool = True) -> Optional[str]:
     if chosen in ("new", "returning"):
         return chosen
     text = turn.lower
+    if re.search(r"\b(?:no|nunca|a[uú]n no|todav[ií]a no) (?:he|hab[ií]a|hemos) (?:ido|venido|estado)\b"
+                 r"|\bsoy (?:paciente )?nuev[oa]\b|\bpaciente nuev[oa]\b", text):
+        return "new"
     if re.search(r"\b(not (my |the )?first|not new|been (here|there|in|to you|before)|returning|existing|before"
                  r"|again|regular|visited|came in"
                  r"|no (es )?(mi |la )?primera|ya (he|hab[ií]a|fui|vine|estuve)|he (ido|venido|estado)|antes"
@@ -252,7 +267,7 @@ def pick_number(text: str, count: int) -> Optional[int]:
     lower = text.lower().strip(" .!")
     if re.search(_MONTHS, lower) or re.search(r"\d\s*(am|pm)\b|\d:\d", lower) or len(lower.split()) > 6:
         return None
-    match = re.fullmatch(r"(?:(?:option|number|no\.?|choice|slot|opci[oó]n|n[uú]mero|#)\s*)?(\d{1,2})"
+    match = re.fullmatch(r"(?:(?:el|la)\s+)?(?:(?:option|number|no\.?|choice|slot|opci[oó]n|n[uú]mero|#)\s*)?(\d{1,2})"
                          r"(?:\s*(?:please|por favor))?", lower)
     match = match or re.search(r"\b(?:option|number|choice|slot|opci[oó]n|n[uú]mero|#)\s*(\d{1,2})\b", lower)
     if match:
@@ -285,6 +300,8 @@ def _score(text: str, value: Dict[str, str], the_clinic: Clinic) -> int:
     hour, minute = local.hour % 12 or 12, local.minute
     meridiem = "am" if local.hour < 12 else "pm"
     if minute and re.search(rf"\b{hour}:{minute:02d}\s*({meridiem})?\b", text):
+        score += 2
+    elif local.hour > 12 and re.search(rf"\b{local.hour}:{minute:02d}\b", text):  # "15:00", as Spanish titles say it
         score += 2
     elif not minute and re.search(rf"\b{hour}(:00)?\s*{meridiem}\b|\bat {hour}(:00)?\b|\b{hour}:00\b", text):
         score += 2
@@ -320,17 +337,20 @@ def resolve_pick(turn: Turn, offers: Sequence[Dict[str, str]], the_clinic: Clini
 # --- which detail a correction is about ---------------------------------------------------------------------------
 
 _FIELD_WORDS = [
-    ("email", r"\b(e-?mail|mail address|emial|gmail)\b|@"),
-    ("phone", r"\b(phone|number|cell|mobile|digits)\b"),
-    ("name", r"\b(name|spell(ed|ing)?|surname)\b"),
-    ("location", r"\b(location|clinic|office|city|branch)\b"),
-    ("concern", r"\b(concern|area|treatment|reason)\b"),
-    ("patient_status", r"\b(new patient|returning|first (time|visit)|been (here|there|before)|existing patient)\b"),
-    ("time", r"\b(time|times|day|date|slot|earlier|later|sooner|week|morning|afternoon|evening|when)\b"),
+    ("email", r"\b(e-?mail|mail address|emial|gmail|correo)\b|@"),
+    ("phone", r"\b(phone|number|cell|mobile|digits|tel[eé]fono|n[uú]mero|celular)\b"),
+    ("name", r"\b(name|spell(ed|ing)?|surname|nombre|apellido)\b"),
+    ("location", r"\b(location|clinic|office|city|branch|cl[ií]nica|sucursal|ciudad)\b"),
+    ("concern", r"\b(concern|area|treatment|reason|motivo|zona|tratamiento)\b"),
+    ("patient_status", r"\b(new patient|returning|first (time|visit)|been (here|there|before)|existing patient"
+                       r"|primera (vez|visita)|paciente nuev[oa])\b"),
+    ("time", r"\b(time|times|day|date|slot|earlier|later|sooner|week|morning|afternoon|evening|when"
+             r"|hora|horario|d[ií]a|fecha|semana|m[aá]s temprano|m[aá]s tarde)\b"),
 ]
 CORRECTION_MARKERS = re.compile(
     r"\b(actually|wrong|change|changed|instead|typo|mistake|meant|incorrect|not right|fix|update|different|oops"
-    r"|make it|switch|rather)\b",
+    r"|make it|switch|rather"
+    r"|en realidad|cambi(?:ar|e|a|en)|mejor|en (?:vez|lugar)|correg\w*|corrij\w*|est[aá] mal|me equivoqu[eé]|error)\b",
     re.I,
 )
 

@@ -236,6 +236,7 @@ _DENIED_FORM_LINE = re.compile(
 )
 _STATE_ASKED = re.compile(r"\b(?:i|i'm|im|i've|ive|my|me|mine|yo|mi|normal|ok|okay|fine|good|able|can|could|working"
                           r"|clear|better|improv\w*|bien|puede)\b", re.IGNORECASE)
+_A_WORD = re.compile(r"[^\W\d_]{3,}")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
@@ -286,6 +287,7 @@ def _unread_by_the_rules(language: str, found: List[Finding], text: str) -> bool
     urgent = [f for f in found if f.kind == URGENT]
     return (
         language == "en"
+        and bool(_A_WORD.search(text))  # "la 2" (a pick) is no report; the net's reading of two characters is noise
         and not any(f.kind == CONTRAINDICATION for f in found)
         and not any(f.assertion.holds_now or f.about_someone_else for f in urgent)
         and not context_rules.says_all_is_well(text)

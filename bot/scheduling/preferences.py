@@ -88,7 +88,13 @@ _DAY_NAMES_EN = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # Spanish said the English way the patterns below read (after accents are folded: "mañana" -> "manana"). Order
 # matters: "por la mañana" is a day part before a bare "mañana" is tomorrow.
 _SPANISH = [
+    (r"^\W*(?:hola\W+)?buen[oa]s? (?:dias|tardes|noches)\b", " "),  # a greeting, not a time
+    (r"\ba las? (una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b",
+     lambda m: f"a las {_SPANISH_HOURS[m.group(1)]}"),
+    (r"\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:manana|madrugada)\b", r"\1am"),
+    (r"\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:tarde|noche)\b", r"\1pm"),
     (r"\bpasado manana\b", "day after tomorrow"),
+    (r"\b(?:a la|la|toda la|cualquier) manana\b", "morning"),
     (r"\b(?:por|en|de) las (mananas|tardes|noches)\b", r"\1"),
     (r"\besta manana\b", "this morning"),
     (r"\besta tarde\b", "this afternoon"),
@@ -117,6 +123,8 @@ _SPANISH = [
     (rf"\blos ({_DAY_NAMES_EN})\b", r"\1s"),
     (r"\b(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b",
      lambda m: _SPANISH_MONTHS[m.group(1)]),
+    (r"\b(\d{1,2}) de (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\b\.?",
+     lambda m: f"{m.group(1)} de {_SPANISH_MONTHS[next(k for k in _SPANISH_MONTHS if k.startswith(m.group(2)))]}"),
     (r"\b(?:el )?(?:dia )?(\d{1,2}) de (?=[a-z]+ber\b|january|february|march|april|may|june|july|august)", r"\1 "),
     (r"\b(?:el|dia) (\d{1,2})\b(?!\s*(?::|am|pm|y media|y cuarto))", r"the \1th"),
     (r"\ben (una|un|dos|tres|cuatro|\d{1,2}) (semanas?|dias?)\b",
@@ -140,11 +148,15 @@ _SPANISH_MONTHS = {
     "octubre": "october", "noviembre": "november", "diciembre": "december",
 }  # fmt: skip
 _SPANISH_NUMBERS = {"una": "one", "un": "one", "dos": "two", "tres": "three", "cuatro": "four"}
+_SPANISH_HOURS = {
+    "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
+    "once": 11, "doce": 12,
+}  # fmt: skip
 
 
 def _folded(text: str) -> str:
     """Lower case without accents: "Miércoles" -> "miercoles"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

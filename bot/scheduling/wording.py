@@ -42,6 +42,20 @@ CLOCK_PHRASES = {  # kind -> (English, Spanish), filled with the clock labels
     "between": ("between {0} and {1}", "entre las {0} y las {1}"),
 }
 EARLIEST = ("the earliest available time", "el primer horario disponible")
+FIELD_NAMES = {  # a booking's details, as "let's fix your ..." names them
+    "concern": ("what the visit is about", "el motivo de la visita"),
+    "booking_location": ("location", "la clínica"),
+    "time_preference": ("time", "la hora"),
+    "appointment": ("time", "la hora"),
+    "patient_name": ("name", "el nombre"),
+    "phone": ("phone number", "el teléfono"),
+    "email": ("email address", "el correo electrónico"),
+    "patient_status": ("new or returning", "si es su primera visita"),
+}
+STATUSES = {  # a booking's status, as "that booking is already ..." says it
+    "booked": ("booked", "reservada"), "cancelled": ("cancelled", "cancelada"),
+    "rescheduled": ("rescheduled", "reprogramada"), "completed": ("completed", "completada"),
+}
 ANY_DAY = ("any day", "cualquier día")
 
 
@@ -203,3 +217,14 @@ def _with(language: Optional[str]) -> str:
 
 def open_times_in(location_name: str, language: Optional[str] = None) -> str:
     return f"Horarios disponibles en {location_name}" if spanish(language) else f"Open times in {location_name}"
+
+
+def field_names(slots: Sequence[str], language: Optional[str] = None) -> str:
+    """'phone number and email address'; 'el teléfono y el correo electrónico' (each once, in order)."""
+    names = list(dict.fromkeys(_pick(FIELD_NAMES[slot], language) for slot in slots))
+    last_word = "y" if spanish(language) else "and"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last_word} " + names[-1]
+
+
+def status(value: str, language: Optional[str] = None) -> str:
+    return _pick(STATUSES[value], language) if value in STATUSES else value

@@ -198,6 +198,19 @@ def test_spanish_answers_to_the_forms_questions():
     assert wants_to_stop(turn("olvídalo", "deny"))
     assert wants_to_stop(turn("cancelar", "deny"))
     assert wants_to_stop(turn("parar", "deny"))
+    assert yes_or_no(turn("Claro que no", "affirm")) is False
+    assert yes_or_no(turn("Claro que no, no la cancele", "cancel_booking")) is False
+    assert yes_or_no(turn("Sí, pero mejor el jueves", "affirm")) is None
+    assert yes_or_no(turn("Si es posible, otro día", "nlu_fallback")) is None
+    assert yes_or_no(turn("Reserve a different time", "nlu_fallback")) is None
+    assert yes_or_no(turn("Estoy de acuerdo")) is True
+    assert patient_status(turn("No he venido antes")) == "new"
+    assert patient_status(turn("Soy paciente nueva")) == "new"
+    assert parse_person_name("Hola soy Ana López") == "Ana López"
+    assert parse_person_name("Buenas tardes, me llamo Ana López") == "Ana López"
+    assert parse_person_name("Soy Nguyen") == "Soy Nguyen"  # a surname, not "I am"
+    assert parse_person_name("Por favor") is None
+    assert correction_fields(turn("Mi teléfono está mal"), has_time=False) == ["phone"]
 
 
 @pytest.mark.parametrize("text, count, expected", [
@@ -213,6 +226,8 @@ def test_a_spanish_weekday_and_hour_pick_the_offered_time():
     the_clinic = clinic()
     assert resolve_pick(turn("el jueves a las 10"), OFFERS, the_clinic) == 1
     assert resolve_pick(turn("martes a las 2:15"), OFFERS, the_clinic) == 0
+    assert resolve_pick(turn("la de las 14:15"), OFFERS, the_clinic) == 0
+    assert resolve_pick(turn("la 2"), OFFERS, the_clinic) == 1
 
 
 @pytest.mark.parametrize("raw", ["Maria Es Lopez", "el paso is far", "con"])

@@ -631,6 +631,11 @@ def test_reports_the_dev15_rules_once_silenced_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
+@pytest.mark.parametrize("text", ["la 2", "el 2", "2", "ok", "15:00"])
+def test_a_pick_or_a_number_is_no_report(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
 def test_form_lines_with_windows_line_breaks_are_read_alone():
     assert analyse("Wheeze: no\r\nSwallowing: no\r\n").decision == Decision.NONE
 

@@ -182,7 +182,7 @@ def test_dates_are_read_in_the_clinic_time_zone():
     "text, description, windows",
     [
         ("mañana por la tarde", "mañana, martes 1 de dic por la tarde", [("2026-12-01", "12:00", "17:00")]),
-        ("Mañana a las 10 de la mañana", "mañana, martes 1 de dic por la mañana a las 10:00",
+        ("Mañana a las 10 de la mañana", "mañana, martes 1 de dic a las 10:00",
          [("2026-12-01", "10:00", "10:30")]),
         ("el próximo viernes por la mañana", "el viernes 4 de dic por la mañana", [("2026-12-04", "08:00", "12:00")]),
         ("el jueves después de las 3", "el jueves 3 de dic después de las 15:00", [("2026-12-03", "15:00", "24:00")]),
@@ -194,6 +194,11 @@ def test_dates_are_read_in_the_clinic_time_zone():
         ("entre las 2 y las 4 el martes", "el martes 1 de dic entre las 14:00 y las 16:00",
          [("2026-12-01", "14:00", "16:00")]),
         ("el viernes a las 2 p. m.", "el viernes 4 de dic a las 14:00", [("2026-12-04", "14:00", "14:30")]),
+        ("Buenas tardes, el viernes a las 10", "el viernes 4 de dic a las 10:00", [("2026-12-04", "10:00", "10:30")]),
+        ("la mañana del viernes", "el viernes 4 de dic por la mañana", [("2026-12-04", "08:00", "12:00")]),
+        ("el 5 de ene", "el martes 5 de ene", [whole("2027-01-05")]),
+        ("el viernes, 5 de la tarde", "el viernes 4 de dic a las 17:00", [("2026-12-04", "17:00", "17:30")]),
+        ("mañana a las dos de la tarde", "mañana, martes 1 de dic a las 14:00", [("2026-12-01", "14:00", "14:30")]),
         ("pasado mañana al mediodía", "el miércoles 2 de dic a las 12:00", [("2026-12-02", "12:00", "12:30")]),
     ],
 )
@@ -217,6 +222,7 @@ def test_a_spanish_date_that_has_passed_is_said_in_spanish():
     assert passed.value.description == "el domingo 29 de nov"
 
 
-@pytest.mark.parametrize("text", ["hola", "sí", "me llamo Ana", "tengo una pregunta"])
+@pytest.mark.parametrize("text", ["hola", "sí", "me llamo Ana", "tengo una pregunta",
+                                  "Buenas tardes, quiero reservar una consulta para mis cejas"])
 def test_spanish_without_a_time_is_no_preference(text):
     assert parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language="es") is None
