@@ -159,12 +159,13 @@ def _report(scored: list) -> dict:
 
 
 def _two_question_figures(scored: list) -> dict:
+    """The development part dev2 has no two-question messages: its figure is then None."""
     two = [(item, {predicted, also}) for item, predicted, also in scored if item.get("also")]
     single = [also for item, _, also in scored if not item.get("also")]
+    both = sum({item["intent"], *item["also"]} <= got for item, got in two)
     return {
         "two_questions": len(two),
-        "two_questions_both_answered": round(sum({item["intent"], *item["also"]} <= got for item, got in two)
-                                             / len(two), 4),
+        "two_questions_both_answered": round(both / len(two), 4) if two else None,
         "single_questions_given_a_second_answer": round(sum(also is not None for also in single) / len(single), 4),
     }
 
@@ -183,11 +184,15 @@ def test_overall_accuracy(figures):
 
 
 def test_every_intent_above_its_floor(figures):
+    if PART != "test":
+        pytest.skip(f"the floors gate the test part; the {PART} part has 3-9 messages an intent")
     low = {k: v for k, v in figures["per_intent"].items() if v["accuracy"] < MIN_PER_INTENT[k]}
     assert not low, low
 
 
 def test_follow_ups_are_answered_in_context(followups):
+    if not followups:
+        pytest.skip(f"the {PART} part has no follow-up conversations")
     right = sum(ok for _, ok in followups) / len(followups)
     print(f"\nFollow-up conversations ({PART}): {right:.3f} of {len(followups)} turns answered right")
     report = json.loads(REPORT_FILE.read_text(encoding="utf-8")) if REPORT_FILE.exists() else {}
@@ -198,6 +203,8 @@ def test_follow_ups_are_answered_in_context(followups):
 
 
 def test_two_questions_in_one_message_are_both_answered(figures):
+    if not figures["two_questions"]:
+        pytest.skip(f"the {PART} part has no two-question messages")
     assert figures["two_questions_both_answered"] >= MIN_BOTH_ANSWERED
 
 
