@@ -28,9 +28,9 @@ from actions.booking_form import (
 )
 from actions.booking_support import (
     ANY_LOCATION,
-    language,
     location_of,
     numbered,
+    patient_language,
     provider_label,
     provider_of,
     slot_title,
@@ -63,7 +63,7 @@ class ActionAskAppointment(Action):
         with_location = tracker.active_loop_name == BOOKING_FORM and tracker.get_slot("booking_location") in (
             None, ANY_LOCATION
         )
-        titles = [slot_title(value, the_clinic, with_location, language(tracker)) for value in offered]
+        titles = [slot_title(value, the_clinic, with_location, patient_language(tracker)) for value in offered]
         buttons = [{"title": title, "payload": '/choose_slot{"slot_key": "%s"}' % slot_key(value)}
                    for title, value in zip(titles, offered, strict=True)]
         note = tracker.get_slot("offer_note")
@@ -76,18 +76,18 @@ class ActionAskAppointment(Action):
 def summary_values(tracker: Tracker, the_clinic: Clinic) -> Dict[str, str]:
     """The values the read-back shows beside the form's own slots (concern, name, email)."""
     values = {"phone_shown": display_phone(tracker.get_slot("phone") or ""),
-              "concern": wording.concern(tracker.get_slot("concern"), language(tracker))}
+              "concern": wording.concern(tracker.get_slot("concern"), patient_language(tracker))}
     appointment = tracker.get_slot("appointment")
     if appointment:
         # A location or provider taken out of data/clinic.yml during the booking is named by its id.
         location = location_of(the_clinic, appointment["location_id"])
         provider = provider_of(the_clinic, appointment["provider_id"])
         values.update(
-            when=slot_when(appointment, the_clinic, language(tracker)),
+            when=slot_when(appointment, the_clinic, patient_language(tracker)),
             location_name=location.name if location else appointment["location_id"],
             location_address=location.address if location else "",
-            provider=provider_label(the_clinic, provider.id, provider.name, provider.credentials, language(tracker))
-            if provider else appointment["provider_id"],
+            provider=provider_label(the_clinic, provider.id, provider.name, provider.credentials,
+                                    patient_language(tracker)) if provider else appointment["provider_id"],
         )
     return values
 
@@ -132,7 +132,7 @@ class ActionStartBooking(Action):
 
 def reminder_delivery(tracker: Tracker, the_clinic: Clinic) -> Optional[Delivery]:
     """Where this booking's reminders go, with the notice the patient is shown and agrees to by booking."""
-    spoken = language(tracker) or "en"
+    spoken = patient_language(tracker)
     return delivery_for_booking(tracker.get_latest_input_channel() or "", tracker.sender_id,
                                 tracker.get_slot("email"), service.now_utc(),
                                 ReminderSettings.of(the_clinic, spoken), language=spoken)
@@ -146,11 +146,11 @@ def confirmation_values(result: Any, tracker: Tracker) -> Dict[str, str]:
     """The values of a booked visit for the booked and rescheduled responses."""
     return {
         "reference": result.reference,
-        "when": when_text(result.start_utc, result.timezone, language(tracker)),
+        "when": when_text(result.start_utc, result.timezone, patient_language(tracker)),
         "location_name": result.location_name,
         "location_address": result.location_address,
         "provider": provider_label(clinic(), result.provider_id, result.provider_name, result.provider_credentials,
-                                   language(tracker)),
+                                   patient_language(tracker)),
         "calendar_link": calendar_link(result.reference),
     }
 

@@ -39,10 +39,10 @@ from actions.booking_support import (
     correction_fields,
     input_problem,
     known_areas,
-    language,
     location_of,
     location_timezone,
     parse_person_name,
+    patient_language,
     patient_status,
     provider_of,
     read_turn,
@@ -393,7 +393,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         horizon = int(the_clinic.booking["horizon_days"])
         try:
             preference = parse_time_preference(
-                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon, language(tracker)
+                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon, patient_language(tracker)
             )
         except PastDateError as error:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_passed",
@@ -401,7 +401,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         except BeyondHorizonError:
             last = (now + timedelta(days=horizon)).astimezone(service_zone(scope["timezone"]))
             return self.fail("time_preference", dispatcher, tracker, "utter_time_beyond_horizon",
-                             horizon_days=horizon, last_day=wording.last_day(last.date(), language(tracker)))
+                             horizon_days=horizon, last_day=wording.last_day(last.date(), patient_language(tracker)))
         if preference is None:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_not_understood")
         try:
@@ -468,7 +468,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
         if provider and location and location.id not in provider.location_ids:
             provider_ids = None  # they don't work there: any provider at the chosen location
         place = wording.place(location.name if location else None, provider.name if provider_ids else None,
-                              language(tracker))
+                              patient_language(tracker))
         return {
             "timezone": location_timezone(the_clinic, location.id if location else None),
             "location_ids": [location.id] if location else None,
@@ -547,7 +547,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
                    if value is None and slot in wording.FIELD_NAMES and tracker.get_slot(slot) is not None]
         if missing:
             dispatcher.utter_message(response="utter_fix_fields",
-                                     fields=wording.field_names(missing, language(tracker)))
+                                     fields=wording.field_names(missing, patient_language(tracker)))
         return {slot: value for slot, value in plan.items() if slot in self.current_required(tracker)}
 
     def corrected(self, field: str, turn: Turn, tracker: Tracker, timed: bool) -> Dict[str, Any]:

@@ -29,7 +29,7 @@ from actions.booking_form import (
 from actions.booking_support import (
     INTERRUPT_INTENTS,
     Turn,
-    language,
+    patient_language,
     slot_title,
     when_text,
 )
@@ -71,12 +71,12 @@ def booking_value(result: Any) -> Dict[str, Any]:
 
 
 def booked_when(booking: Dict[str, Any], tracker: Tracker) -> str:
-    return when_text(datetime.fromisoformat(booking["start"]), booking["timezone"], language(tracker))
+    return when_text(datetime.fromisoformat(booking["start"]), booking["timezone"], patient_language(tracker))
 
 
 def booked_description(booking: Dict[str, Any], tracker: Tracker) -> str:
     return wording.consultation(booked_when(booking, tracker), f"{clinic().name} {booking['location_name']}",
-                                booking["provider_name"], language(tracker))
+                                booking["provider_name"], patient_language(tracker))
 
 
 class ManageFormValidation(TimeAndSlotValidation):
@@ -166,7 +166,7 @@ class ManageFormValidation(TimeAndSlotValidation):
             return {**failed, "manage_contact": None}
         if result.status != "booked":
             dispatcher.utter_message(response="utter_booking_already",
-                                     status=wording.status(result.status, language(tracker)))
+                                     status=wording.status(result.status, patient_language(tracker)))
             return {"manage_reference": reference, "manage_contact": contact, "manage_blocked": True}
         booking = booking_value(result)
         self.found(dispatcher, booking, tracker)
@@ -227,7 +227,7 @@ class ValidateRescheduleForm(ManageFormValidation):
             "timezone": booking.get("timezone") or clinic().default_timezone,
             "location_ids": [location_id] if location_id else None,
             "provider_ids": None,
-            "place": wording.place(booking["location_name"], None, language(tracker))
+            "place": wording.place(booking["location_name"], None, patient_language(tracker))
             if booking.get("location_name") else "",
             "with_location": False,
         }
@@ -271,8 +271,8 @@ class ActionAskRescheduleConfirmed(Action):
         if not booking or not new:
             return []
         dispatcher.utter_message(response="utter_check_reschedule", booked_when=booked_when(booking, tracker),
-                                 new_time=slot_title(new, clinic(), language=language(tracker)),
-                                 place=wording.place(booking["location_name"], None, language(tracker)))
+                                 new_time=slot_title(new, clinic(), language=patient_language(tracker)),
+                                 place=wording.place(booking["location_name"], None, patient_language(tracker)))
         return []
 
 

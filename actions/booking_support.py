@@ -404,9 +404,9 @@ def provider_label(the_clinic: Clinic, provider_id: str, name: str, credentials:
     return f"{name}, {credentials}"
 
 
-def language(tracker: Any) -> Optional[str]:
-    """The conversation's language for the fragments code writes (times, places): the patient_language slot."""
-    return tracker.get_slot("patient_language")
+def patient_language(tracker: Any) -> str:
+    """The language the patient writes in, for the words an action fills in ("en" unless the slot says otherwise)."""
+    return tracker.get_slot("patient_language") or "en"
 
 
 def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = False,

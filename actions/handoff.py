@@ -20,6 +20,7 @@ from rasa_sdk.events import ConversationPaused, EventType, FollowupAction, SlotS
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_service import database
+from actions.booking_support import patient_language
 from bot.db.types import utcnow
 from bot.handoff.contact import contact_text, parse_contact, parse_name
 from bot.handoff.conversation import (
@@ -61,11 +62,6 @@ def reset_slots() -> List[EventType]:
 def _notify_in_background(notice: Notice) -> None:
     loop = asyncio.get_running_loop()
     loop.run_in_executor(None, notify_new_request, notice)
-
-
-def patient_language(tracker: Tracker) -> str:
-    """The language the patient writes in, for the words an action fills in ("en" unless the slot says otherwise)."""
-    return tracker.get_slot("patient_language") or "en"
 
 
 class ActionHandoffToStaff(Action):

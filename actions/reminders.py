@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import booking_service as service
 from actions.booking_manage import manage_reset_events
-from actions.booking_support import language, when_text
+from actions.booking_support import patient_language, when_text
 
 log = logging.getLogger(__name__)
 RESPONSES = {"reminder": "utter_scheduled_reminder", "check_in": "utter_scheduled_check_in",
@@ -81,7 +81,7 @@ class ActionDeliverScheduledMessage(Action):
                                             _channel(tracker), service.now_utc())
         if delivered is None:  # not for this conversation, or already delivered: say nothing
             return []
-        facts = {**visit_facts(delivered.booking, language(tracker)), "open_times": delivered.open_times}
+        facts = {**visit_facts(delivered.booking, patient_language(tracker)), "open_times": delivered.open_times}
         dispatcher.utter_message(response=RESPONSES[delivered.kind], json_message=_how_to_send(tracker, facts), **facts)
         return [SlotSet("reminder_context", delivered.kind), SlotSet("reminder_message", float(delivered.message_id))]
 
@@ -105,7 +105,8 @@ class ActionReminderConfirm(Action):
             log.error("confirming a visit failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_reminder_failed")
         else:
-            dispatcher.utter_message(response="utter_reminder_confirmed", **visit_facts(booking, language(tracker)))
+            dispatcher.utter_message(response="utter_reminder_confirmed",
+                                     **visit_facts(booking, patient_language(tracker)))
         return _done()
 
 
@@ -158,7 +159,7 @@ class ActionAnswerTouchUpInvitation(Action):
             return [SlotSet("touch_up_offer", None)]
         try:
             await service.in_thread(answer_touch_up_invitation, service.sessions(), reference, granted,
-                                    service.now_utc(), ReminderSettings.of(clinic(), language(tracker)))
+                                    service.now_utc(), ReminderSettings.of(clinic(), patient_language(tracker)))
         except Exception as error:
             log.error("recording the touch-up answer failed (%s)", type(error).__name__)
             dispatcher.utter_message(response="utter_touch_up_answer_failed")
