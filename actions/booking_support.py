@@ -20,6 +20,7 @@ from bot.clinic import Clinic
 from bot.nlp.question_parts import ALSO_ASKED, REQUESTS
 from bot.scheduling import wording
 from bot.scheduling.preferences import words_read
+from bot.scheduling.wording import when_text
 
 MAX_INPUT_CHARS = 500
 ANY_LOCATION = "any"
@@ -421,11 +422,6 @@ def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = 
 def numbered(titles: Sequence[str]) -> str:
     """The offered times as a numbered list, one per line, for patients who reply with a number."""
     return "\n".join(f"{number}. {title}" for number, title in enumerate(titles, start=1))
-
-
-def when_text(start_utc: datetime, timezone: str, language: Optional[str] = None) -> str:
-    """'Tuesday, December 1 at 2:15pm CST (Central Time)'."""
-    return wording.when_text(start_utc, timezone, language)
 
 
 def slot_when(value: Dict[str, str], the_clinic: Clinic, language: Optional[str] = None) -> str:

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking_support import patient_language
 from bot.follow_ups import answer_in_context
 from bot.responses import speaks
 
@@ -42,7 +43,7 @@ class ActionHandleMisunderstanding(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        language = tracker.get_slot("patient_language") or "en"
+        language = patient_language(tracker)
         if language != "en" and not speaks(language):
             dispatcher.utter_message(response="utter_other_language")  # honest, in the patient's language
         elif misunderstandings_in_a_row(tracker) >= 2:

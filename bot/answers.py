@@ -44,11 +44,11 @@ def format_weekly_hours(hours: WeeklyHours, spanish: bool = False) -> str:
         parts.append(f"{days} {clock(start)}-{clock(end)}")
     closed = [day_names[d] for d in range(7) if d not in hours]
     if closed:
-        parts.append("cerrado " + _listed(closed, "y") if spanish else "closed " + ", ".join(closed))
+        parts.append("cerrado " + listed(closed, "y") if spanish else "closed " + ", ".join(closed))
     return ", ".join(parts)
 
 
-def _listed(items: Iterable[str], last_word: str) -> str:
+def listed(items: Iterable[str], last_word: str) -> str:
     """'Austin, Denver or San Diego' (last_word "or"), 'lunes y martes' ("y")."""
     names = list(items)
     return f" {last_word} ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
@@ -66,7 +66,7 @@ def answer_facts(clinic: Clinic) -> Dict[str, str]:
         "clinic_phone": clinic.phone,
         "clinic_email": clinic.email,
         "clinic_website": clinic.website,
-        "clinic_location_names": _listed((loc.name for loc in clinic.locations), "or"),
+        "clinic_location_names": listed((loc.name for loc in clinic.locations), "or"),
         "clinic_locations": "; ".join(f"{loc.name}: {loc.address} ({loc.phone})" for loc in clinic.locations),
         "clinic_hours": "; ".join(
             f"{loc.name}: {format_weekly_hours(loc.opening_hours)}" for loc in clinic.locations

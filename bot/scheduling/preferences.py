@@ -84,7 +84,12 @@ _ASAP = re.compile(
 )
 
 
-_DAY_NAMES_EN = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "weds": 2, "wed": 2,
+    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
+_DAY_NAMES_EN = "|".join(name for name in _WEEKDAYS if name.endswith("day"))
 # Spanish said the English way the patterns below read (after accents are folded: "mañana" -> "manana"). Order
 # matters: "por la mañana" is a day part before a bare "mañana" is tomorrow.
 _SPANISH = [
@@ -171,11 +176,6 @@ def words_read(text: str) -> str:
 
 # --- dates --------------------------------------------------------------------------------------------------
 
-_WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "weds": 2, "wed": 2,
-    "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
 _DAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 # "sat" and "sun" are ordinary words too, so they count as days only with a qualifier or a time after them.
 _WEEKDAY = re.compile(rf"\b(?:(next|this|coming|last|on)\s+)?({_DAY_NAMES})(s?)\b")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot.answers import format_time
+from bot.answers import format_time, listed
 
 ZONE_NAMES = {
     "America/New_York": ("Eastern Time", "hora del Este"),
@@ -147,10 +147,8 @@ def when_text(start_utc: datetime, timezone: str, language: Optional[str] = None
     Centro)'."""
     local = start_utc.astimezone(ZoneInfo(timezone))
     zone = f"{local.tzname()} ({zone_name(timezone, language)})"
-    if spanish(language):
-        day = format_date(local.date(), "EEEE d 'de' MMMM", locale="es")
-        return f"{day} a las {clock_text(local, language)} {zone}"
-    return f"{local:%A, %B} {local.day} at {clock_text(local)} {zone}"
+    at = "a las" if spanish(language) else "at"
+    return f"{last_day(local.date(), language)} {at} {clock_text(local, language)} {zone}"
 
 
 def slot_title(local: datetime, provider_name: Optional[str], location_name: Optional[str],
@@ -175,7 +173,7 @@ def place(location_name: Optional[str], provider_name: Optional[str] = None,
 
 
 def last_day(day: date, language: Optional[str] = None) -> str:
-    """'Monday, February 1'; 'lunes 1 de febrero'."""
+    """A day in full: 'Monday, February 1'; 'lunes 1 de febrero'."""
     if spanish(language):
         return format_date(day, "EEEE d 'de' MMMM", locale="es")
     return f"{day:%A, %B} {day.day}"
@@ -221,9 +219,8 @@ def open_times_in(location_name: str, language: Optional[str] = None) -> str:
 
 def field_names(slots: Sequence[str], language: Optional[str] = None) -> str:
     """'phone number and email address'; 'el teléfono y el correo electrónico' (each once, in order)."""
-    names = list(dict.fromkeys(_pick(FIELD_NAMES[slot], language) for slot in slots))
-    last_word = "y" if spanish(language) else "and"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last_word} " + names[-1]
+    names = dict.fromkeys(_pick(FIELD_NAMES[slot], language) for slot in slots)
+    return listed(names, "y" if spanish(language) else "and")
 
 
 def status(value: str, language: Optional[str] = None) -> str:
