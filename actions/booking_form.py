@@ -117,17 +117,17 @@ def policy(the_clinic: Clinic) -> Dict[str, str]:
     return the_clinic.booking.get("cancellation_policy") or {}
 
 
-def has_time(text: str, timezone: str, now: datetime, the_clinic: Clinic) -> bool:
+def has_time(text: str, timezone: str, now: datetime, the_clinic: Clinic, language: Optional[str] = None) -> bool:
     """Whether `text` names a day or time (a past or too distant one included)."""
-    from bot.scheduling import BeyondHorizonError, PastDateError, parse_time_preference
+    from bot.scheduling import BeyondHorizonError, PastDateError, WeekdayMismatchError, parse_time_preference
 
     if not text:
         return False
     try:
         return parse_time_preference(
-            text, now, timezone, the_clinic.booking["day_parts"], the_clinic.booking["horizon_days"]
+            text, now, timezone, the_clinic.booking["day_parts"], the_clinic.booking["horizon_days"], language
         ) is not None
-    except (PastDateError, BeyondHorizonError):
+    except (PastDateError, BeyondHorizonError, WeekdayMismatchError):
         return True
     except Exception as error:  # an unexpected parser failure must not end the conversation
         log.error("time preference parser failed (%s)", type(error).__name__)
@@ -348,7 +348,7 @@ class TimeAndSlotValidation(SlotFormValidation):
         """What to do when nothing at all is open within the booking horizon."""
 
     def time_answer(self, turn: Turn, tracker: Tracker) -> bool:
-        return has_time(turn.text, self.timezone(tracker), service.now_utc(), clinic())
+        return has_time(turn.text, self.timezone(tracker), service.now_utc(), clinic(), patient_language(tracker))
 
     def answers(self, slot: str, turn: Turn, tracker: Tracker) -> bool:
         if slot == "time_preference":
@@ -380,7 +380,7 @@ class TimeAndSlotValidation(SlotFormValidation):
 
     async def validate_time_preference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> Dict[Text, Any]:
-        from bot.scheduling import BeyondHorizonError, PastDateError, parse_time_preference
+        from bot.scheduling import BeyondHorizonError, PastDateError, WeekdayMismatchError, parse_time_preference
 
         done = self.passthrough("time_preference", value, tracker)
         if done is not None:
@@ -388,12 +388,12 @@ class TimeAndSlotValidation(SlotFormValidation):
         failure = self.unreadable("time_preference", dispatcher, tracker)
         if failure:
             return failure
-        the_clinic, now = clinic(), service.now_utc()
+        the_clinic, now, language = clinic(), service.now_utc(), patient_language(tracker)
         scope = self.scope(tracker)
         horizon = int(the_clinic.booking["horizon_days"])
         try:
             preference = parse_time_preference(
-                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon, patient_language(tracker)
+                str(value), now, scope["timezone"], the_clinic.booking["day_parts"], horizon, language
             )
         except PastDateError as error:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_passed",
@@ -401,7 +401,12 @@ class TimeAndSlotValidation(SlotFormValidation):
         except BeyondHorizonError:
             last = (now + timedelta(days=horizon)).astimezone(service_zone(scope["timezone"]))
             return self.fail("time_preference", dispatcher, tracker, "utter_time_beyond_horizon",
-                             horizon_days=horizon, last_day=wording.last_day(last.date(), patient_language(tracker)))
+                             horizon_days=horizon, last_day=wording.last_day(last.date(), language))
+        except WeekdayMismatchError as error:
+            return self.fail("time_preference", dispatcher, tracker, "utter_time_weekday_mismatch",
+                             date=wording.date_words(error.day, language),
+                             weekday=wording.weekday_name(error.day.weekday(), language),
+                             said_weekday=wording.weekday_name(error.said_weekday, language))
         if preference is None:
             return self.fail("time_preference", dispatcher, tracker, "utter_time_not_understood")
         try:

@@ -17,6 +17,7 @@ from bot.scheduling.preferences import (
     BeyondHorizonError,
     PastDateError,
     TimePreference,
+    WeekdayMismatchError,
     parse_time_preference,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "ScheduleException",
     "Slot",
     "TimePreference",
+    "WeekdayMismatchError",
     "find_open_slots",
     "find_open_slots_in_windows",
     "nearest_alternatives",

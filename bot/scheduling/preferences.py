@@ -33,6 +33,15 @@ class PastDateError(ValueError):
         self.description = description
 
 
+class WeekdayMismatchError(ValueError):
+    """The patient named a date and a weekday that disagree ("Monday the 3rd" when the 3rd is a Thursday)."""
+
+    def __init__(self, day: date, said_weekday: int):
+        super().__init__(f"{day} is not weekday {said_weekday}")
+        self.day = day
+        self.said_weekday = said_weekday
+
+
 class BeyondHorizonError(ValueError):
     """The patient asked for a time further ahead than the clinic books."""
 
@@ -77,6 +86,9 @@ _SPELLINGS = [
     (r"\bo'?clock\b", ""),
     (r"\b(noon|midday)\b", "12pm"),
     (r"\bmidnight\b", "12am"),
+    (r"\bafter (?:my |the )?lunch\b", "afternoon"),
+    (r"\bbefore (?:my |the )?lunch\b|\bfirst thing\b", "morning"),
+    (r"\b(?:(?:at|over|during|on my) )?lunch ?(?:time|break|hour)\b|\b(?:over|during) lunch\b", "around 12pm"),
 ]
 _ASAP = re.compile(
     r"\b(asap|as soon as (possible|you can|i can)|soonest|earliest|first available|next available"
@@ -131,7 +143,7 @@ _SPANISH = [
     (r"\b(\d{1,2}) de (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)\b\.?",
      lambda m: f"{m.group(1)} de {_SPANISH_MONTHS[next(k for k in _SPANISH_MONTHS if k.startswith(m.group(2)))]}"),
     (r"\b(?:el )?(?:dia )?(\d{1,2}) de (?=[a-z]+ber\b|january|february|march|april|may|june|july|august)", r"\1 "),
-    (r"\b(?:el|dia) (\d{1,2})\b(?!\s*(?::|am|pm|y media|y cuarto))", r"the \1th"),
+    (r"\b(?:el|dia) (\d{1,2})\b(?!\s*(?::|am|pm|y media|y cuarto)|/)", r"the \1th"),
     (r"\ben (una|un|dos|tres|cuatro|\d{1,2}) (semanas?|dias?)\b",
      lambda m: f"in {_SPANISH_NUMBERS.get(m.group(1), m.group(1))} {'week' if m.group(2).startswith('s') else 'day'}s"),
     (r"\b(\d{1,2}(?::\d{2})?)\s*([ap])\.\s?m\b\.?", r"\1\2m"),  # "2 p. m."
@@ -145,7 +157,11 @@ _SPANISH = [
     (r"\b(?:alrededor de|como a|a eso de|tipo|sobre) (?:las |la )?(?=\d)", "around "),
     (r"\ba (?:las|la) (?=\d)", "at "),
     (r"\b(?:lo (?:antes|mas pronto) posible|cuanto antes|lo mas pronto|cuando sea|a la hora que sea"
-     r"|cualquier (?:dia|hora|momento)|el primer(?:o)? (?:horario|hueco|espacio|turno)? ?disponible)\b", "asap"),
+     r"|lo mas temprano posible|cualquier (?:dia|hora|momento)"
+     r"|el primer(?:o)? (?:horario|hueco|espacio|turno)? ?disponible)\b", "asap"),
+    (r"\bdespues (?:del almuerzo|de (?:la )?comida|de comer)\b", "afternoon"),
+    (r"\bantes (?:del almuerzo|de (?:la )?comida|de comer)\b|\btemprano\b", "morning"),
+    (r"\b(?:a|en|durante) la hora (?:del almuerzo|de (?:la )?comida|de comer)\b", "around 12pm"),
 ]
 _SPANISH_MONTHS = {
     "enero": "january", "febrero": "february", "marzo": "march", "abril": "april", "mayo": "may", "junio": "june",
@@ -225,17 +241,17 @@ def _week_days(text: str, today: date) -> Optional[Tuple[_Days, re.Match]]:
     return _Days([d for d in _date_range(monday, 7) if d >= first], "this week"), match
 
 
-def _explicit_date(text: str, today: date, timezone: str) -> Optional[Tuple[_Days, re.Match]]:
+def _explicit_date(text: str, today: date, timezone: str, day_first: bool) -> Optional[Tuple[_Days, re.Match]]:
     for pattern in _EXPLICIT_DATES:
         match = re.search(pattern, text)
         if match:
-            day = _dateparser_day(match.group(0), today, timezone)
+            day = _dateparser_day(match.group(0), today, timezone, day_first)
             if day:
                 return _Days([_nearer_year(day, today, match.group(0))]), match
     return None
 
 
-def _dateparser_day(phrase: str, today: date, timezone: str) -> Optional[date]:
+def _dateparser_day(phrase: str, today: date, timezone: str, day_first: bool) -> Optional[date]:
     import dateparser  # slow to import; only needed for explicit dates
 
     settings = {
@@ -243,7 +259,7 @@ def _dateparser_day(phrase: str, today: date, timezone: str) -> Optional[date]:
         "RELATIVE_BASE": datetime.combine(today, time(12)),
         "TIMEZONE": timezone,
         "RETURN_AS_TIMEZONE_AWARE": False,
-        "DATE_ORDER": "MDY",
+        "DATE_ORDER": "DMY" if day_first else "MDY",  # "12/3" is 12 March in Spanish
     }
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
@@ -316,12 +332,12 @@ def _date_range(first: date, days: int) -> List[date]:
     return [first + timedelta(days=n) for n in range(days)]
 
 
-def _find_days(text: str, today: date, timezone: str) -> Tuple[Optional[_Days], str]:
+def _find_days(text: str, today: date, timezone: str, day_first: bool) -> Tuple[Optional[_Days], str]:
     """The days the patient means, and the text with those words cut out."""
     finders: List[Callable[[str, date], object]] = [
         _relative_days,
         _week_days,
-        lambda t, d: _explicit_date(t, d, timezone),
+        lambda t, d: _explicit_date(t, d, timezone, day_first),
         _ordinal_day,
         _weekday_days,
     ]
@@ -331,8 +347,18 @@ def _find_days(text: str, today: date, timezone: str) -> Tuple[Optional[_Days], 
             days, matches = found
             for match in reversed(matches if isinstance(matches, list) else [matches]):
                 text = text[: match.start()] + " " + text[match.end() :]
+            _check_weekday_said(days, text)
             return days, text
     return None, text
+
+
+def _check_weekday_said(days: _Days, rest: str) -> None:
+    """A weekday said beside a single date must be that date's ("Monday the 3rd"); raises WeekdayMismatchError."""
+    if _ORDINAL.search(rest):  # a second date ("the 3rd or friday the 4th"): the weekday may be that one's
+        return
+    said = {_WEEKDAYS[m.group(2)] for m in _WEEKDAY.finditer(rest) if _is_weekday(m, rest)}
+    if len(days.dates) == 1 and len(said) == 1 and days.dates[0].weekday() not in said:
+        raise WeekdayMismatchError(days.dates[0], said.pop())
 
 
 # --- times of day -------------------------------------------------------------------------------------------
@@ -430,7 +456,8 @@ def parse_time_preference(
     """The times a patient would accept, or None when nothing date- or time-like is in `text` (English or Spanish).
     The description is in `language` (the conversation's patient_language).
 
-    Raises PastDateError for a time that has passed and BeyondHorizonError for one past the booking horizon.
+    Raises PastDateError for a time that has passed, BeyondHorizonError for one past the booking horizon and
+    WeekdayMismatchError for a weekday that is not the date's.
     """
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
@@ -439,7 +466,7 @@ def parse_time_preference(
     words = words_read(text)
     asap = bool(_ASAP.search(words))
     words = _ASAP.sub(" ", words)
-    days, words = _find_days(words, today, timezone)
+    days, words = _find_days(words, today, timezone, day_first=wording.spanish(language))
     part = _find_day_part(words, day_parts)
     part_range = _part_range(day_parts[part]) if part else None
     clock = _find_clock(words, part, part_range)

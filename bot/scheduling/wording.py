@@ -74,6 +74,20 @@ def day_label(day: date, language: Optional[str] = None) -> str:
     return f"{day:%A}, {day:%b} {day.day}"
 
 
+def weekday_name(weekday: int, language: Optional[str] = None) -> str:
+    """0 -> 'Monday'; 'lunes'."""
+    monday = date(2024, 1, 1)
+    day = monday.replace(day=1 + weekday)
+    return format_date(day, "EEEE", locale="es") if spanish(language) else f"{day:%A}"
+
+
+def date_words(day: date, language: Optional[str] = None) -> str:
+    """'December 3'; 'el 3 de diciembre'."""
+    if spanish(language):
+        return format_date(day, "'el' d 'de' MMMM", locale="es")
+    return f"{day:%B} {day.day}"
+
+
 def weekdays_label(day: date, language: Optional[str] = None) -> str:
     """'Tuesdays'; 'los martes'."""
     if spanish(language):

@@ -107,6 +107,14 @@ def test_a_date_beyond_the_horizon_is_explained(form):
     assert "We book up to 60 days ahead" in reply
 
 
+def test_a_weekday_that_is_not_the_dates_is_questioned_and_asked_again(form, now):
+    thursday = (now + timedelta(days=3)).astimezone(CHICAGO)
+    start_in_austin(form)
+    reply = form.say(f"monday {thursday:%b} {thursday.day} in the afternoon")
+    assert f"Just to check: {thursday:%B} {thursday.day} is a Thursday, not a Monday." in reply
+    assert form.slots["time_preference"] is None and form.asked == "time_preference"
+
+
 def test_gibberish_time_gets_examples(form):
     start_in_austin(form)
     reply = form.say("purple elephants")

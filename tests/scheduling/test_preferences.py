@@ -13,6 +13,7 @@ from bot.scheduling.preferences import (
     BeyondHorizonError,
     PastDateError,
     TimePreference,
+    WeekdayMismatchError,
     parse_time_preference,
 )
 
@@ -226,3 +227,56 @@ def test_a_spanish_date_that_has_passed_is_said_in_spanish():
                                   "Buenas tardes, quiero reservar una consulta para mis cejas"])
 def test_spanish_without_a_time_is_no_preference(text):
     assert parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language="es") is None
+
+
+@pytest.mark.parametrize(
+    "text, language, windows",
+    [
+        ("3/12", "es", [whole("2026-12-03")]),  # day first in Spanish: 3 December
+        ("el 25/12 a las 10", "es", [("2026-12-25", "10:00", "10:30")]),  # only a day-first reading exists
+        ("12/3", None, [whole("2026-12-03")]),  # month first in English: December 3
+        ("el 12/1", "es", [whole("2027-01-12")]),
+    ],
+)
+def test_a_numeric_date_is_read_in_the_order_of_the_patients_language(text, language, windows):
+    assert local(parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language=language)) == windows
+
+
+@pytest.mark.parametrize(
+    "text, language, said",
+    [
+        ("monday the 3rd", None, 0),  # Dec 3 2026 is a Thursday
+        ("Friday Dec 8", None, 4),  # a Tuesday
+        ("el lunes 3", "es", 0),
+        ("el sábado 10 de diciembre por la tarde", "es", 5),
+    ],
+)
+def test_a_weekday_that_is_not_the_dates_is_questioned(text, language, said):
+    with pytest.raises(WeekdayMismatchError) as mismatch:
+        parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language=language)
+    assert mismatch.value.said_weekday == said
+
+
+@pytest.mark.parametrize("text, language", [("thursday the 3rd", None), ("el jueves 3 de diciembre", "es"),
+                                            ("the 3rd or friday the 4th", None), ("tomorrow, Tuesday", None)])
+def test_a_weekday_that_is_the_dates_is_taken(text, language):
+    assert parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language=language) is not None
+
+
+@pytest.mark.parametrize(
+    "text, language, windows",
+    [
+        ("tomorrow after lunch", None, [("2026-12-01", "12:00", "17:00")]),
+        ("wednesday before lunch", None, [("2026-12-02", "08:00", "12:00")]),
+        ("friday on my lunch break", None, [("2026-12-04", "11:30", "12:30")]),
+        ("mañana temprano", "es", [("2026-12-01", "08:00", "12:00")]),
+        ("el jueves después del almuerzo", "es", [("2026-12-03", "12:00", "17:00")]),
+        ("el viernes antes de comer", "es", [("2026-12-04", "08:00", "12:00")]),
+    ],
+)
+def test_meals_and_early_are_day_parts(text, language, windows):
+    assert local(parse_time_preference(text, NOW, CHICAGO, DAY_PARTS, 60, language=language)) == windows
+
+
+def test_the_earliest_possible_in_spanish_is_as_soon_as_possible():
+    assert parse_time_preference("lo más temprano posible", NOW, CHICAGO, DAY_PARTS, 60, language="es").asap
