@@ -35,11 +35,17 @@ def _templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
+def visit_when(booking: BookingResult, language: str) -> str:
+    """The visit's day and time as the patient's e-mails say it."""
+    if wording.spanish(language):
+        return wording.when_text(booking.start_utc, booking.timezone, language)
+    return booking.when_text
+
+
 def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: EmailLinks,
             open_times: str, language: str) -> Dict[str, str]:
     return {
-        "visit_when": wording.when_text(booking.start_utc, booking.timezone, language) if wording.spanish(language)
-        else booking.when_text,
+        "visit_when": visit_when(booking, language),
         "visit_place": f"{clinic.name} {booking.location_name}, {booking.location_address}",
         "visit_provider": booking.provider_name,
         "visit_reference": booking.reference,

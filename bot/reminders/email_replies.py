@@ -20,6 +20,7 @@ from bot.booking import BookingResult, describe
 from bot.db.reminder_models import CANCELLED, MARKETING, PENDING, TRANSACTIONAL, MessageConsent, ScheduledMessage
 from bot.db.session import write_session
 from bot.reminders.conversation import confirm_visit
+from bot.reminders.schedule import delivery_of
 from bot.reminders.timing import KINDS, MARKETING_KINDS
 from bot.reminders.windows import EMAIL_CHANNEL
 
@@ -30,6 +31,7 @@ STOPPED_BY_LINK = "Stopped with the link in an e-mail."
 class LinkedMessage:
     kind: str
     booking: BookingResult
+    language: str = "en"  # the e-mail's, as the patient agreed to their messages
 
 
 def _purposes(kind: str) -> Tuple[str, ...]:
@@ -46,7 +48,8 @@ def linked_message(sessions: sessionmaker, message_id: int) -> Optional[LinkedMe
         message = session.get(ScheduledMessage, message_id)
         if message is None or message.channel != EMAIL_CHANNEL:
             return None
-        return LinkedMessage(message.kind, describe(message.appointment))
+        delivery = delivery_of(session, message.appointment_id)
+        return LinkedMessage(message.kind, describe(message.appointment), delivery.language if delivery else "en")
 
 
 def stop_emails(sessions: sessionmaker, message_id: int, now: datetime) -> Optional[str]:

@@ -15,15 +15,18 @@ import logging
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Dict, Optional, Union
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.booking import BookingResult
 from bot.clinic import clinic
 from bot.reminders.email_links import CONFIRM, UNSUBSCRIBE, EmailLinks
+from bot.reminders.email_message import visit_when
+from bot.responses import render
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -41,19 +44,34 @@ def _templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def _page(status: int = 200, **values: Any) -> HTTPResponse:
-    body = _templates().get_template("email_link.html").render(clinic=clinic(), **values)
+def _page(response_name: str, status: int = 200, language: str = "en", form: bool = False,
+          **values: Any) -> HTTPResponse:
+    """The page saying domain response `response_name` in `language`: its custom heading (and button), its text."""
+    said = render(response_name, None, values, language)
+    body = _templates().get_template("email_link.html").render(
+        clinic=clinic(), language=language, message=said.text, form=form, **said.custom)
     return response.html(body, status=status, headers=HEADERS)
 
 
 def _not_found() -> HTTPResponse:
-    return _page(404, heading="This link doesn't work",
-                 message=f"It may have been copied incompletely. Please call us at {clinic().phone}.")
+    return _page("utter_email_page_not_found", 404)
 
 
 def _unavailable() -> HTTPResponse:
-    return _page(503, heading="Sorry, something went wrong on our side",
-                 message=f"Nothing was changed. Please try again in a few minutes, or call us at {clinic().phone}.")
+    return _page("utter_email_page_unavailable", 503)
+
+
+def _visit(booking: BookingResult, language: str) -> Dict[str, str]:
+    return {"visit_when": visit_when(booking, language),
+            "visit_place": f"{booking.location_name}, {booking.location_address}",
+            "visit_provider": booking.provider_name}
+
+
+def _what_stops(kind: str, language: str) -> str:
+    from bot.reminders.timing import MARKETING_KINDS
+
+    name = "utter_email_page_stops_invitations" if kind in MARKETING_KINDS else "utter_email_page_stops_visits"
+    return render(name, None, {}, language).text
 
 
 def register_email_pages(app: Sanic, links: Optional[EmailLinks], sessions: Callable[[], Any],
@@ -86,58 +104,44 @@ def register_email_pages(app: Sanic, links: Optional[EmailLinks], sessions: Call
         linked = await linked_or_error(UNSUBSCRIBE, token)
         if isinstance(linked, HTTPResponse):
             return linked
-        return _page(heading="Stop e-mails from us?", form=True, button="Stop e-mails",
-                     message=_what_stops(linked.kind))
+        return _page("utter_email_page_stop_ask", language=linked.language, form=True,
+                     stops=_what_stops(linked.kind, linked.language))
 
     @app.post("/email/unsubscribe/<token:str>")
     async def unsubscribe(_: Request, token: str) -> HTTPResponse:
-        found = message_id(UNSUBSCRIBE, token)
-        if found is None:
-            return _not_found()
+        linked = await linked_or_error(UNSUBSCRIBE, token)
+        if isinstance(linked, HTTPResponse):
+            return linked
         try:
-            kind = await run(email_replies.stop_emails, found, clock())
+            kind = await run(email_replies.stop_emails, message_id(UNSUBSCRIBE, token), clock())
         except Exception as error:  # noqa: BLE001
             log.error("e-mail unsubscribe failed (%s)", type(error).__name__)
             return _unavailable()
         if kind is None:
             return _not_found()
-        return _page(heading="Done: you won't get these e-mails any more",
-                     message=f"{_what_stops(kind)} Your booking is not changed. Questions? Call us at "
-                             f"{clinic().phone}.")
+        return _page("utter_email_page_stopped", language=linked.language, stops=_what_stops(kind, linked.language))
 
     @app.get("/email/confirm/<token:str>")
     async def confirm_page(_: Request, token: str) -> HTTPResponse:
         linked = await linked_or_error(CONFIRM, token)
         if isinstance(linked, HTTPResponse):
             return linked
-        return _page(heading="Confirm your visit", form=True, button="Yes, I'm coming",
-                     message=f"Your consultation on {linked.booking.when_text} at {linked.booking.location_name}, "
-                             f"{linked.booking.location_address}, with {linked.booking.provider_name}.")
+        return _page("utter_email_page_confirm_ask", language=linked.language, form=True,
+                     **_visit(linked.booking, linked.language))
 
     @app.post("/email/confirm/<token:str>")
     async def confirm(_: Request, token: str) -> HTTPResponse:
-        found = message_id(CONFIRM, token)
-        if found is None:
-            return _not_found()
+        linked = await linked_or_error(CONFIRM, token)
+        if isinstance(linked, HTTPResponse):
+            return linked
         try:
-            booking = await run(email_replies.confirm_by_link, found, clock())
+            booking = await run(email_replies.confirm_by_link, message_id(CONFIRM, token), clock())
         except ReplyNotVerified:
             return _not_found()
         except NotChangeable:
-            return _page(409, heading="There's nothing to confirm",
-                         message="That appointment has already been changed or has started. If that's unexpected, "
-                                 f"please call us at {clinic().phone}.")
+            return _page("utter_email_page_nothing_to_confirm", 409, linked.language)
         except Exception as error:  # noqa: BLE001
             log.error("e-mail confirm failed (%s)", type(error).__name__)
             return _unavailable()
-        return _page(heading="Thank you, you're confirmed",
-                     message=f"We'll see you on {booking.when_text} at {booking.location_name}. If anything changes, "
-                             f"please call us at {clinic().phone}.")
+        return _page("utter_email_page_confirmed", language=linked.language, **_visit(booking, linked.language))
 
-
-def _what_stops(kind: str) -> str:
-    from bot.reminders.timing import MARKETING_KINDS
-
-    if kind in MARKETING_KINDS:
-        return "This stops our touch-up invitations by e-mail."
-    return "This stops our e-mails about your visits: reminders, check-ins and invitations."

@@ -196,6 +196,23 @@ def test_the_confirm_link_confirms_the_visit_once_asked(database, book, fake_ras
     assert confirmed_at(database, booking.reference) == FIRST_REMINDER + timedelta(hours=1)
 
 
+def test_the_link_pages_of_a_spanish_email_are_in_spanish(database, book, fake_rasa, sender) -> None:
+    by_email(book, language="es")
+    first = send_first_reminder(database, fake_rasa, sender)
+    client = pages(database)
+    try:
+        confirm = client.get(link_path(CONFIRM, first))
+        assert 'lang="es"' in confirm.text and "Confirme su visita" in confirm.text
+        assert "miércoles 4 de marzo a las 10:00" in unescape(confirm.text)
+        assert "Gracias, su visita está confirmada" in unescape(client.post(link_path(CONFIRM, first)).text)
+        assert "¿Dejar de recibir nuestros correos?" in unescape(client.get(link_path(UNSUBSCRIBE, first)).text)
+        stopped = unescape(client.post(link_path(UNSUBSCRIBE, first)).text)
+        assert "ya no recibirá estos correos" in stopped and "Su reserva no cambia" in stopped
+        assert "e-mail" not in stopped
+    finally:
+        client.close()
+
+
 def test_a_message_for_a_chat_cannot_be_confirmed_or_stopped_by_a_link(database, book) -> None:
     book()  # an SMS booking: its messages go through the assistant, never by e-mail
     first = rows(database)[0]
