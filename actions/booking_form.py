@@ -472,8 +472,9 @@ class ValidateBookingForm(TimeAndSlotValidation):
         provider_ids = [provider.id] if provider else None
         if provider and location and location.id not in provider.location_ids:
             provider_ids = None  # they don't work there: any provider at the chosen location
-        place = wording.place(location.name if location else None, provider.name if provider_ids else None,
-                              patient_language(tracker))
+        language = patient_language(tracker)
+        named = the_clinic.provider_called(provider.id, provider.name, language) if provider_ids else None
+        place = wording.place(location.name if location else None, named, language)
         return {
             "timezone": location_timezone(the_clinic, location.id if location else None),
             "location_ids": [location.id] if location else None,

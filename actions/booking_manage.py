@@ -75,8 +75,10 @@ def booked_when(booking: Dict[str, Any], tracker: Tracker) -> str:
 
 
 def booked_description(booking: Dict[str, Any], tracker: Tracker) -> str:
-    return wording.consultation(booked_when(booking, tracker), f"{clinic().name} {booking['location_name']}",
-                                booking["provider_name"], patient_language(tracker))
+    language = patient_language(tracker)
+    provider = clinic().provider_called(booking["provider_id"], booking["provider_name"], language)
+    return wording.consultation(booked_when(booking, tracker), f"{clinic().name} {booking['location_name']}", provider,
+                                language)
 
 
 class ManageFormValidation(TimeAndSlotValidation):

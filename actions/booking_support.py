@@ -415,8 +415,8 @@ def slot_title(value: Dict[str, str], the_clinic: Clinic, with_location: bool = 
     """'Tue Dec 1, 2:15pm CST with Maya Chen' (and ', Austin' when the patient chose any location)."""
     provider = provider_of(the_clinic, value["provider_id"])
     location = location_of(the_clinic, value["location_id"]) if with_location else None
-    return wording.slot_title(_local(value, the_clinic), provider.name if provider else None,
-                              location.name if location else None, language)
+    named = the_clinic.provider_called(provider.id, provider.name, language) if provider else None
+    return wording.slot_title(_local(value, the_clinic), named, location.name if location else None, language)
 
 
 def numbered(titles: Sequence[str]) -> str:

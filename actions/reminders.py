@@ -30,7 +30,7 @@ def visit_facts(booking: Any, language: Optional[str] = None) -> Dict[str, str]:
     return {
         "visit_when": when_text(booking.start_utc, booking.timezone, language),
         "visit_place": f"{clinic().name} {booking.location_name}, {booking.location_address}",
-        "visit_provider": booking.provider_name,
+        "visit_provider": clinic().provider_called(booking.provider_id, booking.provider_name, language),
     }
 
 

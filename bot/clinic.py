@@ -95,6 +95,13 @@ class Clinic:
     def provider(self, provider_id: str) -> Provider:
         return next(p for p in self.providers if p.id == provider_id)
 
+    def provider_called(self, provider_id: str, name: str, language: str | None = None) -> str:
+        """How a sentence names a provider ("with Dr. Elena Rivera"; "con la Dra. Elena Rivera"): in Spanish as the
+        clinic writes it (`spanish: providers: <id>: name:`), else `name`."""
+        if language == "es":
+            return (self.spanish.get("providers") or {}).get(provider_id, {}).get("name", name)
+        return name
+
     def find_location(self, words: str) -> Location | None:
         """The location a patient means by a free-text name, e.g. 'san diego' or 'Austin TX'."""
         text = words.lower()

@@ -47,7 +47,7 @@ def _values(booking: BookingResult, clinic: Clinic, message_id: int, links: Emai
     return {
         "visit_when": visit_when(booking, language),
         "visit_place": f"{clinic.name} {booking.location_name}, {booking.location_address}",
-        "visit_provider": booking.provider_name,
+        "visit_provider": clinic.provider_called(booking.provider_id, booking.provider_name, language),
         "visit_reference": booking.reference,
         "confirm_url": links.url(CONFIRM, message_id),
         "unsubscribe_url": links.url(UNSUBSCRIBE, message_id),

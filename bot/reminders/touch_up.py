@@ -34,7 +34,9 @@ def open_times_text(session: Session, clinic: Clinic, appointment: Appointment, 
     Spanish "Horarios disponibles en Austin: mar 3 mar, 10:00 con Dr. Rivera; ... "."""
     zone = ZoneInfo(appointment.location.timezone)
     times = [
-        wording.offered_time(slot.start.astimezone(zone), clinic.provider(slot.provider_id).name, language)
+        wording.offered_time(slot.start.astimezone(zone),
+                             clinic.provider_called(slot.provider_id, clinic.provider(slot.provider_id).name, language),
+                             language)
         for slot in spread_slots(_open(session, clinic, appointment, now), OFFERED)
     ]
     if not times:

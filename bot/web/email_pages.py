@@ -64,7 +64,7 @@ def _unavailable() -> HTTPResponse:
 def _visit(booking: BookingResult, language: str) -> Dict[str, str]:
     return {"visit_when": visit_when(booking, language),
             "visit_place": f"{booking.location_name}, {booking.location_address}",
-            "visit_provider": booking.provider_name}
+            "visit_provider": clinic().provider_called(booking.provider_id, booking.provider_name, language)}
 
 
 def _what_stops(kind: str, language: str) -> str:

@@ -136,7 +136,7 @@ def test_slot_titles_and_times_in_spanish():
 
     the_clinic = clinic()
     assert slot_title(OFFERS[0], the_clinic, language="es") == "mar 3 dic, 14:15 CST con Maya Chen"
-    assert slot_title(OFFERS[1], the_clinic, True, "es") == "jue 5 dic, 10:00 CST con Dr. Elena Rivera, Austin"
+    assert slot_title(OFFERS[1], the_clinic, True, "es") == "jue 5 dic, 10:00 CST con la Dra. Elena Rivera, Austin"
     assert when_text(datetime.fromisoformat(OFFERS[0]["start"]), "America/Chicago", "es") == (
         "martes 3 de diciembre a las 14:15 CST (hora del Centro)"
     )
