@@ -20,6 +20,7 @@ from spacy.tokens import Span
 
 from bot.safety import context_rules, european, lexicon
 from bot.safety.findings import CHECKIN, CONTRAINDICATION, URGENT, Assertion, Finding, SafetyReport
+from bot.safety.form_answers import read_answers
 from bot.safety.language import detect_language, possible_languages
 from bot.safety.normalise import normalise, plain, plain_spanish
 from bot.safety.urgency_net import urgent_likelihood
@@ -67,7 +68,7 @@ def _assertion(categories: Set[str]) -> Assertion:
     if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
     # An everyday cause is never a denial: at worst the patient reads the warning signs and when to call 911.
-    everyday = categories & {context_rules.EVERYDAY_CAUSE, context_rules.SLEEPINESS}
+    everyday = categories & {context_rules.EVERYDAY_CAUSE, context_rules.SLEEPINESS, context_rules.USUAL}
     if everyday and context_rules.TREATMENT_LINK not in categories:
         return Assertion.HYPOTHETICAL
     if not categories & {context_rules.CURRENT, context_rules.TREATMENT_LINK}:
@@ -175,8 +176,16 @@ def _explains_heavy_eyes(target: Span, modifier: Span, between: Span) -> bool:
     return _outside(target, modifier, between) and not _NOT_JUST_HEAVY.search(target.text) and not someone_else
 
 
+def _explains_as_before(target: Span, modifier: Span, between: Span) -> bool:
+    """"can't catch my breath, been laughing", "I have cataracts, things are blurry": the patient's usual explains it;
+    "been laughing all day and now I can't breathe", "cataracts and everything is suddenly double" tell something
+    new."""
+    told_as_new = context_rules.NEW_CLAUSE.search(f"{between.text} {target.text}")
+    return _outside(target, modifier, between) and not told_as_new
+
+
 _ON_MODIFIES = {context_rules.ANIMAL: _pets_own, context_rules.EVERYDAY_CAUSE: _explains,
-                context_rules.SLEEPINESS: _explains_heavy_eyes}
+                context_rules.SLEEPINESS: _explains_heavy_eyes, context_rules.USUAL: _explains_as_before}
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:
@@ -215,48 +224,12 @@ def _read_possible_languages(text: str, readings: List[List[Finding]]) -> str:
     return ""
 
 
-# A form's question about a sign, answered no on a line of its own ("Trouble swallowing? No", "Wheeze: no", "Any
-# fever? no", "Visión doble - no"): the line is taken out before reading, so it denies only its own sign, never a
-# report on another line ("I'm having trouble breathing\nChest pain: no"; normalising joins the lines, so a denial
-# cue would reach across them). Only a short line that names a sign first: not a report with a question after it
-# ("He can't swallow, any fever? no"), not the patient's own words ("I can't swallow - no"), and not a question
-# whose "no" is the problem ("Vision normal? no", "Can she swallow? No").
-_FORM_SIGNS = (
-    r"trouble|difficulty|difficulties|problems?|shortness|short of breath|wheez\w*|hoarse\w*|double|blurr\w*|droop\w*"
-    r"|swelling|swollen|rash\w*|hives|itch\w*|fever|chest|faint\w*|dizz\w*|weakness|voice change|vision|slurr\w*"
-    r"|allerg\w*|lips?|tongue|throat|eyelids?|dificultad|visión|fiebre|ronchas|hinchaz[oó]n|debilidad"
-    r"|desmay\w*|mareos?|sarpullido|urticaria"
-    r"|headaches?|bruis\w*|pain|redness|numb\w*|tender\w*|nausea|pregnan\w*|breastfeeding|dolor|moret\w*"
-)
-_DENIED_FORM_LINE = re.compile(
-    rf"^[ \t]{{0,8}}(?:¿[ \t]*)?(?:(?:have you had|did you have|do you have|any|ever had|cualquier)[ \t]+)*"
-    rf"(?:{_FORM_SIGNS})\b[^\n?:.,;!]{{0,50}}?(?:\?+|:|[ \t][-–])[ \t]*"
-    r"(?P<answer>no|nope|none|negative|nil|ninguno|ninguna|nada)\.?[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_STATE_ASKED = re.compile(r"\b(?:i|i'm|im|i've|ive|my|me|mine|yo|mi|normal|ok|okay|fine|good|able|can|could|working"
-                          r"|clear|better|improv\w*|bien|puede)\b", re.IGNORECASE)
 _A_WORD = re.compile(r"[^\W\d_]{3,}")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-
-
-def _without_denied_form_lines(text: str) -> str:
-    return _DENIED_FORM_LINE.sub(_read_form_line, _LINE_BREAKS.sub("\n", text))
-
-
-def _read_form_line(line: re.Match) -> str:
-    """A denied sign's line goes. Where the question asks for a good state ("Vision normal? No"), its "no" is the
-    problem: the question stays without the "no", which would deny the next line once the lines are joined."""
-    if len(line.group(0).split()) > 8:
-        return line.group(0)
-    if _STATE_ASKED.search(line.group(0)):
-        return line.group(0)[:line.start("answer") - line.start()]
-    return ""
 
 
 def analyse(text: str) -> SafetyReport:
     english, spanish = _pipelines()
-    text = _without_denied_form_lines(text)
+    text = read_answers(text)
     language = detect_language(text)
     # Typos are corrected towards English words only in English text: "inyeccion" is not a misspelt "infection".
     english_text = normalise(text) if language == "en" else plain(text)

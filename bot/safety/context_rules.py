@@ -33,13 +33,17 @@ EVERYDAY_CAUSE = "EVERYDAY_CAUSE"
 # Sleepiness, an everyday cause of heavy eyes only, and only for the patient's own eyes that are hard to keep open
 # (analyser.py): never for lids that droop, are weak or will not open, nor for someone else's.
 SLEEPINESS = "SLEEPINESS"
+# The patient's usual: their own laughter takes their breath away, glowing reviews make them "not see straight", dry
+# eyes blur, GERD makes food stick, talking all day makes them hoarse. Each explains its own symptom only, and only
+# when the symptom is not told as new after it ("and now", "suddenly").
+USUAL = "USUAL"
 TREATMENT_LINK = "TREATMENT_LINK"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
 QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
-ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, TREATMENT_LINK})
+ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMENT_LINK})
 # A symptom said of the patient (analyser.py): a first person in the three words before it ("suddenly I can't
 # breathe", "mi gata me desperto"), or a Spanish first-person form in its own words ("no puedo tragar", "se me
 # cierra la garganta", "veo doble").
@@ -49,7 +53,15 @@ SELF_IN_SYMPTOM = re.compile(r"\b(?:puedo|pude|podia|veo|me)\b")
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 
 # "fine now", "good since": a resolution, not a sign of now.
+_DAYS = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+# A resolution that is its own clause: after a clause break, or said of "it", "everything" or the patient ("normal
+# since wed", "it's been perfect for a week"), never of another body part ("forehead has been normal since wed").
+_OWN_CLAUSE = r"(?:[,;] (?:and )?|\b(?:it|everything|i|she|he)(?: has| is| was| have| am)? )"
 _AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!normal )(?<!gone )"
+
+# "since I was a kid", "since birth": a lifelong condition, not one that started lately.
+_NOT_SINCE_CHILDHOOD = (r"(?! (?:i was (?:a kid|a child|a baby|a teen|little|young|small|born)|childhood|birth"
+                        r"|forever)\b)")
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -108,7 +120,7 @@ ENGLISH: List[Rule] = [
      r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
      r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
      r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,5}sometimes\b)", None),
-    (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
+    (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b{_NOT_SINCE_CHILDHOOD}|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
      rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
      r"|\bdays after\b"
@@ -150,7 +162,21 @@ ENGLISH: List[Rule] = [
      r"|\bclimb\w* (?:up )?(?:\d+|five|six|seven|eight|ten) (?:floors?|flights)|\b(?:these|those|your|the) (?:prices|deals) (?:are|were)\b"
      r"|\b(?:was|been) at (?:a|the) (?:\w+ )?(?:concert|karaoke|festival|party|wedding)\b"
      r"|\bglasses (?:are|were) (?:so |really |all )?(?:scratched|dirty|smudged|old|broken)\b"
-     r"|(?<!not my )(?<!not )\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b", None, EXPLAINABLE),
+     r"|(?<!not my )(?<!not )\b(?:old|scratched|dirty|wrong|smudged) (?:glasses|prescription|contacts|lenses)\b",
+     None, EXPLAINABLE),
+    # The patient's usual (USUAL): "blurry without my reading glasses", "my normal dry eye", "hoarse because I talk all
+    # day", "food feels stuck with my GERD", "can't catch my breath, been laughing".
+    (USUAL, "BIDIRECTIONAL", r"\breading glasses\b|\bwithout (?:my )?(?:glasses|contacts)\b|\bcataracts?\b"
+     r"|\bdry eyes?\b", None, frozenset({"urgent:vision"})),
+    (USUAL, "BIDIRECTIONAL", r"\b(?:gerd|acid reflux)\b", None, frozenset({"urgent:swallowing"})),
+    (USUAL, "BIDIRECTIONAL", r"\b(?:talk|talking|teach|teaching) all day\b", None, frozenset({"urgent:speech_voice"})),
+    (USUAL, "BIDIRECTIONAL", r"(?<!not )(?<!nothing like )\b(?:my normal|normal for me)\b", None,
+     frozenset({"urgent:vision", "urgent:speech_voice"})),
+    # Not someone else's laughter ("my son is still laughing at me"), and not a symptom told after "now" or
+    # "suddenly" (analyser.py: "been laughing all day and now I can't breathe" is a report).
+    (USUAL, "BIDIRECTIONAL", r"(?<!is )(?<!are )(?<!was )\b(?:been|keep|kept|cannot stop|could not stop) laughing\b", None,
+     frozenset({"urgent:breathing"})),
+    (USUAL, "BIDIRECTIONAL", r"\b(?:reading|seeing) (?:\w+ ){0,2}?reviews\b", None, frozenset({"urgent:vision"})),
     # Sleepiness explains heavy eyes, nothing else: "can't keep my eyes open after a night shift".
     (SLEEPINESS, "BIDIRECTIONAL", r"(?<!not )\b(?:sleepy|drowsy|exhausted|tired(?! of)|jet ?lagged|night shifts?|long flight"
      r"|(?:no|little|not enough) sleep|(?:will not|won't|wont) let me sleep|(?:up|awake) (?:past|until|till) \d+"
@@ -166,7 +192,9 @@ ENGLISH: List[Rule] = [
      4, EXPLAINABLE),
     (EVERYDAY_CAUSE, "BIDIRECTIONAL", r"\b(?:my|our|the|your) (?:\w+ )?(?:website|web site|booking page|app|wifi|signal|camera"
      r"|lens|photos?|pics?|videos?)\b", 6, EXPLAINABLE),
-    (TREATMENT_LINK, "BIDIRECTIONAL", r"\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
+    (TREATMENT_LINK, "BIDIRECTIONAL", r"\b(?:after|from) (?:my|the|her|his) (?:\w+ )?(?:botox|tox|treatment|injections?|shots?"
+     rf"|appointment|appt) (?:on |last |this )?(?:{_DAYS}|yesterday|today|this morning|last night)\b"
+     r"|\bsince (?:my |the |getting |having |that )?(?:\w+ )?(?:botox|tox|treatment|injections?"
      r"|shots?|appointment|appt|session|procedure|visit|jab)\b|\bpost[- ]?(?:botox|treatment|injection|tox)\b"
      r"|\b(?:is|could) (?:this|it|that) (?:be )?(?:the|from the|from my|my) (?:\w+ )?(?:botox|tox|injections?)\b", None),
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
@@ -212,8 +240,15 @@ ENGLISH: List[Rule] = [
      r"(?:healed|cleared up|went away|resolved|gone|(?:fine|better|ok|okay|normal)(?= now)|back to normal"
      r"|(?:was|felt) fine after(?:wards)?)|(?:\b(?:it|she|he|i)(?: has|'s| was| is)? )?(?:been )?(?:fine|good|okay|ok|great|normal)"
      r" (?:ever )?since(?: then| (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)?|\b(?:she|he|i) (?:was|felt) fine after(?:wards)?"
-     r"|\ball cleared|\bthen (?:good|fine|normal|ok|okay)|\bafter (?:\d+|a few|some|ten|two|three) (?:days|weeks) (?:normal|fine|ok|good))\b"
-     r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|$))", None),
+     r"|\ball cleared|\bthen (?:good|fine|normal|ok|okay)|\bafter (?:\d+|a few|some|ten|two|three) (?:days|weeks) (?:normal|fine|ok|good)"
+     # "normal since wed", "clear since", "it's been perfect for a week now", "today day 6 totally normal"
+     rf"|{_OWN_CLAUSE}(?:been )?(?:fine|good|ok|okay|great|normal|clear|perfect) since"
+     rf"(?: (?:{_DAYS}|yesterday|last week|the weekend|then))?\b(?!\s*\?)"
+     rf"|{_OWN_CLAUSE}(?:been|all) (?:perfect|fine|normal|good|great|clear) for (?:a |two |three |\d+ |several |a few "
+     r"|a couple of )?(?:week|weeks|days|months?) now\b(?!\s*\?)"
+     r"|[,;] (?:and )?(?:today|now)(?: (?:is )?day \d+)?,? (?:i am |it is |all |totally |completely |back to |100% )*"
+     r"(?:normal|fine|perfect|good)\b(?!\s*\?))"
+     r"(?:\s+(?:now|completely|fully|on (?:its|their) own|again))?(?=\s*(?:[,.;!?]|👍|🙂|😊|$))", None),
     # A comma ends a denial, a question, a "now" and a past reference too ("can't read without squinting, everything
     # blurry"): analyser.py makes every category but RESOLVED end at a CLAUSE_BREAK.
     (CLAUSE_BREAK, "PSEUDO", r"[,;:]", 1),
@@ -253,7 +288,8 @@ SPANISH: List[Rule] = [
     (HISTORICAL, "BACKWARD", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
      r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b(?![^\n]{0,120}?\b(?:volvi\w*|regres\w*|vuelto|otra vez|de nuevo|peor)\b)", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
-    (RESOLVED, "BACKWARD", r"\b(?:ya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
+    (RESOLVED, "BACKWARD", r"(?:(?:^|[,;.] ?|\by )(?:ahora |hoy )?ya (?:estoy|me siento) (?:totalmente |completamente |del todo )?normal"
+     r"|\bya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
     (NEGATED, "FORWARD", r"\bni\b(?! (?:siquiera|puedo|puede|podia|pude))", 3, URGENT_LABELS),
@@ -277,7 +313,8 @@ _SYSTEMS_FINE = re.compile(
 )
 _OVER = re.compile(
     r"\b(?:(?:is |its |it's )?gone now|went away|cleared up|resolved|recovered|better now|all better|back to normal"
-    r"|fine now|(?:fine|good|ok|okay|great|normal) (?:ever )?since|sorted (?:it|that|this|them)(?: out)?)\b"
+    r"|(?<!not )(?<!nothing is )(?:fine|normal|clear|perfect) now|(?:fine|good|ok|okay|great|normal|clear|perfect) (?:ever )?since"
+    r"|sorted (?:it|that|this|them)(?: out)?)\b"
 )
 _NOW = [re.compile(pattern) for category, _, pattern, *_ in ENGLISH if category in (CURRENT, TREATMENT_LINK)]
 

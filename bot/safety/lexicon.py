@@ -65,7 +65,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"short(?:ness)? of breath|out of breath|breathless\w*|gasping|wheez\w*|suffocat\w*|struggling for air"
         r"|(?:cannot|could not) catch (?:my|her|his|their) breath|air (?:will not|is not|not) (?:going|getting) in"
         r"|chest (?:is |feels |got )?(?:so |really |very )?tight|breathing (?:problems?|issues?|trouble|difficult\w*)"
-        r"|\bdyspn\w*|\bstridor\b"
+        r"|\bdyspn\w*|\bstridor\b|breath\w* (?:is |are |so |really |very |all )*(?:shallow|rapid|fast and shallow)"
+        r"|shallow breath\w*|(?:rapid|fast) (?:and shallow )?breath\w*"
         r"|(?:get|take|catch|fill) (?:a |my )?(?:full |deep |good |whole )?(?:breath|lungs)|chest (?:feels |is )?(?:so )?heavy"
         r"|weight (?:\w+\s+)?on my chest",
         rf"breath\w*\s+(?:\w+\s+){{0,2}}?{_IS}\s+(?:\w+\s+){{0,2}}?(?:hard|difficult|weird|off|shallow|labou?red|tight|strange|heavy"
@@ -301,7 +302,8 @@ ENGLISH[IDIOM] = [
     r"(?:almost|nearly) (?:fainted|passed out|died) when i (?:saw|see|heard|hear|read|found out)\b",
     # A pregnancy test's faint line; a price or a fact one "swallows".
     r"(?:tests?|lines?|positive|strips?) (?:(?:is|was|were|are) )?(?:super |very |really |so |kinda )?faint\b|faint (?:line|positive)"
-    r"|swallow (?:these|those|the|that|this|your) (?:\w+ )?(?:prices?|costs?|bill|news|fact|quote|total)\b"
+    r"|swallow (?:these|those|the|that|this|your) (?:\$?\d[\d,.]*k? )?(?:\w+ )?(?:prices?|costs?|bill|news|fact|quote|total)\b"
+    r"|chok\w* on (?:these|those|the|that|this|your) (?:\$?\d[\d,.]*k? )?(?:\w+ )?(?:prices?|costs?|bill|quote|total)\b"
     r"|to swallow that (?:i|im|my|we|it|you|he|she|they)\b",
     r"fainting (?:couch|goat)s?|jaw (?:literally )?dropped|(?:price|prices|price list|cost|bill|quote|total|news) (?:is |are |was )?"
     r"(?:a bit |kinda |so |pretty |rather |quite |a little |very )?(?:hard|difficult|tough) to swallow|(?:swamped|slammed|buried|drowning) (?:at|with|in) work (?:that )?i can (?:barely|hardly|not) breathe",
@@ -318,7 +320,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|ahogue|atraganto) (?:con|al)|(?:me )?ahogue (?:cada vez|cuando|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
-        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no me (?:pasa|baja|bajan) (?:\w+\s+){0,2}?"
+        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no (?:me|le) (?:pasa|baja|bajan) (?:y no )?(?:\w+\s+){0,2}?"
         r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.safety import Assertion, Decision, analyse
+from bot.safety.form_answers import read_answers
 
 
 def mentions_urgent_symptom(text: str) -> bool:
@@ -651,6 +652,88 @@ def test_real_reports_in_the_words_of_the_dev15_rules_are_urgent(text):
 def test_few_harmless_messages_in_the_dev15_words_are_escalated():
     harmless = [item["text"] for item in REVIEW_DEV15 if item["expect"] == "no_emergency"]
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 5
+
+
+# The dev16 round (2026-12-07): questions the patient answers in their own message (bot/safety/form_answers.py),
+# resolutions that are their own clause ("normal since wed", "been perfect for a week now"), "since I was a kid", the
+# patient's usual (their own laughter, dry eyes, GERD, talking all day) and idioms about prices.
+@pytest.mark.parametrize("text, decision", [
+    ("Can she swallow? No. Not since lunch", Decision.EMERGENCY),
+    ("Can I open my left eye? Not fully. Can I keep it open? No, it keeps closing on its own.", Decision.EMERGENCY),
+    ("¿Puede tragar mi mamá? No. Le pusieron bótox esta mañana", Decision.EMERGENCY),
+    ("Breathing ok? No.", Decision.EMERGENCY),
+    ("Has the wheezing stopped? No. Getting louder.", Decision.EMERGENCY),
+    ("Can she swallow? Yes, but barely.", Decision.EMERGENCY),
+    ("Is it hard to breathe? yes", Decision.EMERGENCY),
+    ("he's worse, breathing fast and shallow", Decision.EMERGENCY),
+    ("Double vision? No. Blurry? No. Just a tiny bruise", Decision.CHECKIN),
+    ("voice was hoarse tues, normal since wed 👍", Decision.NONE),
+    ("I'm choking on these prices lol. any specials this month?", Decision.NONE),
+])
+def test_the_dev16_rounds_words(text, decision):
+    assert analyse(text).decision == decision
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("Can she swallow? No", " she cannot swallow"),
+    ("Is she breathing? No!! Please help", " she cannot breathe!! Please help"),
+    ("Vision normal? no", " I have blurred vision"),
+    ("Did the double vision go away? no", " still double vision"),
+    ("Trouble swallowing? No\nDouble vision? No", "\n"),
+    ("Hives? none. Lip swelling? none. Just a few bumps", " . . Just a few bumps"),
+    ("Trouble swallowing? no, it's more like it gets stuck", "Trouble swallowing? no, it's more like it gets stuck"),
+    ("Any trouble swallowing? No... wait yes", "Any trouble swallowing? No... wait yes"),
+    ("Can you see me today? No.", "Can you see me today? No."),
+    ("Is it normal that I can barely swallow? yes", "Is it normal that I can barely swallow? yes"),
+])
+def test_an_answer_to_the_patients_own_question_is_read_as_what_it_says(text, answer):
+    assert read_answers(text) == answer
+
+
+# A code review of the dev16 rules (2026-12-07) found real reports their first version silenced; every one must stay
+# urgent.
+@pytest.mark.parametrize("text", [
+    "Someone at my work said I'm slurring my words",
+    "My sister said her husband is driving her to the ER because she can't breathe",
+    "I can barely swallow, not my normal at all",
+    "Never had trouble breathing in my whole life and now I can't breathe",
+    "I can't swallow and I was fine for a week",
+    "Seeing double and my eyelid is drooping, it was perfect for a week 😭",
+    "Someone on Facebook said to go to the ER because I can't breathe",
+    "I watched a YouTube video about this and my eyelid is definitely drooping and I'm seeing double",
+    "Trouble swallowing? no, it's more like it gets stuck",
+    "Lips swollen? no, my tongue is",
+    "My mom has cataracts and now she can't swallow",
+    "I have cataracts and everything is suddenly double",
+    "I teach all day and I'm short of breath",
+    "I'm so excited about my results, only problem is I can't breathe well",
+    "I can barely swallow since I was in your office is it a side effect",
+    "My vision isn't clear now and everything is double is that a side effect of botox",
+    "Can't swallow, was fine since then 😭",
+    "I can barely swallow for 5 days after botox is this a side effect",
+    "Day 5 and I can't swallow. Now all good? no",
+    "I can't breathe and my son is still laughing at me",
+    "I have been choking since I was in for botox is that a side effect",
+    "I was looking at my after photos and my eyelid is drooping and I'm seeing double",
+    "Is my throat closing up? YES. please answer",
+    "Is she wheezing? Yes. Loudly. She's sitting next to me",
+    "Any trouble breathing? Not really. More like I can't get any air in at all",
+])
+def test_reports_the_dev16_rules_once_silenced_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+REVIEW_DEV16 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev16.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV16 if item["expect"] == "emergency"])
+def test_real_reports_in_the_words_of_the_dev16_rules_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+def test_few_harmless_messages_in_the_dev16_words_are_escalated():
+    harmless = [item["text"] for item in REVIEW_DEV16 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
 
 
 @pytest.mark.parametrize("text", ["perdí el sentido del olfato con el covid", "me desperté en el piso de mi novio",
