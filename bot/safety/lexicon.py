@@ -25,7 +25,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|workout)) (?:\w+\s+){0,2}?get(?:ting)? (?!(?:the |my |our |her |his )?(?:kids?|baby|babies|children|toddlers?"
         r"|son|daughter|dog|weight|price|cost|bill|numbers?|costs?|stairs|hill)\b)(?:\w+\s+){0,2}?"
         r"down|(?:stuck|sits?|sitting) (?:\w+\s+){0,3}?(?:halfway down|at the back of my throat)|not go(?:ing)? down"
-        r"|(?:comes?|came|coming) (?:back )?(?:out )?(?:through|thru|of|out) (?:my )?nose",
+        r"|(?:comes?|came|coming) (?:(?:back )?(?:out )?(?:through|thru|of|out)|back up) (?:my |her |his )?nose",
         r"\bdrool\w*|(?:cannot|could not|hard to|trouble|struggl\w* to) chew\w*|throat (?:\w+\s+){0,3}?(?:weird|funny"
         r"|tight|closed|blocked|heavy|weak|lazy|not working)|lump in (?:my |the )?throat|(?:water|drinks?|food|liquid) (?:\w+\s+){0,2}?"
         r"(?:dribbl\w*|leak\w*|spill\w*|pour\w*) (?:out|down)|(?:cannot|could not) keep (?:water|food|drinks?) in",
