@@ -398,11 +398,11 @@ def location_of(the_clinic: Clinic, location_id: str) -> Any:
 
 def provider_label(the_clinic: Clinic, provider_id: str, name: str, credentials: str,
                    language: Optional[str] = None) -> str:
-    """'Dr. Elena Rivera, MD, board-certified dermatologist', with the credentials in Spanish when the clinic words
-    them so (`spanish: providers:` in data/clinic.yml)."""
+    """'Dr. Elena Rivera, MD, board-certified dermatologist', with the name and credentials in Spanish when the clinic
+    words them so (`spanish: providers:` in data/clinic.yml): 'la Dra. Elena Rivera, MD, dermatóloga ...'."""
     if wording.spanish(language):
         credentials = the_clinic.spanish.get("providers", {}).get(provider_id, {}).get("credentials", credentials)
-    return f"{name}, {credentials}"
+    return f"{the_clinic.provider_called(provider_id, name, language)}, {credentials}"
 
 
 def patient_language(tracker: Any) -> str:

@@ -15,7 +15,8 @@ LABELLED = Path(__file__).resolve().parents[2] / "bot" / "safety" / "labelled"
 WANTED = {"emergency": Decision.EMERGENCY, "deferral": Decision.DEFERRAL, "dose_deferral": Decision.DOSE}
 # Share of each part's messages whose decision is the expected one, with the rules and the urgency net, when the
 # fourth broadening landed. The parts also train the urgency net (all but dev16, its held-out part), so these guard
-# regressions and say nothing about new messages: dev3 and dev4 were each measured fresh first (docs/safety.md), the test part is what counts.
+# regressions and say nothing about new messages: dev3 and dev4 were each measured fresh first (docs/safety.md), the
+# test part is what counts.
 # dev3 and dev4 deferral, and dev4's ceiling, were lowered by one message each when a past reference stopped
 # reaching across a comma ("I had botox last year, I cannot swallow" is urgent now): a toxin allergy described as
 # "back in 2018, hives, but..." now gets the emergency answer instead of the deferral, the safe side of the error.
