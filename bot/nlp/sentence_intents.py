@@ -51,6 +51,11 @@ WEIGHTS_FILE = "sentence_intents.npz"
 RANKING_LENGTH = 10
 QUESTION_PREFIX = "ask_"
 SAFETY_QUESTIONS = {"ask_pregnancy", "ask_medical_conditions", "ask_dose", "ask_side_effects", "report_emergency"}
+# How likely a reading of the whole message must be for its sentences to be read one by one as a request beside a
+# question, and for a safety question to leave the message as it is. Ranks were used until 2026-12-07: a retrain put
+# "ask_dose" at 0.054 above "book_consultation" at 0.048 in "how much is botox per unit? i want to book a consult".
+REQUEST_READING = 0.03
+SAFETY_READING = 0.1
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -146,17 +151,19 @@ class SentenceEncoderIntentClassifier(GraphComponent, IntentClassifier):
                 return
 
     def _add_question_beside_request(self, message: Message, main: str) -> bool:
-        """"I'd like to book. How much is it?": when a request (book, move, cancel) is among the message's first three
-        readings (read as a whole, such a message is half of each), its sentences are read one by one, not only its
+        """"I'd like to book. How much is it?": when a request (book, move, cancel) is a reading of the message as a
+        whole (REQUEST_READING; such a message is half of each), its sentences are read one by one, not only its
         questions; other messages cost no more. A part that asks for the request and another that asks a question
         make the request the intent and the question `also_asked`. Only a booking request outranks a question read as
         the main intent, and only one not itself asked as a question: "what if I have to cancel?" or "do I need to
         book first?" asks, it does not request. Left as they are: a message in another language (its answer may
-        exist where the request's does not), a safety question anywhere in it, and a problem after a treatment (the
-        concern path reads the question's reading)."""
+        exist where the request's does not), a safety question anywhere in it (SAFETY_READING), and a problem after a
+        treatment (the concern path reads the question's reading)."""
         text = message.get(TEXT)
-        readings = [r["name"] for r in (message.get(INTENT_RANKING_KEY) or [])[:3]]
-        if not REQUESTS & set(readings) or SAFETY_QUESTIONS & set(readings) or detect_language(text) != "en":
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if not any(r["name"] in REQUESTS and r["confidence"] >= REQUEST_READING for r in ranking) \
+                or any(r["name"] in SAFETY_QUESTIONS and r["confidence"] >= SAFETY_READING for r in ranking) \
+                or detect_language(text) != "en":
             return False
         parts = sentence_parts(text)
         if len(parts) < 2 or reports_a_treatment_problem(text):
