@@ -288,7 +288,7 @@ SPANISH: List[Rule] = [
     (HISTORICAL, "BACKWARD", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
      r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b(?![^\n]{0,120}?\b(?:volvi\w*|regres\w*|vuelto|otra vez|de nuevo|peor)\b)", None),
     # Only a resolution that ends its clause: "no puedo tragar, ya se me quito la fiebre" resolves the fever.
-    (RESOLVED, "BACKWARD", r"(?:(?:^|[,;.] ?|\by )(?:ahora |hoy )?ya (?:estoy|me siento) (?:totalmente |completamente |del todo )?normal"
+    (RESOLVED, "BACKWARD", r"(?:(?:^|[,;] ?|\by )(?:ahora |hoy )?ya (?:estoy|me siento) (?:totalmente |completamente |del todo )?normal"
      r"|\bya (?:estoy bien|paso|se (?:me )?quito|se (?:me )?fue|no (?:me )?(?:ha vuelto|volvio) a pasar)"
      r"|se (?:me )?curo|ya sane)(?=\s*(?:[,.;!?]|$))", None),
     (ANIMAL, "FORWARD", r"\bmi (?:perr[oa]\w*|gat[oa]\w*|mascota|pez|pajaro|conejo|caballo)\b", 4),
@@ -313,7 +313,8 @@ _SYSTEMS_FINE = re.compile(
 )
 _OVER = re.compile(
     r"\b(?:(?:is |its |it's )?gone now|went away|cleared up|resolved|recovered|better now|all better|back to normal"
-    r"|(?<!not )(?<!nothing is )(?:fine|normal|clear|perfect) now|(?:fine|good|ok|okay|great|normal|clear|perfect) (?:ever )?since"
+    r"|(?<!not )(?<!nothing is )(?:fine|normal|clear|perfect) now"
+    r"|(?<!not )(?<!not been )(?<!never )(?<!never been )(?:fine|good|ok|okay|great|normal|clear|perfect) (?:ever )?since"
     r"|sorted (?:it|that|this|them)(?: out)?)\b"
 )
 _NOW = [re.compile(pattern) for category, _, pattern, *_ in ENGLISH if category in (CURRENT, TREATMENT_LINK)]

@@ -718,6 +718,7 @@ def test_an_answer_to_the_patients_own_question_is_read_as_what_it_says(text, an
     "Is my throat closing up? YES. please answer",
     "Is she wheezing? Yes. Loudly. She's sitting next to me",
     "Any trouble breathing? Not really. More like I can't get any air in at all",
+    "Veo doble. Ya me siento normal de lo demás",
 ])
 def test_reports_the_dev16_rules_once_silenced_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
@@ -729,6 +730,14 @@ REVIEW_DEV16 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev16.yml").r
 @pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV16 if item["expect"] == "emergency"])
 def test_real_reports_in_the_words_of_the_dev16_rules_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
+
+
+def test_a_denied_resolution_leaves_the_message_to_the_urgency_net():
+    from bot.safety.context_rules import says_all_is_well
+
+    assert says_all_is_well("it has been normal since monday")
+    assert not says_all_is_well("my voice has not been normal since")
+    assert not says_all_is_well("nothing is clear now")
 
 
 def test_few_harmless_messages_in_the_dev16_words_are_escalated():
