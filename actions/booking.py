@@ -228,15 +228,15 @@ class ActionBookConsultation(Action):
 
     async def join_waitlist(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """A note for the team's queue (the handoff queue, reason "waitlist"); nothing is booked."""
-        place = ValidateBookingForm().scope(tracker)["place"]
-        wanted = f"{tracker.get_slot('time_preference')}{place}"
+        form = ValidateBookingForm()
+        wanted = f"{tracker.get_slot('time_preference')}{form.scope(tracker)['place']}"
         try:
             from bot.handoff.queue import HandoffQueue, NewRequest
 
             new = NewRequest.waitlist(
                 tracker.sender_id, tracker.get_latest_input_channel() or "unknown", tracker.get_slot("concern"),
-                wanted, tracker.get_slot("time_request"), tracker.get_slot("patient_name"), tracker.get_slot("phone"),
-                tracker.get_slot("email"),
+                form.wish_in_english(tracker), tracker.get_slot("time_request"), tracker.get_slot("patient_name"),
+                tracker.get_slot("phone"), tracker.get_slot("email"),
             )
             await service.in_thread(lambda: HandoffQueue(service.database()).open_request(new))
         except Exception as error:

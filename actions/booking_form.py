@@ -463,7 +463,9 @@ class ValidateBookingForm(TimeAndSlotValidation):
             return list(WAITLIST_SLOTS)
         return list(BOOKING_SLOTS)
 
-    def scope(self, tracker: Tracker) -> Dict[str, Any]:
+    def scope(self, tracker: Tracker, language: Optional[str] = None) -> Dict[str, Any]:
+        """`language` words the place for someone other than the patient (the team reads a waitlist wish in
+        English); the patient's own language by default."""
         the_clinic = clinic()
         location_id = tracker.get_slot("booking_location")
         provider_id = tracker.get_slot("preferred_provider")
@@ -472,7 +474,7 @@ class ValidateBookingForm(TimeAndSlotValidation):
         provider_ids = [provider.id] if provider else None
         if provider and location and location.id not in provider.location_ids:
             provider_ids = None  # they don't work there: any provider at the chosen location
-        language = patient_language(tracker)
+        language = language or patient_language(tracker)
         named = the_clinic.provider_called(provider.id, provider.name, language) if provider_ids else None
         place = wording.place(location.name if location else None, named, language)
         return {
@@ -482,6 +484,22 @@ class ValidateBookingForm(TimeAndSlotValidation):
             "place": place,
             "with_location": location is None,
         }
+
+    def wish_in_english(self, tracker: Tracker) -> str:
+        """The times and place a waitlisted patient asked for, as the team reads them: in English, whatever the
+        patient wrote in; the patient's own words go beside it."""
+        from bot.scheduling import BeyondHorizonError, PastDateError, WeekdayMismatchError, parse_time_preference
+
+        scope, the_clinic = self.scope(tracker, "en"), clinic()
+        try:
+            preference = parse_time_preference(
+                tracker.get_slot("time_request") or "", service.now_utc(), scope["timezone"],
+                the_clinic.booking["day_parts"], int(the_clinic.booking["horizon_days"]), patient_language(tracker),
+                described_in="en",
+            )
+        except (PastDateError, BeyondHorizonError, WeekdayMismatchError):  # the patient's words still go to the team
+            preference = None
+        return f"{preference.description if preference else 'a time'}{scope['place']}"
 
     # --- reading ---
 

@@ -108,8 +108,8 @@ _SPANISH = [
     (r"^\W*(?:hola\W+)?buen[oa]s? (?:dias|tardes|noches)\b", " "),  # a greeting, not a time
     (r"\ba las? (una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b",
      lambda m: f"a las {_SPANISH_HOURS[m.group(1)]}"),
-    (r"\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:manana|madrugada)\b", r"\1am"),
-    (r"\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:tarde|noche)\b", r"\1pm"),
+    (r"(?<![/.-])\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:manana|madrugada)\b", r"\1am"),
+    (r"(?<![/.-])\b(\d{1,2}(?::\d{2})?) (?:de|en|por) la (?:tarde|noche)\b", r"\1pm"),
     (r"\bpasado manana\b", "day after tomorrow"),
     (r"\b(?:a la|la|toda la|cualquier) manana\b", "morning"),
     (r"\b(?:por|en|de) las (mananas|tardes|noches)\b", r"\1"),
@@ -451,10 +451,11 @@ def _part_range(text: str) -> MinuteRange:
 
 def parse_time_preference(
     text: str, now: datetime, timezone: str, day_parts: Dict[str, str], horizon_days: int = 60,
-    language: Optional[str] = None,
+    language: Optional[str] = None, described_in: Optional[str] = None,
 ) -> Optional[TimePreference]:
     """The times a patient would accept, or None when nothing date- or time-like is in `text` (English or Spanish).
-    The description is in `language` (the conversation's patient_language).
+    `language` is the conversation's patient_language; the description is in it, or in `described_in` when given
+    (the team reads a Spanish patient's wish in English).
 
     Raises PastDateError for a time that has passed, BeyondHorizonError for one past the booking horizon and
     WeekdayMismatchError for a weekday that is not the date's.
@@ -467,6 +468,7 @@ def parse_time_preference(
     asap = bool(_ASAP.search(words))
     words = _ASAP.sub(" ", words)
     days, words = _find_days(words, today, timezone, day_first=wording.spanish(language))
+    language = described_in or language
     part = _find_day_part(words, day_parts)
     part_range = _part_range(day_parts[part]) if part else None
     clock = _find_clock(words, part, part_range)

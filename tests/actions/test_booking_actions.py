@@ -136,6 +136,23 @@ def test_the_waitlist_is_recorded_for_the_team(database, now):
         assert session.execute(select(func.count(models.Appointment.id))).scalar_one() == 0
 
 
+def test_the_team_reads_a_spanish_waitlist_wish_in_english(database, now):
+    from bot.db.handoff_models import HandoffRequest
+
+    conversation = Conversation(sender="waiting-es")
+    conversation.events.append(user_event("sí", "affirm"))
+    conversation.slots.update(concern="brows", booking_location="denver", patient_language="es",
+                              time_preference="la próxima semana por la tarde",
+                              time_request="la próxima semana por la tarde", patient_name="Ana López",
+                              phone="+15125550199", waitlist=True, booking_confirmed=True)
+    conversation.run_action(ActionBookConsultation())
+    assert "la próxima semana por la tarde en Denver" in conversation.texts
+    with database.sessions()() as session:
+        [request] = session.execute(select(HandoffRequest)).scalars().all()
+    assert "wants next week (" in request.question and "in the afternoon in Denver" in request.question
+    assert "patient said: 'la próxima semana por la tarde'" in request.question
+
+
 @pytest.mark.parametrize("intent, expected", [
     ("stop", "Okay, I've stopped. Nothing has been booked."),
     ("deny", "Okay, I've stopped. Nothing has been booked."),

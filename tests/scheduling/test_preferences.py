@@ -236,6 +236,9 @@ def test_spanish_without_a_time_is_no_preference(text):
         ("el 25/12 a las 10", "es", [("2026-12-25", "10:00", "10:30")]),  # only a day-first reading exists
         ("12/3", None, [whole("2026-12-03")]),  # month first in English: December 3
         ("el 12/1", "es", [whole("2027-01-12")]),
+        # the "1" of "3/1" is the month, not the hour of "1 por la mañana"
+        ("el 3/1 por la mañana", "es", [("2027-01-03", "08:00", "12:00")]),
+        ("el 3/1 en la tarde", "es", [("2027-01-03", "12:00", "17:00")]),
     ],
 )
 def test_a_numeric_date_is_read_in_the_order_of_the_patients_language(text, language, windows):
