@@ -67,6 +67,8 @@ def _assertion(categories: Set[str]) -> Assertion:
     about_someone_else = context_rules.OTHER_PERSON in categories
     if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
+    if context_rules.SECONDHAND in categories:  # someone else's, told in the past: the warning signs
+        return Assertion.HYPOTHETICAL
     # An everyday cause is never a denial: at worst the patient reads the warning signs and when to call 911.
     everyday = categories & {context_rules.EVERYDAY_CAUSE, context_rules.SLEEPINESS, context_rules.USUAL}
     if everyday and context_rules.TREATMENT_LINK not in categories:
@@ -92,7 +94,18 @@ def _finding(span: Span) -> Finding:
     if label == _SWELLING:
         label = "checkin:checkin" if context_rules.MILD in categories else "urgent:allergic"
     kind, name = label.split(":")
-    return Finding(kind, name, _assertion(categories), _said_of_someone_else(span))
+    assertion, someone_else = _assertion(categories), _said_of_someone_else(span)
+    if kind == URGENT and assertion == Assertion.PAST and _returned(span):
+        assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
+    return Finding(kind, name, assertion, someone_else)
+
+
+def _returned(span: Span) -> bool:
+    """Over once, and back after it: "went away in 2022, but it's back since my botox". Not a voice, whose coming
+    back is the recovery ("lost my voice last week, it's back")."""
+    returned = context_rules.RETURNED.get(span.doc.lang_)
+    voice = span.label_ == "urgent:speech_voice"
+    return bool(returned and not voice and returned.search(span.doc[span.end:].text))
 
 
 def _said_of_someone_else(span: Span) -> bool:
@@ -184,8 +197,27 @@ def _explains_as_before(target: Span, modifier: Span, between: Span) -> bool:
     return _outside(target, modifier, between) and not told_as_new
 
 
+def _told_second_hand(target: Span, modifier: Span, between: Span) -> bool:
+    """"a reddit post where someone said their throat felt weird", "a TikTok of a girl who got double vision":
+    someone else's symptom, in the media, told in the past. Never the patient's own, and never in a message with a
+    moment of now or someone's state now ("she's on the floor", "he won't answer") anywhere in it: a relative's
+    post or live video can be an emergency (docs/safety.md, the dev17 review)."""
+    language = target.doc.lang_
+    text = target.doc.text
+    said = target.doc[max(target.start - 4, 0):target.end].text
+    return (
+        _outside(target, modifier, between)
+        and not _said_of_the_patient(target, modifier)
+        and bool(context_rules.SECONDHAND_MEDIA[language].search(text))
+        and bool(context_rules.SECONDHAND_SOMEONE[language].search(target.sent.text))
+        and bool(context_rules.SECONDHAND_PAST[language].search(said))
+        and not context_rules.SECONDHAND_NOW[language].search(text)
+    )
+
+
 _ON_MODIFIES = {context_rules.ANIMAL: _pets_own, context_rules.EVERYDAY_CAUSE: _explains,
-                context_rules.SLEEPINESS: _explains_heavy_eyes, context_rules.USUAL: _explains_as_before}
+                context_rules.SLEEPINESS: _explains_heavy_eyes, context_rules.USUAL: _explains_as_before,
+                context_rules.SECONDHAND: _told_second_hand}
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:

@@ -38,17 +38,31 @@ SLEEPINESS = "SLEEPINESS"
 # when the symptom is not told as new after it ("and now", "suddenly").
 USUAL = "USUAL"
 TREATMENT_LINK = "TREATMENT_LINK"
+# Told second-hand: a symptom someone else had, heard from them or seen in a post, a review or the news ("my coworker
+# said her vision was blurry for a couple of days", "a reddit post where someone said their throat felt weird"). Read
+# as asked about only when it is not the patient's, is told in the past, names no moment of now in its sentence, and
+# is either in the media or placed in time (analyser.py): "my mom just called, she can't swallow" is a report.
+SECONDHAND = "SECONDHAND"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
 QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
-ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMENT_LINK})
+ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMENT_LINK, SECONDHAND})
 # A symptom said of the patient (analyser.py): a first person in the three words before it ("suddenly I can't
 # breathe", "mi gata me desperto"), or a Spanish first-person form in its own words ("no puedo tragar", "se me
 # cierra la garganta", "veo doble").
 SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|pude|podia|tengo|tuve|estoy|estaba|siento|senti)\b")
 SELF_IN_SYMPTOM = re.compile(r"\b(?:puedo|pude|podia|veo|me)\b")
+# Back after it was over: "it went away in 2022, but it's back since my botox on Monday" reports it again.
+RETURNED = {
+    "en": re.compile(r"(?<!never )(?<!not )(?<!has not )(?<!did not )\b(?:(?:it|they|that|this|she|he)(?: is|'s| are|'re)"
+                     r" back|(?:its|theyre|is) back|came back|comes back|happening again|(?:it|they|she|he)"
+                     r" (?:has |have )?returned|(?:doubled?|blurry|drooping|droopy"
+                     r"|swollen|weak|slurred|hives|wheezing) again)\b"
+                     r"(?!\s+(?:to|fine|negative|normal|clear|ok|okay|good|fully|completely)\b)"),
+    "es": re.compile(r"(?<!no )(?<!no me )(?<!no le )\b(?:volvio|ha vuelto|regreso|de nuevo)\b"),
+}
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 
@@ -76,6 +90,53 @@ _PEOPLE = (
 
 # Someone else as the subject just before an everyday cause: "my husband ran up the stairs" (analyser.py).
 OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she)\b")
+
+# What makes a symptom told second-hand (SECONDHAND) someone else's past, not an emergency beside the patient.
+_MEDIA = (r"posts?|posted|reviews?|videos?|tiktoks?|reels?|stories|story|articles?|news|segment|documentary|podcast"
+          r"|forums?|threads?|reddit|r/\w+|facebook|instagram|youtube|comments?|influencer|blog|netflix")
+SECONDHAND_SOURCES = {
+    "en": rf"\b(?:said|says|told (?:me|us|everyone|her|him|them)|tells (?:me|us|everyone)|swears|claims?|claimed|wrote"
+          rf"|mentioned|apparently|heard|read)\b|\b(?:{_MEDIA})\b",
+    "es": r"\b(?:dijo|dice|conto|cuenta|escribio|publico|subio|me dijeron|lei|escuche|oi)\b"
+          r"|\b(?:videos?|tiktok|facebook|instagram|resenas?|noticias?|articulo|reels?|publicacion|foro|influencer"
+          r"|comentarios?|programa)\b",
+}
+SECONDHAND_MEDIA = {
+    "en": re.compile(rf"\b(?:{_MEDIA})\b"),
+    "es": re.compile(r"\b(?:videos?|tiktok|facebook|instagram|resenas?|noticias?|articulo|reels?|publicacion|foro"
+                     r"|influencer|comentarios?|programa)\b"),
+}
+# Said in the past: "could not", "was", "went", "felt"; not "has had" or "'s had", which are still going on.
+SECONDHAND_PAST = {
+    "en": re.compile(r"(?<!has )(?<!'s )(?<!have )\b(?:could not|was|were|had|went|got|felt|became|ended up|passed out"
+                     r"|fainted|blacked out|swelled|swole|drooped|choked|slurred|lost)\b"),
+    "es": re.compile(r"\bse (?:le |les )?\w+o\b|\b(?:quedo|tuvo|sintio|perdio|\w+aron|\w+ieron)\b"),
+}
+# A moment of now, someone's state now, or a call for help anywhere in the message: not hearsay.
+SECONDHAND_NOW = {
+    "en": re.compile(r"\b(?:just|right now|(?<!fine )(?<!better )(?<!ok )(?<!okay )now|today|tonight|this (?:morning"
+                     r"|afternoon|evening)|last night|yesterday|ago|still|currently|live|with me|next to me|beside me"
+                     r"|here|outside|keeps?|getting worse|since|alone|answer\w*|911|er|ambulance|hospital|help"
+                     r"|what do (?:i|we) do|should (?:i|we|she|he) (?:call|go|take|drive|bring)|call(?:ed|ing)?|on the (?:floor|phone)|my (?:mom|mum"
+                     r"|mother|dad|father|sister|brother|wife|husband|daughter|son|grandma|grandpa|partner|boyfriend"
+                     r"|girlfriend|bf|gf))\b"
+                     r"|\b(?:she|he|they|it)(?:'s| is| are|'re| has| have| can not| cannot| will not| does not| keeps?)\b"
+                     r"(?! (?:totally |completely |all )?(?:fine|ok|okay|good|better|recovered|normal)\b)"),
+    "es": re.compile(r"\b(?:ahora|hoy|ayer|anoche|esta (?:manana|tarde|noche)|todavia|sigue|acaba de|aqui|conmigo"
+                     r"|desde|hace|ayuda|911|urgencias|hospital|que hacemos|que hago|llam\w+|esta|estan|no responde"
+                     r"|mi (?:mama|madre|papa|padre|hermana|hermano|esposa|esposo|marido|hija|hijo|abuela|abuelo|novia"
+                     r"|novio|pareja))\b"),
+}
+# Someone other than the patient, or their quoted words: "I was watching a video and everything was blurry" is the
+# patient's.
+SECONDHAND_SOMEONE = {
+    "en": re.compile(r"\b(?:she|he|they|her|his|their|them|someone|somebody|people|patients|others?|one of"
+                     r"|(?:a|an|the|this|some) (?:girl|guy|lady|woman|man|mom|patient|client|friend|nurse|influencer|guest)"
+                     rf"|my (?:{_PEOPLE}))\b|['\"]\w"),
+    "es": re.compile(r"\b(?:ella|el|ellos|ellas|alguien|gente|personas|le|les"
+                     r"|una (?:senora|muchacha|chica|mujer|amiga|influencer)|un (?:senor|muchacho|chico|hombre|amigo)"
+                     r"|mi (?:mama|madre|hermana|hermano|amig[oa]|prima|primo|tia|tio|vecin[oa]|suegra))\b"),
+}
 
 ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
@@ -205,7 +266,8 @@ ENGLISH: List[Rule] = [
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ )?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"
      r"|droopy|blurry|slurred|heavy|floppy|limp|funny|weird|stiff|puffy|swollen|itchy|red)\b)|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
-     r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
+     r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\b(?:stopped|finished|quit)\b(?= (?:breastfeeding|nursing|pumping|taking))"
+     r"|\bdone\b(?= (?:with )?(?:breastfeeding|nursing|pregnanc\w*))|\bwere trying\b(?= (?:to (?:conceive|get pregnant)|for a baby))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
@@ -227,6 +289,7 @@ ENGLISH: List[Rule] = [
     (ANIMAL, "FORWARD", r"\b(?:my|our|the) (?:dogs?|pupp(?:y|ies)|pup|cats?|kittens?|goldfish|fish|birds?|parrot"
      r"|hamster|pets?|horse|rabbit|bunny)\b", 4),
     (OTHER_PERSON, "BIDIRECTIONAL", rf"\bmy (?:{_PEOPLE})s?\b|\b(?:she|he|her|him|they|someone|somebody)\b", None),
+    (SECONDHAND, "BIDIRECTIONAL", SECONDHAND_SOURCES["en"], None, URGENT_LABELS),
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|point)s?\b"
      r"|\bat the (?:site|spot)s?\b", 5),
@@ -283,7 +346,7 @@ SPANISH: List[Rule] = [
     # A warning the patient then confirms: "me dijeron que llame si no puedo tragar, y no puedo".
     (CURRENT, "BACKWARD", r"(?:, ?)?\by (?:si,? |pues |ya |ahora |claro,? )*(?:no puedo|no pude|estoy \w+ndo \w+|me pasa|me esta"
      r" pasando|asi estoy)(?= *(?:[.!,;?]|$))", None),
-    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
+    (HISTORICAL, "BIDIRECTIONAL", r"\bhace (?:como |unos |mas de |casi )?(?:\w+ )?anos?\b|\buna vez\b(?! que)|\bde (?:adolescente|joven|chic[oa]|pequen[oa])\b|\bya estoy bien\b|\bde nin[oa]\b|\bcuando era\b|\bya (?:paso|se me quito|no)\b"
      r"|\bla ultima vez\b|\bla vez pasada\b|\bla otra vez\b|\bdeje de\b|\btermine\b|\bhace tiempo\b|\bel ano pasado\b|\bse curo\b", None),
     (HISTORICAL, "BACKWARD", r"\b(?:ya )?se (?:me )?(?:quito|paso|fue)(?: del todo)? (?:ayer|anoche|esta manana|el (?:lunes|martes|miercoles"
      r"|jueves|viernes|sabado|domingo)|hace (?:\w+ )?dias)\b(?![^\n]{0,120}?\b(?:volvi\w*|regres\w*|vuelto|otra vez|de nuevo|peor)\b)", None),
@@ -298,6 +361,7 @@ SPANISH: List[Rule] = [
      r"|\bcuando vi (?:el|la|los|las) (?:trafico|precio|cuenta|factura)\b)", None, EXPLAINABLE),
     (OTHER_PERSON, "BIDIRECTIONAL", r"\bmi (?:mama|madre|papa|padre|hermana|hermano|esposo|esposa|marido|pareja|novio|novia"
      r"|amig[oa]|hij[oa]|abuel[oa]|tia|tio|prima|primo|suegra|vecin[oa])\b|\bella\b", None),
+    (SECONDHAND, "BIDIRECTIONAL", SECONDHAND_SOURCES["es"], None, URGENT_LABELS),
     (MILD, "BIDIRECTIONAL", r"\bun poco\b|\bpoquito\b|\bleve\w*\b|\bligera\w*\b|\bdonde (?:me )?(?:inyectaron|pincharon)\b", 5),
     ("PSEUDO", "PSEUDO", r"\bno hay problema\b|\bno pasa nada\b|\bno importa\b|\bno se\b", None),
     (CLAUSE_BREAK, "PSEUDO", r"[,;]", 1),

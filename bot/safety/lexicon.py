@@ -148,6 +148,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:eyelid|lid) (?:is )?(?:covering|over) (?:my )?(?:pupil|eye)",
         r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"
         r" (?:open|stay open|lift|go up)",
+        # "my eyelid ... has been drooping and today it won't open at all"
+        r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,8}?(?:and|but) (?:\w+ )?(?:it|they) (?:will not|wo not|cannot|does not"
+        r"|do not|is not|are not) (?:\w+ )?(?:open|stay open|lift|go up)",
         r"(?:cannot|could not|can barely|can hardly|not able to|unable to) (?:fully )?(?:open|lift|keep open) "
         r"(?:my |her |his |one |the |that |this |both )?(?:left |right )?"
         r"(?:eye|eyelid|lid)s?(?! (?:cream|drops|serum|gel|mask|shadow|liner|pencil|palette|bag|wash|patch))",
@@ -315,7 +318,7 @@ ENGLISH[IDIOM] = [
 
 SPANISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
-        r"(?:no puedo|no puede|no pude|no podia|no poder|no pueda|me cuesta|me cueste|le cuesta|le cueste)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
+        r"(?:no puedo|no puede|no pude|no podia|no poder|no pueda|me cuesta|me cueste|le cuesta|le cueste|sin poder)\s+(?:\w+\s+){0,2}?(?:tragar|pasar (?:la |las |el |los )?"
         r"(?:comida|pastillas?|agua|bocados?))",
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
@@ -331,8 +334,9 @@ SPANISH: Dict[str, List[str]] = {
         r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
     ],
     "urgent:speech_voice": [
-        r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al))\s+(?:\w+\s+)?(?:hablar|pronunciar)"
-        r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)|se me traba"
+        r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
+        r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
+        r"|se (?:me|le) (?:traba|trabo)"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
@@ -350,11 +354,12 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:eyelid_droop_with_weakness": [
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
-        r"|(?:el )?parpado se me cae",
+        r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
+        r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",
     ],
     "urgent:allergic": [
         r"ronchas|urticaria|sarpullido|(?:garganta|lengua|boca) (?:\w+ )?(?:hinchad\w*|cerrando|cerrada)"
-        r"|hinch\w* (?:de |en )?(?:la |el |los )?(?:garganta|lengua|labios?|cara|boca)|se me (?:esta )?(?:cerrando|cierra|cerro) la"
+        r"|hinch\w* (?:de |en )?(?:la |el |los )?(?:garganta|lengua|labios?|cara|boca)|se (?:me|le) (?:esta )?(?:cerrando|cierra|cerro) la"
         r" garganta|reaccion alergica|anafila\w*",
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],

@@ -10,7 +10,7 @@ slang: "no cap i cant get my water down", docs/safety.md).
 
 Chosen on a development part the net had not been trained on (docs/safety.md): at 0.9, urgent recall 0.814 ->
 0.921 for 2 more false escalations in 284 messages. dev16 is the net's held-out part (HELD_OUT): trained with it, the
-net lost an urgent report of the test part that it had caught, so it measures the net's reading instead.
+net lost an urgent report of the test part that it had caught, so it measures the net's reading instead; dev17 too.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ LABELLED = Path(__file__).resolve().parent / "labelled"
 NLU = ROOT / "data" / "nlu"
 WEIGHTS = Path(os.environ.get("URGENCY_NET_FILE", ROOT / "build" / "urgency_net.npz"))
 EMERGENCY_INTENT = "report_emergency"
-HELD_OUT = frozenset({"dev16"})  # development parts the net never trains on: they measure it
+HELD_OUT = frozenset({"dev16", "dev17"})  # development parts the net never trains on: they measure it
 
 
 def _labelled_messages() -> List[Tuple[str, bool]]:

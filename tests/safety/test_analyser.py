@@ -749,3 +749,61 @@ def test_few_harmless_messages_in_the_dev16_words_are_escalated():
                                   "cuando se fue la luz todo se puso negro", "fui muy inconsciente al no preguntar"])
 def test_spanish_words_near_fainting_that_are_not(text):
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+REVIEW_DEV17 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev17.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV17 if item["expect"] == "emergency"])
+def test_real_reports_in_the_words_of_hearsay_are_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+def test_few_harmless_hearsay_messages_are_escalated():
+    harmless = [item["text"] for item in REVIEW_DEV17 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
+
+
+@pytest.mark.parametrize("text", [
+    "saw a reddit post where someone said their throat felt weird for days after masseter botox. should i be worried",
+    "There's a TikTok going around of a girl who says she got double vision from brow botox. Is that real?",
+    "Vi un video en TikTok de una muchacha que quedó con el párpado caído después del botox. ¿Ustedes cómo evitan eso?",
+])
+def test_a_symptom_in_a_post_or_a_video_is_asked_about(text):
+    assert analyse(text).decision == Decision.WARNING_SIGNS
+
+
+@pytest.mark.parametrize("text", [
+    "my cousin posted on her story that she couldnt swallow after her botox, she's alone in her apartment",
+    "My daughter was filming a tiktok and in the video her voice went really hoarse and she said she couldnt breathe",
+    "my boss was filming a reel and told her followers she felt like she couldnt breathe, she's on the floor",
+    "I was watching a video and everything was blurry",
+])
+def test_a_post_or_a_video_with_someone_in_trouble_now_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "I had the same blurry vision in 2022 and it went away on its own, but it's back since my botox on Monday",
+    "last year my vision went double after botox and then cleared. Today, 4 days after this round, it's doubled again.",
+    "my eyelid from last week's treatment has been drooping and today it won't open at all",
+    "Se me cae el párpado y no lo puedo abrir, desde el bótox del jueves",
+])
+def test_a_symptom_that_is_back_after_it_was_over_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "years ago i had a bit of trouble swallowing for a few days but it went away and never came back",
+    "had double vision for a day after my botox in 2020, it has not come back since, can I book again?",
+    "what if the botox brings it back? I had trouble swallowing years ago",
+    "no se me cayó el párpado, todo bien 🙏 pero una ceja quedó un poquito más alta",
+])
+def test_a_symptom_that_stayed_away_is_not_back(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", ["I finished breastfeeding a year ago, can I book for my brows?",
+                                  "Done with pregnancies and done breastfeeding, ready for my gummy smile"])
+def test_a_contraindication_that_is_over_is_not_deferred(text):
+    assert analyse(text).decision != Decision.DEFERRAL

@@ -14,9 +14,9 @@ from bot.safety import Decision, analyse
 LABELLED = Path(__file__).resolve().parents[2] / "bot" / "safety" / "labelled"
 WANTED = {"emergency": Decision.EMERGENCY, "deferral": Decision.DEFERRAL, "dose_deferral": Decision.DOSE}
 # Share of each part's messages whose decision is the expected one, with the rules and the urgency net, when the
-# fourth broadening landed. The parts also train the urgency net (all but dev16, its held-out part), so these guard
-# regressions and say nothing about new messages: dev3 and dev4 were each measured fresh first (docs/safety.md), the
-# test part is what counts.
+# fourth broadening landed. The parts also train the urgency net (all but dev16 and dev17, its held-out parts), so
+# these guard regressions and say nothing about new messages: dev3 and dev4 were each measured fresh first
+# (docs/safety.md), the test part is what counts.
 # dev3 and dev4 deferral, and dev4's ceiling, were lowered by one message each when a past reference stopped
 # reaching across a comma ("I had botox last year, I cannot swallow" is urgent now): a toxin allergy described as
 # "back in 2018, hives, but..." now gets the emergency answer instead of the deferral, the safe side of the error.
@@ -35,6 +35,7 @@ FLOORS = {
     ("dev14", "emergency"): 1.0, ("dev14", "deferral"): 0.88, ("dev14", "dose_deferral"): 0.9,
     ("dev15", "emergency"): 1.0, ("dev15", "deferral"): 0.97, ("dev15", "dose_deferral"): 1.0,
     ("dev16", "emergency"): 1.0, ("dev16", "deferral"): 0.96, ("dev16", "dose_deferral"): 1.0,
+    ("dev17", "emergency"): 1.0, ("dev17", "deferral"): 0.96,
 }
 
 
@@ -58,7 +59,8 @@ def test_development_part_findings_do_not_regress(part, expect):
                          [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.047), ("dev4", 0.048), ("dev5", 0.02),
                           ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
                           ("dev11", 0.141), ("dev12", 0.15), ("dev13", 0.13),
-                          ("dev14", 0.154), ("dev15", 0.142), ("dev16", 0.143)])
+                          ("dev14", 0.154), ("dev15", 0.142), ("dev16", 0.143),
+                          ("dev17", 0.226)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
