@@ -67,13 +67,13 @@ def _assertion(categories: Set[str]) -> Assertion:
     about_someone_else = context_rules.OTHER_PERSON in categories
     if categories & {context_rules.NEGATED, context_rules.ANIMAL}:  # denied, or an animal's
         return Assertion.NEGATED
-    if context_rules.SECONDHAND in categories:  # someone else's, told in the past: the warning signs
-        return Assertion.HYPOTHETICAL
     # An everyday cause is never a denial: at worst the patient reads the warning signs and when to call 911.
     everyday = categories & {context_rules.EVERYDAY_CAUSE, context_rules.SLEEPINESS, context_rules.USUAL}
     if everyday and context_rules.TREATMENT_LINK not in categories:
         return Assertion.HYPOTHETICAL
     if not categories & {context_rules.CURRENT, context_rules.TREATMENT_LINK}:
+        if context_rules.SECONDHAND in categories:  # someone else's, in the media, in the past: the warning signs
+            return Assertion.HYPOTHETICAL
         if context_rules.HYPOTHETICAL in categories or _asked_in_general(categories):
             return Assertion.HYPOTHETICAL
         if categories & {context_rules.HISTORICAL, context_rules.RESOLVED}:
@@ -101,11 +101,21 @@ def _finding(span: Span) -> Finding:
 
 
 def _returned(span: Span) -> bool:
-    """Over once, and back after it: "went away in 2022, but it's back since my botox". Not a voice, whose coming
-    back is the recovery ("lost my voice last week, it's back")."""
-    returned = context_rules.RETURNED.get(span.doc.lang_)
-    voice = span.label_ == "urgent:speech_voice"
-    return bool(returned and not voice and returned.search(span.doc[span.end:].text))
+    """Over once, and back after it, in its own sentence or the next: "went away in 2022, but it's back since my
+    botox". English only. Not a voice, whose coming back is the recovery ("lost my voice last week, it's back")."""
+    if span.doc.lang_ != "en" or span.label_ == "urgent:speech_voice":
+        return False
+    sentences = list(span.doc.sents)
+    index = next(i for i, sentence in enumerate(sentences) if sentence.start <= span.start < sentence.end)
+    after = " ".join([span.doc[span.end:span.sent.end].text, *(s.text for s in sentences[index + 1:index + 2])])
+    return any(not context_rules.RETURN_ASKED.search(_sentence_of(match.start(), after))
+               for match in context_rules.RETURNED.finditer(after))
+
+
+def _sentence_of(position: int, text: str) -> str:
+    start = max(text.rfind(mark, 0, position) for mark in ".!?") + 1
+    ends = [i for i in (text.find(mark, position) for mark in ".!?") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _said_of_someone_else(span: Span) -> bool:
@@ -205,11 +215,12 @@ def _told_second_hand(target: Span, modifier: Span, between: Span) -> bool:
     language = target.doc.lang_
     text = target.doc.text
     said = target.doc[max(target.start - 4, 0):target.end].text
+    before = target.doc[max(target.start - 6, 0):target.end].text
     return (
         _outside(target, modifier, between)
         and not _said_of_the_patient(target, modifier)
         and bool(context_rules.SECONDHAND_MEDIA[language].search(text))
-        and bool(context_rules.SECONDHAND_SOMEONE[language].search(target.sent.text))
+        and bool(context_rules.SECONDHAND_SOMEONE[language].search(before))
         and bool(context_rules.SECONDHAND_PAST[language].search(said))
         and not context_rules.SECONDHAND_NOW[language].search(text)
     )

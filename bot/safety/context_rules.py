@@ -54,15 +54,16 @@ ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMEN
 # cierra la garganta", "veo doble").
 SELF = re.compile(r"\b(?:i|me|my|myself|yo|puedo|pude|podia|tengo|tuve|estoy|estaba|siento|senti)\b")
 SELF_IN_SYMPTOM = re.compile(r"\b(?:puedo|pude|podia|veo|me)\b")
-# Back after it was over: "it went away in 2022, but it's back since my botox on Monday" reports it again.
-RETURNED = {
-    "en": re.compile(r"(?<!never )(?<!not )(?<!has not )(?<!did not )\b(?:(?:it|they|that|this|she|he)(?: is|'s| are|'re)"
-                     r" back|(?:its|theyre|is) back|came back|comes back|happening again|(?:it|they|she|he)"
-                     r" (?:has |have )?returned|(?:doubled?|blurry|drooping|droopy"
-                     r"|swollen|weak|slurred|hives|wheezing) again)\b"
-                     r"(?!\s+(?:to|fine|negative|normal|clear|ok|okay|good|fully|completely)\b)"),
-    "es": re.compile(r"(?<!no )(?<!no me )(?<!no le )\b(?:volvio|ha vuelto|regreso|de nuevo)\b"),
-}
+# Back after it was over: "it went away in 2022, but it's back since my botox on Monday" reports it again. Said of
+# the symptom itself ("it", "they"), in its own sentence or the next (analyser.py), and not asked about ("how do I
+# avoid it happening again?"): "my frown lines came back", "she is back at the front desk" say nothing of it.
+RETURNED = re.compile(
+    r"(?<!never )(?<!not )\b(?:(?:it|they|that|this)(?: is|'s| are|'re| has| have)? (?:come |came |coming )?back"
+    r"|(?:its|theyre) back|(?:it|they) (?:has |have )?returned|(?:it is|it's|its|they are|they're) (?:\w+ )?again"
+    r"|(?:doubled?|blurry|drooping|droopy|swollen|slurred|wheezing) again)\b"
+    r"(?!\s+(?:to|fine|negative|normal|clear|ok|okay|good|fully|completely|from|in|at|all|after|when)\b)"
+)
+RETURN_ASKED = re.compile(r"\b(?:avoid|prevent|stop|if|what if|could|would|might|worried|afraid|scared|chance)\b")
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 
@@ -92,8 +93,10 @@ _PEOPLE = (
 OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she)\b")
 
 # What makes a symptom told second-hand (SECONDHAND) someone else's past, not an emergency beside the patient.
-_MEDIA = (r"posts?|posted|reviews?|videos?|tiktoks?|reels?|stories|story|articles?|news|segment|documentary|podcast"
-          r"|forums?|threads?|reddit|r/\w+|facebook|instagram|youtube|comments?|influencer|blog|netflix")
+# A medium the patient read or watched; not "post", "story", "news", "thread" or "comments", which are also everyday
+# words ("post botox", "long story short", "bad news").
+_MEDIA = (r"reddit|r/\w+|tiktoks?|youtube|instagram|facebook|forums?|podcast|documentary|articles?|netflix|influencer"
+          r"|yelp|google reviews?|videos?|reels?")
 SECONDHAND_SOURCES = {
     "en": rf"\b(?:said|says|told (?:me|us|everyone|her|him|them)|tells (?:me|us|everyone)|swears|claims?|claimed|wrote"
           rf"|mentioned|apparently|heard|read)\b|\b(?:{_MEDIA})\b",
@@ -112,20 +115,23 @@ SECONDHAND_PAST = {
                      r"|fainted|blacked out|swelled|swole|drooped|choked|slurred|lost)\b"),
     "es": re.compile(r"\bse (?:le |les )?\w+o\b|\b(?:quedo|tuvo|sintio|perdio|\w+aron|\w+ieron)\b"),
 }
-# A moment of now, someone's state now, or a call for help anywhere in the message: not hearsay.
+# A moment of now, someone's state now, a call for help, or a person close to the patient (whose own post or video
+# can be an emergency) anywhere in the message: not hearsay.
 SECONDHAND_NOW = {
     "en": re.compile(r"\b(?:just|right now|(?<!fine )(?<!better )(?<!ok )(?<!okay )now|today|tonight|this (?:morning"
                      r"|afternoon|evening)|last night|yesterday|ago|still|currently|live|with me|next to me|beside me"
-                     r"|here|outside|keeps?|getting worse|since|alone|answer\w*|911|er|ambulance|hospital|help"
-                     r"|what do (?:i|we) do|should (?:i|we|she|he) (?:call|go|take|drive|bring)|call(?:ed|ing)?|on the (?:floor|phone)|my (?:mom|mum"
-                     r"|mother|dad|father|sister|brother|wife|husband|daughter|son|grandma|grandpa|partner|boyfriend"
-                     r"|girlfriend|bf|gf))\b"
+                     r"|here|outside|keeps?|getting worse|since|alone|answer\w*|reach|nobody|911|er|ambulance|hospital"
+                     r"|help|urgent\w*|asap|advise|serious|what (?:do|should) (?:i|we) do|should (?:i|we|she|he)"
+                     r" (?:call|go|take|drive|bring)|call(?:ed|ing)?|texted|sent me|on the (?:floor|phone)"
+                     r"|(?:after|since) (?:her|his|their) (?:botox|treatment|appointment|appt|injections?)"
+                     rf"|my (?:{_PEOPLE})s?)\b"
                      r"|\b(?:she|he|they|it)(?:'s| is| are|'re| has| have| can not| cannot| will not| does not| keeps?)\b"
                      r"(?! (?:totally |completely |all )?(?:fine|ok|okay|good|better|recovered|normal)\b)"),
     "es": re.compile(r"\b(?:ahora|hoy|ayer|anoche|esta (?:manana|tarde|noche)|todavia|sigue|acaba de|aqui|conmigo"
-                     r"|desde|hace|ayuda|911|urgencias|hospital|que hacemos|que hago|llam\w+|esta|estan|no responde"
-                     r"|mi (?:mama|madre|papa|padre|hermana|hermano|esposa|esposo|marido|hija|hijo|abuela|abuelo|novia"
-                     r"|novio|pareja))\b"),
+                     r"|desde|hace|ayuda|911|urgencias|urgente|grave|hospital|que (?:hacemos|hago|debemos hacer)|llam\w+"
+                     r"|esta|estan|no responde|despues del|mi (?:mama|madre|papa|padre|hermana|hermano|esposa|esposo"
+                     r"|marido|hija|hijo|abuela|abuelo|novia|novio|pareja|amig[oa]|prima|primo|tia|tio|vecin[oa]"
+                     r"|sobrin[oa]|suegr[oa]|cunad[oa]))\b"),
 }
 # Someone other than the patient, or their quoted words: "I was watching a video and everything was blurry" is the
 # patient's.
@@ -266,8 +272,7 @@ ENGLISH: List[Rule] = [
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ )?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"
      r"|droopy|blurry|slurred|heavy|floppy|limp|funny|weird|stiff|puffy|swollen|itchy|red)\b)|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
-     r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\b(?:stopped|finished|quit)\b(?= (?:breastfeeding|nursing|pumping|taking))"
-     r"|\bdone\b(?= (?:with )?(?:breastfeeding|nursing|pregnanc\w*))|\bwere trying\b(?= (?:to (?:conceive|get pregnant)|for a baby))"
+     r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"
      r"|\bmy last (?:botox|treatment|appointment|session|round|visit)\b|\bprevious (?:botox|treatment)\b|\bat another (?:spa|clinic|place|office)\b"
      r"|\bweaned\b|\bfinished (?:my |the )?(?:antibiotics|course|meds|medication)\b|\bquit taking\b|\bcame off\b"
