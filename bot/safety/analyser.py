@@ -97,7 +97,22 @@ def _finding(span: Span) -> Finding:
     assertion, someone_else = _assertion(categories), _said_of_someone_else(span)
     if kind == URGENT and assertion == Assertion.PAST and _returned(span):
         assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
+    if kind == URGENT and assertion == Assertion.HYPOTHETICAL and _state_after_question(span, categories):
+        assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
     return Finding(kind, name, assertion, someone_else)
+
+
+def _state_after_question(span: Span, categories: Set[str]) -> bool:
+    """A question with no question mark and the symptom told as a state in it: "can botox do this cant swallow
+    water", "would botox cause vision this blurry cant read". Not a question about people in general ("can you
+    not swallow after botox", "what if I cannot breathe"), nor a symptom an everyday cause explains."""
+    explained = categories & {context_rules.EVERYDAY_CAUSE, context_rules.SLEEPINESS, context_rules.USUAL}
+    sentence = span.sent.text
+    state = context_rules.STATE_AFTER_QUESTION.get(span.doc.lang_)
+    return bool(
+        state and not explained and "?" not in sentence
+        and state.search(sentence) and not context_rules.GENERAL_SUBJECT.search(sentence)
+    )
 
 
 def _returned(span: Span) -> bool:

@@ -64,6 +64,17 @@ RETURNED = re.compile(
     r"(?!\s+(?:to|fine|negative|normal|clear|ok|okay|good|fully|completely|from|in|at|all|after|when)\b)"
 )
 RETURN_ASKED = re.compile(r"\b(?:avoid|prevent|stop|if|what if|could|would|might|worried|afraid|scared|chance)\b")
+# A question without a question mark, with the symptom told as a state after it: "can botox do this cant swallow
+# water", "would botox cause vision this blurry", "DOES BOTOX DO THIS VOICE GONE CANT SWALLOW". Someone in a panic
+# types the question and what is happening in one breath (the dev17 review of questions).
+STATE_AFTER_QUESTION = {
+    "en": re.compile(r"\b(?:cannot|can not|can barely|can hardly|can only|can no longer)\b(?! (?:you|people|someone|anyone))"
+                     r"|\b(?:do|does|cause|causing|make|making|doing) this\b|\bthis (?:blurry|hard|bad|loud|weird|tight"
+                     r"|swollen|slurred|weak|double|droopy)\b|\blike this\b"),
+    "es": re.compile(r"\bno (?:puedo|puede|pude)\b|\b(?:causar|hacer|provocar) esto\b"),
+}
+GENERAL_SUBJECT = re.compile(r"\b(?:you|your|people|someone|somebody|anyone|everyone|everybody|a person|patients?|if|when|whether)\b"
+                             r"|\b(?:si|alguien|la gente|uno|cuando)\b")
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 

@@ -811,3 +811,33 @@ def test_a_symptom_that_is_back_after_it_was_over_is_urgent(text):
 ])
 def test_a_symptom_that_stayed_away_is_not_back(text):
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+REVIEW_QUESTIONS17 = yaml.safe_load(
+    (REVIEW_FILE.parent / "safety_review_questions17.yml").read_text(encoding="utf-8"))
+
+
+def test_most_reports_typed_as_a_question_without_a_question_mark_are_urgent():
+    """36 of the review's 50 (26 before the rule); the rest are left for later (docs/safety.md)."""
+    reports = [item["text"] for item in REVIEW_QUESTIONS17 if item["expect"] == "emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 36
+
+
+def test_general_questions_without_a_question_mark_are_not_escalated():
+    harmless = [item["text"] for item in REVIEW_QUESTIONS17 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 1
+
+
+@pytest.mark.parametrize("text", ["can botox do this cant swallow water",
+                                  "would botox cause vision this blurry cant read anything at all",
+                                  "DOES BOTOX DO THIS VOICE GONE CANT SWALLOW SCARED"])
+def test_a_state_told_after_a_question_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "can you not swallow after botox", "can botox do this to everyone",
+    "saw a TikTok where a girl couldn't open her eye after botox. that won't happen to me",
+])
+def test_a_general_question_without_a_question_mark_is_not_urgent(text):
+    assert analyse(text).decision != Decision.EMERGENCY
