@@ -38,10 +38,11 @@ SLEEPINESS = "SLEEPINESS"
 # when the symptom is not told as new after it ("and now", "suddenly").
 USUAL = "USUAL"
 TREATMENT_LINK = "TREATMENT_LINK"
-# Told second-hand: a symptom someone else had, heard from them or seen in a post, a review or the news ("my coworker
-# said her vision was blurry for a couple of days", "a reddit post where someone said their throat felt weird"). Read
-# as asked about only when it is not the patient's, is told in the past, names no moment of now in its sentence, and
-# is either in the media or placed in time (analyser.py): "my mom just called, she can't swallow" is a report.
+# Told second-hand: someone else's symptom seen on Reddit, TikTok, a forum or in an article ("a reddit post where
+# someone said their throat felt weird"). Read as asked about only when a medium is named, a third person comes just
+# before the symptom, it is told in the past, and nothing in the message says now, names someone's state now or a
+# close relative (analyser._told_second_hand): "my cousin posted on her story that she couldnt swallow, she's alone"
+# is a report.
 SECONDHAND = "SECONDHAND"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
