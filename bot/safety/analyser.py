@@ -121,16 +121,10 @@ def _returned(span: Span) -> bool:
     if span.doc.lang_ != "en" or span.label_ == "urgent:speech_voice":
         return False
     sentences = list(span.doc.sents)
-    index = next(i for i, sentence in enumerate(sentences) if sentence.start <= span.start < sentence.end)
-    after = " ".join([span.doc[span.end:span.sent.end].text, *(s.text for s in sentences[index + 1:index + 2])])
-    return any(not context_rules.RETURN_ASKED.search(_sentence_of(match.start(), after))
-               for match in context_rules.RETURNED.finditer(after))
-
-
-def _sentence_of(position: int, text: str) -> str:
-    start = max(text.rfind(mark, 0, position) for mark in ".!?") + 1
-    ends = [i for i in (text.find(mark, position) for mark in ".!?") if i >= 0]
-    return text[start:min(ends) if ends else len(text)]
+    following = sentences[sentences.index(span.sent) + 1:][:1]
+    pieces = [span.doc[span.end:span.sent.end].text, *(sentence.text for sentence in following)]
+    return any(context_rules.RETURNED.search(piece) and not context_rules.RETURN_ASKED.search(piece)
+               for piece in pieces)
 
 
 def _said_of_someone_else(span: Span) -> bool:

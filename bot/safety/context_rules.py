@@ -109,18 +109,14 @@ OTHER_SUBJECT = re.compile(rf"\b(?:my (?:{_PEOPLE})s?|he|she)\b")
 # words ("post botox", "long story short", "bad news").
 _MEDIA = (r"reddit|r/\w+|tiktoks?|youtube|instagram|facebook|forums?|podcast|documentary|articles?|netflix|influencer"
           r"|yelp|google reviews?|videos?|reels?")
+_MEDIA_ES = (r"videos?|tiktok|facebook|instagram|resenas?|noticias?|articulo|reels?|publicacion|foro|influencer"
+             r"|comentarios?|programa")
 SECONDHAND_SOURCES = {
     "en": rf"\b(?:said|says|told (?:me|us|everyone|her|him|them)|tells (?:me|us|everyone)|swears|claims?|claimed|wrote"
           rf"|mentioned|apparently|heard|read)\b|\b(?:{_MEDIA})\b",
-    "es": r"\b(?:dijo|dice|conto|cuenta|escribio|publico|subio|me dijeron|lei|escuche|oi)\b"
-          r"|\b(?:videos?|tiktok|facebook|instagram|resenas?|noticias?|articulo|reels?|publicacion|foro|influencer"
-          r"|comentarios?|programa)\b",
+    "es": rf"\b(?:dijo|dice|conto|cuenta|escribio|publico|subio|me dijeron|lei|escuche|oi)\b|\b(?:{_MEDIA_ES})\b",
 }
-SECONDHAND_MEDIA = {
-    "en": re.compile(rf"\b(?:{_MEDIA})\b"),
-    "es": re.compile(r"\b(?:videos?|tiktok|facebook|instagram|resenas?|noticias?|articulo|reels?|publicacion|foro"
-                     r"|influencer|comentarios?|programa)\b"),
-}
+SECONDHAND_MEDIA = {"en": re.compile(rf"\b(?:{_MEDIA})\b"), "es": re.compile(rf"\b(?:{_MEDIA_ES})\b")}
 # Said in the past: "could not", "was", "went", "felt"; not "has had" or "'s had", which are still going on.
 SECONDHAND_PAST = {
     "en": re.compile(r"(?<!has )(?<!'s )(?<!have )\b(?:could not|was|were|had|went|got|felt|became|ended up|passed out"
