@@ -97,7 +97,8 @@ def _finding(span: Span) -> Finding:
     assertion, someone_else = _assertion(categories), _said_of_someone_else(span)
     if kind == URGENT and assertion == Assertion.PAST and _returned(span):
         assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
-    if kind == URGENT and assertion == Assertion.HYPOTHETICAL and _state_after_question(span, categories):
+    if kind == URGENT and assertion == Assertion.HYPOTHETICAL and (
+            _state_after_question(span, categories) or _owned_after_question(span)):
         assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
     return Finding(kind, name, assertion, someone_else)
 
@@ -113,6 +114,16 @@ def _state_after_question(span: Span, categories: Set[str]) -> bool:
         state and not explained and "?" not in sentence
         and state.search(sentence) and not context_rules.GENERAL_SUBJECT.search(sentence)
     )
+
+
+def _owned_after_question(span: Span) -> bool:
+    """Asked in general, then owned in the next sentence: "Is blurred vision normal? mine started yesterday". English
+    only."""
+    if span.doc.lang_ != "en" or "?" not in span.sent.text:
+        return False
+    sentences = list(span.doc.sents)
+    following = sentences[sentences.index(span.sent) + 1:][:1]
+    return any(context_rules.OWNED_AFTER_QUESTION.search(sentence.text) for sentence in following)
 
 
 def _returned(span: Span) -> bool:

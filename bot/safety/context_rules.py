@@ -76,6 +76,14 @@ STATE_AFTER_QUESTION = {
 }
 GENERAL_SUBJECT = re.compile(r"\b(?:you|your|people|someone|somebody|anyone|everyone|everybody|a person|patients?|if|when|whether)\b"
                              r"|\b(?:si|alguien|la gente|uno|cuando)\b")
+# The patient owns a symptom just asked about, in the next sentence: "Is blurred vision normal? mine started
+# yesterday", "is double vision normal?? because I have it" (the dev18 round).
+OWNED_AFTER_QUESTION = re.compile(
+    r"^\W*(?:(?:and|but|because|cause|cuz|coz|well|so) )?(?:mine|my (?:eye|eyes|eyelid|lid|vision|voice|throat|lips?|face))"
+    r" (?:is|are|has|have|started|began|keeps?|just|came|got|went|will not|wo not|does|did|still)\b"
+    r"|\bi (?:have|ve got|have got|got|am having|m having) (?:it|that|this|them|those)(?=\s*(?:[.!,;]|$|now\b|right now"
+    r"|too\b|as well|since\b|and\b|today\b))|\bhappening to me\b"
+)
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
 
@@ -165,7 +173,7 @@ ENGLISH: List[Rule] = [
     # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
     # Not "can't swallow good", "can't breathe right normal": after a bare verb the word says how, not that it's fine.
     (NEGATED, "BACKWARD", r"(?<!swallow )(?<!breathe )(?<!breath )(?<!talk )(?<!speak )(?<!see )"
-     r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b", 3, URGENT_LABELS),
+     r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b(?![^.!?,;\n]*\?)", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
@@ -178,6 +186,12 @@ ENGLISH: List[Rule] = [
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
      r"|serious|bad|normal)\b", None),
+    # "say my voice turned croaky after the lip injections, is that a known risk", "Suppose I broke out in hives",
+    # "is it normal for people to feel faint", "is trouble breathing ever caused by chin botox" (the dev18 round).
+    (HYPOTHETICAL, "FORWARD", r"(?:^|(?<=[.!?] ))(?:suppose|supposing|say|let's say|lets say|imagine|in theory)\b"
+     r"|\bwhat(?:'s| is) the difference between\b|\bfor (?:people|patients|someone|anyone|ppl) to\b", None),
+    (HYPOTHETICAL, "BIDIRECTIONAL", r"\bever caused\b|\bsomething (?:people|patients|ppl|anyone|everyone) (?:get|have|experience)\b"
+     r"|\bprone to\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     # Not after a subject: "i do botox every spring and this time my eyelid is drooping" tells, it does not ask.
@@ -191,7 +205,7 @@ ENGLISH: List[Rule] = [
      r"|\bcan happen\b|\bhappen to\b|\bsomething that\b|\bnormal side effect\b|\bwarning signs?\b", None),
     # Habits and fears, not something happening now: "I faint at the sight of needles".
     (HYPOTHETICAL, "BIDIRECTIONAL", r"\b(?:needles?|shots?|the thought|blood|injections?) (?:\w+ )?makes? me\b|\bwhenever i (?:see|get|think|hear)\b"
-     r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\baround needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b"
+     r"|\bevery time i (?:see|get|think)\b|\bat the sight of\b|\bwhen i see\b|\b(?:around|at) needles\b|\bpossible\b|\bthought of\b|\b(?:just )?thinking about\b|\bjust thinking\b"
      r"|\bsaw (?:a|an|this|that) (?:tiktok|video|post|reel|story|article|thread)\b|\bsomeone said\b|\bpeople say\b"
      r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
      r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,5}sometimes\b)", None),
@@ -199,7 +213,7 @@ ENGLISH: List[Rule] = [
      rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
      r"|\bdays after\b"
-     r"|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
+     r"|\bis (?:this|that|it) normal\b(?! for (?:people|patients|someone|anyone|ppl)\b)|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
      r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
      r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
      r"|\bhappening\b", None),
@@ -275,10 +289,12 @@ ENGLISH: List[Rule] = [
     (QUESTION, "FORWARD", r"(?:^|(?<=[.!?:;] )|(?<=[.!?:;]))(?:is|are|can|could|does|did|will|would|should|has"
      r"|whats|what's|what|how|which)\b(?=[^.!]*\?)", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
+    # "are these hives from the botox?": a symptom pointed at is here, not asked about in general.
+    (FIRST_PERSON, "FORWARD", r"\b(?:these|this)\b(?= (?:\w+ )?(?:hives|welts|bumps|rash|blotches|spots|swelling))", 2),
     (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
-     r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ )?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"
-     r"|droopy|blurry|slurred|heavy|floppy|limp|funny|weird|stiff|puffy|swollen|itchy|red)\b)|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
+     r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ ){0,2}?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"
+     r"|droopy|blurry|slurred|heavy|floppy|limp|funny|weird|stiff|puffy|swollen|itchy|red|angry|infected|inflamed|worse)\b)|\bhas passed\b|\bpassed\b(?! out)|\bresolved\b|\bcleared(?: up)?\b"
      r"|\bbetter now\b|\ball better\b|\bno longer\b|\bnot anymore\b|\blast (?:year|winter|summer|spring|fall|autumn)\b|\bin (?:19|20)\d\d\b"
      r"|\blong time ago\b|\bages ago\b|\bchildhood\b|\bhad my baby\b|\bgave birth\b|\bstopped\b(?= (?:breastfeeding|nursing|pumping|taking))|\bdone\b(?= (?:breastfeeding|nursing))"
      r"|\b(?:is|are|its|it's|all|feels?) (?:fine|better|good|normal|gone|ok|okay) now\b|\bfine now\b|\blast time\b"

@@ -77,7 +77,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
         r"|trail(?:ing)? off mid|(?:speaking|talking) (?:is|feels|has been|got) (?:so |really |very )?(?:hard|difficult|tough)"
         r"|voice (?:is|sounds) (?:\w+\s+)?like a whisper|can only whisper",
-        r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange)"
+        r"talk(?:ing|s)? (?:\w+\s+)?(?:funny|weird|slow|slurred|like (?:i am|she is|he is) drunk|differently|strange"
+        r"|like (?:i|she|he|they) (?:had|has|have|is having|am having|was having) (?:had )?a stroke)"
         r"|sound(?:s|ing)? (?:\w+\s+){0,3}?(?:drunk|weird|nasal|funny|hoarse|different)|(?:cannot|could not|hard to) (?:say|pronounce|enunciate"
         r"|articulate)|\blisp\w*|(?:mouth|lips?) (?:\w+\s+)?(?:will not|does not|do not|cannot|could not) (?:work|move|close|seal)",
         rf"{_TROUBLE}\s+{_UP_TO_TWO_WORDS}(?:speak\w*|talk\w*|say(?:ing)? (?:my )?words|get(?:ting)? (?:my |the )?words out"
@@ -156,6 +157,11 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:eye|eyelid|lid)s?(?! (?:cream|drops|serum|gel|mask|shadow|liner|pencil|palette|bag|wash|patch))",
         r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)"
         r"|(?:eye)?lids? (?:\w+\s+)?(?:sliding|slipping|falling|coming) down",
+        # "a drooping eyelid ... mine won't open, I'm holding it up with my finger"
+        r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,25}?(?:holding|propping|taping|hold|prop|tape) (?:it|them) (?:up|open)",
+        # "my eyelids are drooping and I can't keep them open", "my lid is hanging down and I can't get that eye open"
+        r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,8}?(?:cannot|could not|can barely|can hardly|not able to|unable to)"
+        r" (?:keep|hold|get|raise|lift|open) (?:them|it|that eye|the eye|this eye|my eyes?)\b",
     ],
     "urgent:allergic": [
         r"(?:itchy |raised |red |bumpy )+rash|tight\w* in (?:my |the )?throat",
@@ -173,6 +179,7 @@ ENGLISH: Dict[str, List[str]] = {
     "urgent:allergic_swelling": [
         r"(?:lips?|face|eyes?|eyelids?|cheeks?)\s+(?:\w+\s+){0,3}?(?:swell\w*|swollen|puff\w* up|blown up|ballooning)",
         r"swell\w* (?:up )?(?:of|in|on) (?:my |her |his |the )?(?:lips?|whole face|face|eyes?)",
+        r"(?:eyes?|eyelids?|lips?|face) (?:\w+\s+){0,2}?(?:puff\w*|swell\w*|swollen) (?:shut|closed)",
         r"(?:face|lips?) (?:is |are )?(?:getting )?(?:huge|bigger and bigger)|(?:\d+ ?x|twice|double|three times) (?:its|their|the)"
         r" (?:normal )?size",
     ],
@@ -294,7 +301,8 @@ ENGLISH[IDIOM] = [
     r"|a cold|the concert|the game)",
     r"weak (?:at|in) the knees|knees (?:went|go|goes|going) weak when i (?:saw|see|looked|heard)"
     r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|(?:so |i am |im )weak at (?:ur|your|those|these) (?:pics|photos|pictures|videos|results|before)\b"
-    r"|weakness for\b|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
+    r"|weakness for\b|weak for (?:a |an |any |the )?(?:good |great |cheap |little )?(?:discounts?|deals?|bargains?|sales?"
+    r"|coupons?|codes?|promos?|offers?)\b|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
     r" (?:\w+\s+){0,2}?(?:would|will|could|might|gonna) make me faint|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
     r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?(?: (?:on|in|from)(?: \w+){1,2}| you sent)?"
     r" (?:is|are|looks?|was|were|came out) "
@@ -332,6 +340,8 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:\w+\s+)?respirar",
         r"falta de aire|me falta (?:el )?aire|sin aire|me ahogo|ahogando|(?:estoy|esta|sigo) jadeando|no me entra (?:bien )?(?:el )?aire|pecho apretado|silb\w* (?:el|al)"
         r" pecho|respir\w* (?:muy )?(?:mal|con dificultad|raro|corto|cortito|entrecortad\w*)",
+        r"(?:me cuesta|le cuesta|cuesta|no puedo|no puede|dificultad para) (?:meter|jalar|tomar|agarrar|coger) (?:el )?aire"
+        r"|silb\w* al respirar",
     ],
     "urgent:speech_voice": [
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"

@@ -841,3 +841,60 @@ def test_a_state_told_after_a_question_is_urgent(text):
 ])
 def test_a_general_question_without_a_question_mark_is_not_urgent(text):
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks. While I wait, is it bad that both my eyelids are drooping and I can't keep them open?",
+    "my left lid is hanging down and I can't get that eye open all the way, since the brow injection. is that okay?",
+    "My eyelid has drooped since Friday and I cannot raise it at all. Is this a recognised complication?",
+    "my eyelid is drooping and I'm holding it up with my finger",
+    "Is blurred vision normal? mine started yesterday and hasn't cleared",
+    "is double vision normal 3 days after?? because I have it",
+    "are these hives from the botox? they're spreading down my neck",
+    "HAS IT EVER CAUSED SLURRED SPEECH?? MY WIFE IS TALKING LIKE SHE HAD A STROKE RIGHT NOW",
+    "Has your clinic's botox ever caused hives? I'm covered in them and my eyes are puffing shut",
+    "oye tengo silbidos al respirar y me cuesta meter aire, ¿es normal después del botox?",
+])
+def test_reports_told_as_questions_are_urgent(text):
+    """The dev18 round: a lid that cannot be kept open, raised or got open; a symptom asked about in general and then
+    owned ("mine started yesterday"); hives pointed at; a voice like a stroke's; eyes swollen shut."""
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "say my voice turned croaky after the lip injections, is that a known risk",
+    "Suppose I broke out in hives on the drive home. What would you want me to do?",
+    "what's the difference between normal needle swelling and a true allergic reaction, so I know which is which",
+    "Is it normal for people to feel faint after botox or would that mean something's wrong?",
+    "ok I'll wait for Dr. Patel. in the meantime, is trouble breathing ever caused by chin botox or only neck?",
+    "Jordan Pike, 07700 900412. Quick one, is swallowing trouble something people get after jaw botox?",
+    "Aiden Cole, 555 014 2281, next available. I'm prone to fainting at the doctor's, is that a problem for booking?",
+    "is double vision normal after botox? i have it booked for friday",
+])
+def test_questions_in_general_are_asked_about(text):
+    assert analyse(text).decision == Decision.WARNING_SIGNS
+
+
+@pytest.mark.parametrize("text", ["I'm so weak for a good discount code haha got any?",
+                                  "i'm weak for a good deal, any first-time discount?"])
+def test_weak_for_a_deal_is_an_idiom(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
+def test_an_infection_that_has_gone_angry_is_now():
+    text = "Got a pimple that's gone a bit angry and infected right on my chin where you'll inject. No need to cancel?"
+    assert analyse(text).decision == Decision.DEFERRAL
+
+
+REVIEW_DEV18 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev18.yml").read_text(encoding="utf-8"))
+
+
+def test_real_reports_in_the_words_of_a_general_question_are_urgent():
+    """59 of the review's 60 (55 before the round); the one missed is in docs/safety.md."""
+    reports = [item["text"] for item in REVIEW_DEV18 if item["expect"] == "emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 59
+
+
+def test_few_harmless_messages_in_the_words_of_a_general_question_are_escalated():
+    harmless = [item["text"] for item in REVIEW_DEV18 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 7
