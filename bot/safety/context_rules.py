@@ -79,10 +79,10 @@ GENERAL_SUBJECT = re.compile(r"\b(?:you|your|people|someone|somebody|anyone|ever
 # The patient owns a symptom just asked about, in the next sentence: "Is blurred vision normal? mine started
 # yesterday", "is double vision normal?? because I have it" (the dev18 round).
 OWNED_AFTER_QUESTION = re.compile(
-    r"^\W*(?:(?:and|but|because|cause|cuz|coz|well|so) )?(?:mine|my (?:eye|eyes|eyelid|lid|vision|voice|throat|lips?|face))"
-    r" (?:is|are|has|have|started|began|keeps?|just|came|got|went|will not|wo not|does|did|still)\b"
-    r"|\bi (?:have|ve got|have got|got|am having|m having) (?:it|that|this|them|those)(?=\s*(?:[.!,;]|$|now\b|right now"
-    r"|too\b|as well|since\b|and\b|today\b))|\bhappening to me\b"
+    r"^\W*(?:(?:and|but|because|well|so) )?mine (?:just )?(?:started|began|came on|keeps|will not|wo not|is still"
+    r"|has not (?:gone|cleared|stopped)|(?:is|are) (?:still |now |so )?(?:closed|shut|closing|swelling|swollen|drooping"
+    r"|droopy|blurry|double|slurred|hoarse|tight|worse|getting worse))\b|\b(?:because|and|but) i have it(?: now| right now| too| as well)?\s*(?:[.!?]|$)"
+    r"|\bi have it (?:now|right now)\b|\bhappening to me (?:now|right now)\b"
 )
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")
@@ -172,8 +172,9 @@ ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bnot\b(?! sure| able)", 2),
     # "swallowing totally fine, vision fine": only for symptoms, so "my OB said it's fine" never denies a pregnancy.
     # Not "can't swallow good", "can't breathe right normal": after a bare verb the word says how, not that it's fine.
+    # Not "is double vision normal 3 days after??": a question mark just after it asks.
     (NEGATED, "BACKWARD", r"(?<!swallow )(?<!breathe )(?<!breath )(?<!talk )(?<!speak )(?<!see )"
-     r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b(?![^.!?,;\n]*\?)", 3, URGENT_LABELS),
+     r"\b(?:totally |completely |perfectly |100% |all )?(?:fine|normal|ok|okay|good|perfect)\b(?!(?:\s+\w+){0,3}\s*\?)", 3, URGENT_LABELS),
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
@@ -186,12 +187,6 @@ ENGLISH: List[Rule] = [
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
      r"|\bprevent\b|\bavoid\b|\bhow would i know\b|\bwhat does it mean if\b|\bwould (?:that|it) be (?:an? )?(?:emergency"
      r"|serious|bad|normal)\b", None),
-    # "say my voice turned croaky after the lip injections, is that a known risk", "Suppose I broke out in hives",
-    # "is it normal for people to feel faint", "is trouble breathing ever caused by chin botox" (the dev18 round).
-    (HYPOTHETICAL, "FORWARD", r"(?:^|(?<=[.!?] ))(?:suppose|supposing|say|let's say|lets say|imagine|in theory)\b"
-     r"|\bwhat(?:'s| is) the difference between\b|\bfor (?:people|patients|someone|anyone|ppl) to\b", None),
-    (HYPOTHETICAL, "BIDIRECTIONAL", r"\bever caused\b|\bsomething (?:people|patients|ppl|anyone|everyone) (?:get|have|experience)\b"
-     r"|\bprone to\b", None),
     (HYPOTHETICAL, "FORWARD", r"\b(?:can|could|does|do|will|would|might|may) (?:\w+\s+){0,3}?(?:cause|give (?:me|you|people|someone|her|him|them)|lead to"
      r"|result in|trigger|affect|mess (?:up|with)|make (?:it|you|people|someone|them) )", None),
     # Not after a subject: "i do botox every spring and this time my eyelid is drooping" tells, it does not ask.
@@ -213,7 +208,7 @@ ENGLISH: List[Rule] = [
      rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
      r"|\bdays after\b"
-     r"|\bis (?:this|that|it) normal\b(?! for (?:people|patients|someone|anyone|ppl)\b)|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
+     r"|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
      r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
      r"|\bstill\b|\bwoke up\b|\ball of a sudden\b|\bbeen (?:having|feeling|getting)\b|\b(?:i am|she is|he is) (?:having|getting|feeling)\b"
      r"|\bhappening\b", None),
@@ -290,7 +285,8 @@ ENGLISH: List[Rule] = [
      r"|whats|what's|what|how|which)\b(?=[^.!]*\?)", None),
     (FIRST_PERSON, "BIDIRECTIONAL", r"\b(?:i|im|i'm|ive|i've|i'd|i'll|my|me|mine|myself)\b", None),
     # "are these hives from the botox?": a symptom pointed at is here, not asked about in general.
-    (FIRST_PERSON, "FORWARD", r"\b(?:these|this)\b(?= (?:\w+ )?(?:hives|welts|bumps|rash|blotches|spots|swelling))", 2),
+    (FIRST_PERSON, "FORWARD", r"\b(?:these|this)\b(?= (?:\w+ )?(?:hives|welts|bumps|rash|blotches|spots|swelling)\b)"
+     r"(?![^.!?]*\b(?:photos?|pictures?|pics?|images?|leaflet|website|video|look like)\b)", 2),
     (HISTORICAL, "BIDIRECTIONAL", r"\b(?:years?|yrs?|a decade|decades) ago\b|\byears back\b|\bmonths ago\b|\bas a (?:kid|child|teen|teenager|baby)\b"
      r"|\bwhen i was (?:a |little|young|younger|in|pregnant)\b|\bgrowing up\b|\bused to\b|\bback in\b|\bin the past\b"
      r"|\bhistory of\b|\bwent away\b|\bgone now\b|\bis gone\b(?! (?:\w+ ){0,2}?(?:hoarse|raspy|croaky|husky|quiet|weak|numb"

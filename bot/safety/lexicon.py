@@ -157,11 +157,13 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:eye|eyelid|lid)s?(?! (?:cream|drops|serum|gel|mask|shadow|liner|pencil|palette|bag|wash|patch))",
         r"eyelids?\s+(?:\w+\s+){0,2}?(?:closing|shut|falling (?:shut|over)|covering (?:my|the) eye)"
         r"|(?:eye)?lids? (?:\w+\s+)?(?:sliding|slipping|falling|coming) down",
-        # "a drooping eyelid ... mine won't open, I'm holding it up with my finger"
-        r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,25}?(?:holding|propping|taping|hold|prop|tape) (?:it|them) (?:up|open)",
         # "my eyelids are drooping and I can't keep them open", "my lid is hanging down and I can't get that eye open"
-        r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,8}?(?:cannot|could not|can barely|can hardly|not able to|unable to)"
-        r" (?:keep|hold|get|raise|lift|open) (?:them|it|that eye|the eye|this eye|my eyes?)\b",
+        r"\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|hanging|sagging|falling|stop\w* working|closed|shut)\b.{0,40}?\b(?:cannot"
+        r"|could not|can barely"
+        r"|can hardly|not able to|unable to) (?:keep (?:them|it) open|hold (?:them|it) (?:open|up)|raise (?:them|it)|lift (?:them|it)"
+        r"|open (?:them|it)|get (?:that|the|this|my) eye open)"
+        r"|\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|hanging|sagging|falling)\b[^.!?]{0,40}?\b(?:i am|i have been|i have to be)"
+        r" (?:holding|propping|taping) (?:them|it) (?:up|open)",
     ],
     "urgent:allergic": [
         r"(?:itchy |raised |red |bumpy )+rash|tight\w* in (?:my |the )?throat",
@@ -302,7 +304,7 @@ ENGLISH[IDIOM] = [
     r"weak (?:at|in) the knees|knees (?:went|go|goes|going) weak when i (?:saw|see|looked|heard)"
     r"|weak at (?:math|maths|names|sports|directions|numbers|\w+ing)\b|(?:so |i am |im )weak at (?:ur|your|those|these) (?:pics|photos|pictures|videos|results|before)\b"
     r"|weakness for\b|weak for (?:a |an |any |the )?(?:good |great |cheap |little )?(?:discounts?|deals?|bargains?|sales?"
-    r"|coupons?|codes?|promos?|offers?)\b|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
+    r"|coupons?|codes?|promos?|offers?)\b(?! of)|(?:bank account|wallet|bank|card|budget) (?:\w+\s+)?fainted|(?:prices?|bills?|costs?|totals?|invoices?)"
     r" (?:\w+\s+){0,2}?(?:would|will|could|might|gonna) make me faint|(?:wallet|bank account|budget|wifi|signal) (?:\w+\s+)?weak",
     r"blurr\w* lines?|(?:photo|pic|picture|image|video|screenshot|link|camera|scan)s?(?: (?:on|in|from)(?: \w+){1,2}| you sent)?"
     r" (?:is|are|looks?|was|were|came out) "
