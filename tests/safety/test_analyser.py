@@ -916,3 +916,18 @@ def test_real_reports_in_the_words_of_a_general_question_are_urgent():
 def test_few_harmless_messages_in_the_words_of_a_general_question_are_escalated():
     harmless = [item["text"] for item in REVIEW_DEV18 if item["expect"] == "no_emergency"]
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 12
+
+
+REVIEW_STATE18 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_state18.yml").read_text(encoding="utf-8"))
+
+
+def test_most_run_on_reports_after_a_question_are_urgent():
+    reports = [item["text"] for item in REVIEW_STATE18 if item["expect"] == "emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 18
+
+
+def test_few_harmless_run_on_messages_after_a_question_are_escalated():
+    """Events after a question ("passed out twice", "collapsed", "giving out") as a state of now were tried in the
+    dev18 round: they escalated 17 of these 40 (8 without), and caught no more of the 20 real reports."""
+    harmless = [item["text"] for item in REVIEW_STATE18 if item["expect"] == "no_emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
