@@ -21,6 +21,8 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        # the dev19 round: "every time I swallow it feels like it's heading for my lungs", "forgotten how to swallow"
+        r"\bswallow\w* (?:\w+ ){0,9}?(?:lungs|wrong pipe)|\bforg[eo]t\w* how to swallow|\b\d+ tries to (?:swallow|get (?:\w+ ){0,3}?down)",
         r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly|(?:a|real) (?:job|chore|battle|mission"
         r"|workout)) (?:\w+\s+){0,2}?get(?:ting)? (?!(?:the |my |our |her |his )?(?:kids?|baby|babies|children|toddlers?"
         r"|son|daughter|dog|weight|price|cost|bill|numbers?|costs?|stairs|hill)\b)(?:\w+\s+){0,2}?"
@@ -54,6 +56,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
+        # the dev19 round: "trying to get air", "the air won't go all the way down", "my lungs feel half full"
+        r"\btrying to get air|\b(?:gasp\w*|struggl\w*) for air|\bair (?:will not|wo not|cannot|does not) (?:go|get) (?:all the way )?(?:in|down)"
+        r"|\blungs (?:feel|are) (?:\w+ )?(?:half full|half empty)",
         r"huffing and puffing|\b(?:i am|am|been|keep|was) (?:\w+\s+)?puffing\b(?! (?:up|on|out|away|at|in|and))"
         r"|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
         r"|pull(?:ing)? air in|breath\w* (?:\w+\s+)?through a straw|run(?:ning)? out of (?:air|breath)|out of air"
@@ -74,6 +79,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"breath(?:ing)? (?:is|feels) (?:very |so |really )?short\b(?!\s+(?:in|of|on|today|supply))",
     ],
     "urgent:speech_voice": [
+        # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "my tongue fell asleep"
+        r"\bsound like i (?:have|had|am) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks|drunk|wasted)\b|\bcannot (?:even )?say (?:my|her|his) (?:own )?name"
+        r"|\btongue (?:fell asleep|is asleep|feels asleep)|\bevery (?:single )?word takes (?:effort|forever|work)",
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
         r"|trail(?:ing)? off mid|(?:speaking|talking) (?:is|feels|has been|got) (?:so |really |very )?(?:hard|difficult|tough)"
         r"|voice (?:is|sounds) (?:\w+\s+)?like a whisper|can only whisper",
@@ -96,6 +104,10 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:keep|keeps|kept) (?:saying|asking) (?:\w+\s+){0,2}?(?:what|pardon|come again|repeat)",
     ],
     "urgent:vision": [
+        # the dev19 round: "stuff looks kinda ghosty", "I see two times every thing", "my eyes wont line up"
+        r"\blooks? (?:\w+ )?ghost\w*|\bsee (?:two|2) (?:times |of )(?:every ?thing|everyone|things)|\beyes? (?:\w+ ){0,4}?not working together"
+        r"|\beyes? (?:will not|wo not|do not|does not) line up|\b(?:lines|road|room|things|everything|everyone|words|letters|text)"
+        r" (?:\w+ ){0,3}?(?:split|splitting) (?:apart|in two)|(?<!price )(?<!prices )(?<!cost )(?<!bill )\b(?:is|are|looks?) doubled\b",
         r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
         r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)"
         r"|(?:images?|things|everything|letters|words|objects|faces) (?:\w+\s+)?overlap\w*|overlapping (?:images?|vision)",
@@ -119,6 +131,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|do not|does not) focus",
     ],
     "urgent:general_weakness": [
+        # the dev19 round: "grip gone, cant turn the door handle", "cant open a water bottle", "legs ... feel like lead"
+        r"\bgrip (?:is )?(?:gone|weak)|\bcannot (?:turn|open|twist) (?:the |a |my )?(?:door ?handle|doorknob|water bottle)"
+        r"|\bcannot (?:push|pull|get) myself up|\b(?:legs?|arms?|body) (?:\w+ )?(?:feels?|feel like|like) (?:\w+ )?lead\b|\b(?:legs?|arms?) went heavy",
         rf"{_BODY} (?:\w+\s+){{0,2}}?(?:got|get|gets|getting|feel|feels|felt|are|were) (?:so |really |very )?heavy"
         r"|(?:like|as if) (?:they|it) (?:were|was) not mine|(?:generally|overall) weak|weak (?:all over|everywhere|generally)",
         r"grip is gone|lost my grip|(?:legs|arms|knees) (?:\w+\s+){0,2}?(?:wobbly|shak(?:e|ing|y)|trembl\w*)"
@@ -139,6 +154,12 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?: up)? (?:my |her |his )?(?:head|arms?|legs?|cup|phone|mug|bag)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        # the dev19 round: "it's covering half my pupil", "lid is just down and won't go up", "one eye is stuck half shut"
+        r"\b(?:eye)?lids?\b[^.!?]{0,60}?\bcovering (?:half |most |part )?(?:of )?(?:my |her |his |the )?(?:pupil|eye)"
+        r"|\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|dropped|droopy)\b[^.!?]{0,60}?\b(?:cannot|could not|can barely) (?:get|make) (?:it|them) (?:to )?open"
+        r"|\b(?:eye)?lids?\b.{0,80}?\b(?:dropped|drooped|drooping)\b.{0,80}?\b(?:it|they) (?:will not|wo not|does not|cannot) (?:open|go up|lift|stay open)"
+        r"|\b(?:eye)?lids? (?:is |are )?(?:just |all the way |completely )?down and (?:it )?(?:will not|wo not|cannot|does not) (?:go up|open|lift)"
+        r"|\beye (?:is )?(?:\w+ )?stuck (?:half )?(?:shut|closed)|(?:dropped|drooped|droopy|hanging) so low|can (?:barely|hardly) see out of (?:that|my|her|his|one|the) eye",
         r"(?:cannot|could not|hard to|struggl\w* to|not able to|unable to) (?:keep|hold) (?:my |one |her |his |both |that |this )?"
         r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
         r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
@@ -166,6 +187,9 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:holding|propping|taping) (?:them|it) (?:up|open)",
     ],
     "urgent:allergic": [
+        # the dev19 round: "red spots on body, itching so much", "whole face blew up in the last 20 min"
+        r"\bred spots (?:all )?(?:on|over) (?:my |her |his )?(?:body|arms|chest|neck|legs)|\bitching so (?:much|bad)"
+        r"|\b(?:face|lips?) (?:\w+\s+){0,2}?blew up",
         r"(?:itchy |raised |red |bumpy )+rash|tight\w* in (?:my |the )?throat",
         r"(?:red |itchy |raised )?(?:bumps|rash|hives|welts|blotches) (?:\w+\s+){0,4}?(?:spread\w*|all over|on my"
         r" (?:arms|stomach|chest|legs|back|neck|body))|rash (?:\w+\s+)?spread\w*",
@@ -186,6 +210,9 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
+        # the dev19 round: "almost hit the deck", "lights going dim, ears ringing", "slumped over, out for a few secs"
+        r"\bhit the deck|\bvision (?:going|went|gone|goes) (?:dim|dark|black|grey|gray)|\beverything (?:went|goes|going) black"
+        r"|\bslumped over|\bthink i am going (?:down|to go down)\b",
         r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)|next thing i know (?:i am|i was) on the floor"
         r"|(?:i was|was) out for (?:maybe |about |like )?(?:\d+|a few|a couple|several) (?:seconds|secs|minutes|mins)",
         r"everything went (?:black|dark)|went (?:black|dark)|woke up on the floor|came to on|(?:dizzy|lightheaded|light headed) and (?:fell|collapsed"
@@ -337,6 +364,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [
+        r"costando (?:\w+ ){0,2}?respirar|aire no (?:me |le )?llega",
         r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude|poder|pueda) respirar",
         r"(?:no puedo|no podia|no poder|no pueda|me cuesta|me cueste|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
@@ -346,6 +374,7 @@ SPANISH: Dict[str, List[str]] = {
         r"|silb\w* al respirar",
     ],
     "urgent:speech_voice": [
+        r"sacar las palabras|voz (?:muy )?apagad\w*",
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
         r"|se (?:me|le) (?:traba|trabo)"
@@ -354,17 +383,21 @@ SPANISH: Dict[str, List[str]] = {
         r" palabras|la voz (?:rara|ronca|debil)",
     ],
     "urgent:vision": [
+        r"no (?:puedo|puede) enfocar|(?:todo|las cosas) se (?:me |le )?ve (?:\w+ )?(?:nublado|doble|borroso)",
         r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|duplicad\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
         r"(?:ve|ves|vemos|ven|viendo|ver) (?:todo )?(?:doble|borroso)"
         r"|(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],
     "urgent:general_weakness": [
+        r"piernas no (?:me |le )?(?:aguantan|responden|sostienen)|(?:estoy|me siento|se siente|esta) floj\w*sim\w*"
+        r"|no (?:puede|puedo|podia) sostener (?:la cabeza|el cuello|los brazos|las piernas|nada)",
         r"(?:piernas|brazos|cuerpo) (?:\w+ )?como (?:gelatina|trapo)|(?:me cuesta|le cuesta|no puedo|no puede)"
         r" (?:\w+ )?(?:caminar|pararme|levantarme|sostenerme)",
         r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no (?:tengo|tiene|tenia) fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
+        r"parpado no (?:me |le )?(?:sube|abre)|ojo se (?:me |le )?(?:esta )?cerrando",
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
         r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
         r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",
@@ -376,6 +409,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
     "urgent:fainting": [
+        r"se (?:me |le )?priv[oó]|volviendo en si",
         r"desmay\w*|desvaneci\w*|perd\w* (?:el )?(?:conocimiento|sentido(?! del?\b))|perd\w* la conciencia|me voy a desmayar"
         r"|me mareo y me caigo|(?:quede|quedo|estuve|estuvo|estaba|estoy|esta) inconsciente"
         r"|desperte (?:tirad[ao] )?en el (?:suelo|piso(?! del?\b))|todo se me (?:puso|ponia|volvio) (?:negro|oscuro)"

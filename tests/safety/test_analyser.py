@@ -931,3 +931,29 @@ def test_few_harmless_run_on_messages_after_a_question_are_escalated():
     dev18 round: they escalated 17 of these 40 (8 without), and caught no more of the 20 real reports."""
     harmless = [item["text"] for item in REVIEW_STATE18 if item["expect"] == "no_emergency"]
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
+
+
+@pytest.mark.parametrize("text", [
+    "sorry to bother you, my eyelid started drooping yesterday and today it's covering half my pupil",
+    "i look like im winking at everyone permanently 😩 lid is just DOWN and wont go up",
+    "I'm okay just can't really see straight, stuff looks kinda ghosty",
+    "my eyes wont line up, the lines on the road split apart so I pulled over",
+    "I sound like I've had six beers and I've had zero",
+    "it's like my tongue fell asleep. every single word takes effort",
+    "lmao my body has forgotten how to swallow. took me 4 tries to get one grape down",
+    "bf sounds like a squeaky toy when he breathes and he's sitting bolt upright trying to get air",
+    "my lungs feel half full no matter how deep I try to pull",
+    "lol noodle arms. like actual noodle. cant open a water bottle",
+    "lights going dim, ears ringing, think im going down",
+    "estoy flojísima, las piernas no me aguantan, no sé qué me pasa",
+    "mi pana se privó y ahora está volviendo en sí pero está mareao, está conmigo",
+])
+def test_symptoms_told_without_medical_words_are_urgent(text):
+    """The dev19 round: reports in everyday words."""
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", ["the price is doubled now?", "hoy se ve nublado, ¿abren?",
+                                  "soy flojísima para el ejercicio jaja"])
+def test_everyday_words_of_the_dev19_round_are_not_urgent(text):
+    assert analyse(text).decision != Decision.EMERGENCY
