@@ -210,7 +210,7 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
-        # the dev19 round: "almost hit the deck", "lights going dim, ears ringing", "slumped over, out for a few secs"
+        # the dev19 round: "almost hit the deck", "think im going down", "slumped over", "my vision went dark"
         r"\bhit the deck|\bvision (?:going|went|gone|goes) (?:dim|dark|black|grey|gray)|\beverything (?:went|goes|going) black"
         r"|\bslumped over|\bthink i am going (?:down|to go down)\b",
         r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)|next thing i know (?:i am|i was) on the floor"
@@ -409,7 +409,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
     "urgent:fainting": [
-        r"se (?:me |le )?priv[oó]|volviendo en si",
+        r"se (?:me |le )?privo\b(?! de)|volviendo en si",
         r"desmay\w*|desvaneci\w*|perd\w* (?:el )?(?:conocimiento|sentido(?! del?\b))|perd\w* la conciencia|me voy a desmayar"
         r"|me mareo y me caigo|(?:quede|quedo|estuve|estuvo|estaba|estoy|esta) inconsciente"
         r"|desperte (?:tirad[ao] )?en el (?:suelo|piso(?! del?\b))|todo se me (?:puso|ponia|volvio) (?:negro|oscuro)"
