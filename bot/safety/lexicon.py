@@ -22,7 +22,8 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
         # the dev19 round: "every time I swallow it feels like it's heading for my lungs", "forgotten how to swallow"
-        r"\bswallow\w* (?:\w+ ){0,9}?(?:lungs|wrong pipe)|\bforg[eo]t\w* how to swallow|\b\d+ tries to (?:swallow|get (?:\w+ ){0,3}?down)",
+        r"\bswallow\w* (?:\w+ ){0,6}?(?:goes|going|heading|went) (?:\w+ ){0,3}?(?:lungs|wrong pipe)|\b(?:forgot|forgotten) how to swallow\b(?! pills| tablets)"
+        r"|\b\d+ tries to (?:swallow|get (?:one |a |the |my )?(?:grape|bite|sip|pill|water|food|it) down)",
         r"(?:hard time|trouble|struggl\w*|cannot|could not|can barely|can hardly|(?:a|real) (?:job|chore|battle|mission"
         r"|workout)) (?:\w+\s+){0,2}?get(?:ting)? (?!(?:the |my |our |her |his )?(?:kids?|baby|babies|children|toddlers?"
         r"|son|daughter|dog|weight|price|cost|bill|numbers?|costs?|stairs|hill)\b)(?:\w+\s+){0,2}?"
@@ -57,7 +58,7 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:breathing": [
         # the dev19 round: "trying to get air", "the air won't go all the way down", "my lungs feel half full"
-        r"\btrying to get air|\b(?:gasp\w*|struggl\w*) for air|\bair (?:will not|wo not|cannot|does not) (?:go|get) (?:all the way )?(?:in|down)"
+        r"\btrying to get air|\b(?:gasp\w*|struggl\w*) for air|\bair (?:will not|wo not|cannot|does not) (?:go|get) all the way (?:in|down)"
         r"|\blungs (?:feel|are) (?:\w+ )?(?:half full|half empty)",
         r"huffing and puffing|\b(?:i am|am|been|keep|was) (?:\w+\s+)?puffing\b(?! (?:up|on|out|away|at|in|and))"
         r"|(?:stop|pause|sit down) (?:\w+\s+){0,3}?(?:to )?(?:breathe|catch my breath|pull air)"
@@ -80,8 +81,9 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:speech_voice": [
         # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "my tongue fell asleep"
-        r"\bsound like i (?:have|had|am) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks|drunk|wasted)\b|\bcannot (?:even )?say (?:my|her|his) (?:own )?name"
-        r"|\btongue (?:fell asleep|is asleep|feels asleep)|\bevery (?:single )?word takes (?:effort|forever|work)",
+        r"\bi sound like i (?:have|had) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks)\b(?![^.!?]*\b(?:voicemail|message|text|recording))"
+        r"|\bi cannot (?:even )?say my (?:own )?name\b(?! right| correctly)"
+        r"|\bevery (?:single )?word takes effort",
         r"(?:talking|speaking|getting words out) (?:takes|is taking|is) (?:\w+\s+){0,2}?effort|ask(?:ing)? me to repeat"
         r"|trail(?:ing)? off mid|(?:speaking|talking) (?:is|feels|has been|got) (?:so |really |very )?(?:hard|difficult|tough)"
         r"|voice (?:is|sounds) (?:\w+\s+)?like a whisper|can only whisper",
@@ -105,9 +107,10 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:vision": [
         # the dev19 round: "stuff looks kinda ghosty", "I see two times every thing", "my eyes wont line up"
-        r"\blooks? (?:\w+ )?ghost\w*|\bsee (?:two|2) (?:times |of )(?:every ?thing|everyone|things)|\beyes? (?:\w+ ){0,4}?not working together"
-        r"|\beyes? (?:will not|wo not|do not|does not) line up|\b(?:lines|road|room|things|everything|everyone|words|letters|text)"
-        r" (?:\w+ ){0,3}?(?:split|splitting) (?:apart|in two)|(?<!price )(?<!prices )(?<!cost )(?<!bill )\b(?:is|are|looks?) doubled\b",
+        r"\b(?:stuff|things|everything|text|letters|words) (?:\w+ )?looks? (?:\w+ )?ghost(?:y|ing)\b|\bsee (?:two|2) (?:times |of )(?:every ?thing|everyone|things)"
+        r"|\bmy eyes (?:feel like they are |are |is )?(?:just )?not working together|\bmy eyes (?:will not|wo not|do not) line up\b(?![^.!?]*\b(?:photos?|pictures?|always|kid|life))"
+        r"|\b(?:lines|road|letters|text|words) (?:\w+ ){0,3}?(?:split|splitting) (?:apart|in two)"
+        r"|\b(?:everyone|everything|every person|faces|the tv|text|letters) (?:\w+ ){0,4}?(?:is|are|looks?) doubled\b",
         r"\bsmear(?:y|ed)\b|out of focus|(?:wo not|will not|do not|does not) sharpen|split in two|doubled up"
         r"|(?:letters|words|lines|text) (?:\w+\s+){0,2}?(?:swim\w*|doubl\w*|jump\w* around|mov(?:e|ing) around)"
         r"|(?:images?|things|everything|letters|words|objects|faces) (?:\w+\s+)?overlap\w*|overlapping (?:images?|vision)",
@@ -132,8 +135,9 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:general_weakness": [
         # the dev19 round: "grip gone, cant turn the door handle", "cant open a water bottle", "legs ... feel like lead"
-        r"\bgrip (?:is )?(?:gone|weak)|\bcannot (?:turn|open|twist) (?:the |a |my )?(?:door ?handle|doorknob|water bottle)"
-        r"|\bcannot (?:push|pull|get) myself up|\b(?:legs?|arms?|body) (?:\w+ )?(?:feels?|feel like|like) (?:\w+ )?lead\b|\b(?:legs?|arms?) went heavy",
+        r"\bmy grip (?:is )?(?:gone|weak)|\bgrip gone|\b(?:noodle arms|too weak|no strength)\b[^.!?]{0,40}?\bcannot (?:turn|open|twist)"
+        r"|(?:^|[.!] |\bi )cannot (?:open|twist) (?:a|the|my) water bottle|\bcannot (?:push|pull|get) myself (?:up )?(?:off|out of) (?:the |my )?(?:bed|floor|couch|chair)"
+        r"|\b(?:legs?|arms?|body) (?:\w+ )?(?:feels?|feel like|like) (?:\w+ )?lead\b|\b(?:legs?|arms?) went heavy\b(?! (?:\w+ )?(?:holding|from|after))",
         rf"{_BODY} (?:\w+\s+){{0,2}}?(?:got|get|gets|getting|feel|feels|felt|are|were) (?:so |really |very )?heavy"
         r"|(?:like|as if) (?:they|it) (?:were|was) not mine|(?:generally|overall) weak|weak (?:all over|everywhere|generally)",
         r"grip is gone|lost my grip|(?:legs|arms|knees) (?:\w+\s+){0,2}?(?:wobbly|shak(?:e|ing|y)|trembl\w*)"
@@ -155,11 +159,13 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:eyelid_droop_with_weakness": [
         # the dev19 round: "it's covering half my pupil", "lid is just down and won't go up", "one eye is stuck half shut"
-        r"\b(?:eye)?lids?\b[^.!?]{0,60}?\bcovering (?:half |most |part )?(?:of )?(?:my |her |his |the )?(?:pupil|eye)"
+        r"\b(?:eye)?lids? (?:is |are |has been |keeps )?(?:now |literally |just )?covering (?:half |most |part |the top )?(?:of )?(?:my |her |his |the )?(?:pupil|eye)"
+        r"|\b(?:eye)?lids?\b[^.!?]{0,60}?\b(?:droop\w*|dropped)\b[^.!?]{0,60}?\bcovering (?:half |most |part |the top )?(?:of )?(?:my |her |his |the )?pupil"
         r"|\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|dropped|droopy)\b[^.!?]{0,60}?\b(?:cannot|could not|can barely) (?:get|make) (?:it|them) (?:to )?open"
         r"|\b(?:eye)?lids?\b.{0,80}?\b(?:dropped|drooped|drooping)\b.{0,80}?\b(?:it|they) (?:will not|wo not|does not|cannot) (?:open|go up|lift|stay open)"
         r"|\b(?:eye)?lids? (?:is |are )?(?:just |all the way |completely )?down and (?:it )?(?:will not|wo not|cannot|does not) (?:go up|open|lift)"
-        r"|\beye (?:is )?(?:\w+ )?stuck (?:half )?(?:shut|closed)|(?:dropped|drooped|droopy|hanging) so low|can (?:barely|hardly) see out of (?:that|my|her|his|one|the) eye",
+        r"|\beye (?:is )?(?:\w+ )?stuck (?:half )?(?:shut|closed)\b(?![^.!?]*\b(?:glue|crust\w*|morning))"
+        r"|\b(?:eye)?lids? (?:\w+ ){0,2}?(?:dropped|drooped|droopy|hanging) so low",
         r"(?:cannot|could not|hard to|struggl\w* to|not able to|unable to) (?:keep|hold) (?:my |one |her |his |both |that |this )?"
         r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
         r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
@@ -188,8 +194,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic": [
         # the dev19 round: "red spots on body, itching so much", "whole face blew up in the last 20 min"
-        r"\bred spots (?:all )?(?:on|over) (?:my |her |his )?(?:body|arms|chest|neck|legs)|\bitching so (?:much|bad)"
-        r"|\b(?:face|lips?) (?:\w+\s+){0,2}?blew up",
+        r"\bred spots (?:all over|spreading)|\bred spots on (?:my |her |his )?body\b|(?<!bites )(?<!bite )\bitching so (?:much|bad)\b(?! to)(?![^.!?]*\b(?:bites?|bugs?|mosquito\w*))"
+        r"|\b(?:face|lips?) blew up\b(?! on)",
         r"(?:itchy |raised |red |bumpy )+rash|tight\w* in (?:my |the )?throat",
         r"(?:red |itchy |raised )?(?:bumps|rash|hives|welts|blotches) (?:\w+\s+){0,4}?(?:spread\w*|all over|on my"
         r" (?:arms|stomach|chest|legs|back|neck|body))|rash (?:\w+\s+)?spread\w*",
@@ -211,8 +217,9 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:fainting": [
         # the dev19 round: "almost hit the deck", "think im going down", "slumped over", "my vision went dark"
-        r"\bhit the deck|\bvision (?:going|went|gone|goes) (?:dim|dark|black|grey|gray)|\beverything (?:went|goes|going) black"
-        r"|\bslumped over|\bthink i am going (?:down|to go down)\b",
+        r"\b(?:almost|nearly|just) hit the deck|\bvision (?:is )?(?:going|went|gone|goes|fading) (?:to )?(?:dim|dark|black|grey|gray)"
+        r"|\bslumped (?:over|in (?:the|her|his|my) chair)\b(?! (?:my|the|a) (?:desk|laptop|keyboard))"
+        r"|\bthink i am going (?:down|to go down)\b(?! (?:to|the|a|for|there|at|on)\b)",
         r"went down like a|(?:fell|dropped) (?:to|on) the (?:floor|ground)|next thing i know (?:i am|i was) on the floor"
         r"|(?:i was|was) out for (?:maybe |about |like )?(?:\d+|a few|a couple|several) (?:seconds|secs|minutes|mins)",
         r"everything went (?:black|dark)|went (?:black|dark)|woke up on the floor|came to on|(?:dizzy|lightheaded|light headed) and (?:fell|collapsed"
@@ -364,7 +371,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
     ],
     "urgent:breathing": [
-        r"costando (?:\w+ ){0,2}?respirar|aire no (?:me |le )?llega",
+        r"costando (?:\w+ ){0,2}?respirar\b(?! de (?:la )?risa)|aire no (?:me|le) llega",
         r"no (?:me |le )?alcanza el aire|(?:no|ni siquiera|apenas) (?:logro|logra|puedo|puede|pude|poder|pueda) respirar",
         r"(?:no puedo|no podia|no poder|no pueda|me cuesta|me cueste|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?respirar",
@@ -374,7 +381,7 @@ SPANISH: Dict[str, List[str]] = {
         r"|silb\w* al respirar",
     ],
     "urgent:speech_voice": [
-        r"sacar las palabras|voz (?:muy )?apagad\w*",
+        r"(?:cuesta|costando) (?:\w+ )?sacar las palabras\b(?! para)|\b(?:la|su|mi) voz (?:muy |bien )?apagad\w*",
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
         r"|se (?:me|le) (?:traba|trabo)"
@@ -383,21 +390,21 @@ SPANISH: Dict[str, List[str]] = {
         r" palabras|la voz (?:rara|ronca|debil)",
     ],
     "urgent:vision": [
-        r"no (?:puedo|puede) enfocar|(?:todo|las cosas) se (?:me |le )?ve (?:\w+ )?(?:nublado|doble|borroso)",
+        r"no (?:puedo|puede|logro|logra) enfocar (?:la vista|los ojos|bien|nada)|(?:todo|las cosas) se (?:me|le) ve (?:\w+ )?(?:nublado|doble|borroso)",
         r"veo (?:\w+ )?(?:borroso|doble|nublado|mal)|borros\w*|duplicad\w*|vista (?:\w+ )?(?:borrosa|doble|nublada|rara)",
         r"(?:ve|ves|vemos|ven|viendo|ver) (?:todo )?(?:doble|borroso)"
         r"|(?:vision|vista) (?:doble|borrosa|nublada|empanada)|veo (?:doble|borroso|todo borroso|nublado|todo doble)|todo (?:se ve |lo veo )?"
         r"(?:borroso|doble)|no (?:puedo ver|veo) bien",
     ],
     "urgent:general_weakness": [
-        r"piernas no (?:me |le )?(?:aguantan|responden|sostienen)|(?:estoy|me siento|se siente|esta) floj\w*sim\w*"
-        r"|no (?:puede|puedo|podia) sostener (?:la cabeza|el cuello|los brazos|las piernas|nada)",
+        r"piernas no (?:me|le) (?:aguantan|responden|sostienen)\b(?! mas)|se me doblan las piernas"
+        r"|(?<!bebe )(?<!meses )(?<!aun )no (?:puede|puedo|podia) sostener (?:la cabeza|el cuello|los brazos|las piernas)\b(?![^.!?]*\b(?:bebe|meses)\b)",
         r"(?:piernas|brazos|cuerpo) (?:\w+ )?como (?:gelatina|trapo)|(?:me cuesta|le cuesta|no puedo|no puede)"
         r" (?:\w+ )?(?:caminar|pararme|levantarme|sostenerme)",
         r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no (?:tengo|tiene|tenia) fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
-        r"parpado no (?:me |le )?(?:sube|abre)|ojo se (?:me |le )?(?:esta )?cerrando",
+        r"parpado no (?:me |le )?(?:sube|abre)|no (?:puedo|puede) subir el parpado|ojo se (?:me|le) (?:esta )?cerrando solito",
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
         r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
         r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",
@@ -409,7 +416,8 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
     "urgent:fainting": [
-        r"se (?:me |le )?privo\b(?! de)|volviendo en si",
+        r"se (?:me |le )?privo\b(?! de| a carcajadas| de (?:la )?risa)(?![^.!?]*\b(?:risa|riendo|carcajadas|llorando)\b)"
+        r"|volviendo en si\b(?![^.!?]*\b(?:siesta|dormir)\b)",
         r"desmay\w*|desvaneci\w*|perd\w* (?:el )?(?:conocimiento|sentido(?! del?\b))|perd\w* la conciencia|me voy a desmayar"
         r"|me mareo y me caigo|(?:quede|quedo|estuve|estuvo|estaba|estoy|esta) inconsciente"
         r"|desperte (?:tirad[ao] )?en el (?:suelo|piso(?! del?\b))|todo se me (?:puso|ponia|volvio) (?:negro|oscuro)"

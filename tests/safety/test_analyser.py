@@ -953,7 +953,64 @@ def test_symptoms_told_without_medical_words_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
-@pytest.mark.parametrize("text", ["the price is doubled now?", "hoy se ve nublado, ¿abren?",
-                                  "soy flojísima para el ejercicio jaja"])
+@pytest.mark.parametrize("text", [
+    "the price is doubled now?", "hoy se ve nublado, ¿abren?", "soy flojísima para el ejercicio jaja",
+    "I'm swallowing 3 pills a day for my lungs (asthma), ok to book botox for Friday?",
+    'I always forget how to swallow pills, can I get arnica as a cream instead?',
+    'took me 2 tries to get my toddler down for a nap, running late',
+    "The air won't go in my tire, running 15 min late",
+    'lol I sound like I had too many drinks in that voicemail, sorry',
+    "The girl at the desk can't even say my name right lol",
+    'the dentist numbed me this morning, my tongue is asleep lol, can I still come at 3?',
+    'writing my review, every word takes forever because I want it perfect',
+    'Did you get my message? It looks ghosted on my end',
+    'my eye cream and serum are not working together',
+    "my eyes don't line up in photos, always been like that since I was a kid, can botox help?",
+    'My card charge is doubled, can you refund one?',
+    "I'm outside, I can't turn the door handle, is the front door locked?",
+    "I can't get myself up for 8am on Saturdays, any afternoon slots?",
+    'My arms went heavy holding my phone on hold with you for 20 minutes lol',
+    'I have hooded lids, the skin is kind of covering half my eye, can a brow lift help?',
+    'My eye gets stuck shut in the morning from my lash glue, can I still do botox?',
+    'Your prices dropped so low, is there a catch?',
+    'my bank balance dropped so low after the holidays',
+    'my new bangs are so long I can barely see out of one eye haha',
+    'I have little red spots on my chest, cherry angiomas I think, can you remove them?',
+    'red spots on my legs from shaving, can I still get laser?',
+    "I've been itching so much to book my next facial!",
+    'mosquito bites itching so bad from the camping trip, ok for botox?',
+    'Your post with my lips blew up on TikTok!',
+    'my face post blew up on instagram',
+    "After my appointment I'm going to hit the deck at the pool",
+    'I slumped over my desk all day and my neck hurts, do you do tox for neck tension?',
+    "I think I'm going down to the 2pm slot instead",
+    'el aire no llega a la sala de espera, hace mucho calor',
+    'nos está costando respirar de la risa con tu meme jaja',
+    'me cuesta sacar las palabras para agradecerles, quedé feliz',
+    'tengo el asistente de voz apagado, mejor escríbanme',
+    'no puedo enfocar la cámara para la foto de antes y después',
+    'no puedo enfocarme en el trabajo',
+    'todo se ve nublado afuera, ¿siguen abiertos con la lluvia?',
+    'mis piernas no aguantan más la cera, ¿hacen depilación láser?',
+    'hoy estoy flojísima, ¿puedo cambiar mi cita para mañana?',
+    'mi bebé de 2 meses aún no puede sostener la cabeza',
+    'con este sueño el ojo se me está cerrando jaja',
+    'mi amiga se privó a carcajadas con el video',
+    'estaba como volviendo en sí después de la siesta jaja',
+])
 def test_everyday_words_of_the_dev19_round_are_not_urgent(text):
+    """A code review of the dev19 round found each of these escalated by its first version."""
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    'my lid is covering the top of my pupil since this morning',
+    'no puedo subir el párpado, se me cerró el ojo',
+    'my vision is fading to grey, I need to sit down',
+    "she's slumped in the chair and not answering me",
+    'se me doblan las piernas y no me sostengo',
+    'no logro enfocar la vista desde ayer',
+])
+def test_more_reports_in_everyday_words_are_urgent(text):
+    """Reports the code review of the dev19 round wrote in the words of its narrowed patterns."""
+    assert analyse(text).decision == Decision.EMERGENCY
