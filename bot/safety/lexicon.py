@@ -80,7 +80,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"breath(?:ing)? (?:is|feels) (?:very |so |really )?short\b(?!\s+(?:in|of|on|today|supply))",
     ],
     "urgent:speech_voice": [
-        # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "my tongue fell asleep"
+        # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "every single word takes effort"
         r"\bi sound like i (?:have|had) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks)\b(?![^.!?]*\b(?:voicemail|message|text|recording))"
         r"|\bi cannot (?:even )?say my (?:own )?name\b(?! right| correctly)"
         r"|\bevery (?:single )?word takes effort",
@@ -416,7 +416,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:allergic_swelling": [r"(?:labios?|cara|ojos?) (?:\w+ )?(?:hinchad\w*|inflamad\w*)"],
     "urgent:fainting": [
-        r"se (?:me |le )?privo\b(?! de| a carcajadas| de (?:la )?risa)(?![^.!?]*\b(?:risa|riendo|carcajadas|llorando)\b)"
+        r"se (?:me |le )?privo\b(?! de| a carcajadas)(?![^.!?]*\b(?:risa|riendo|carcajadas|llorando)\b)"
         r"|volviendo en si\b(?![^.!?]*\b(?:siesta|dormir)\b)",
         r"desmay\w*|desvaneci\w*|perd\w* (?:el )?(?:conocimiento|sentido(?! del?\b))|perd\w* la conciencia|me voy a desmayar"
         r"|me mareo y me caigo|(?:quede|quedo|estuve|estuvo|estaba|estoy|esta) inconsciente"
