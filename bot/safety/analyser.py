@@ -121,9 +121,7 @@ def _owned_after_question(span: Span) -> bool:
     only."""
     if span.doc.lang_ != "en" or "?" not in span.sent.text:
         return False
-    sentences = list(span.doc.sents)
-    following = sentences[sentences.index(span.sent) + 1:][:1]
-    return any(context_rules.OWNED_AFTER_QUESTION.search(sentence.text) for sentence in following)
+    return any(context_rules.OWNED_AFTER_QUESTION.search(sentence.text) for sentence in _next_sentence(span))
 
 
 def _returned(span: Span) -> bool:
@@ -131,11 +129,15 @@ def _returned(span: Span) -> bool:
     botox". English only. Not a voice, whose coming back is the recovery ("lost my voice last week, it's back")."""
     if span.doc.lang_ != "en" or span.label_ == "urgent:speech_voice":
         return False
-    sentences = list(span.doc.sents)
-    following = sentences[sentences.index(span.sent) + 1:][:1]
-    pieces = [span.doc[span.end:span.sent.end].text, *(sentence.text for sentence in following)]
+    pieces = [span.doc[span.end:span.sent.end].text, *(sentence.text for sentence in _next_sentence(span))]
     return any(context_rules.RETURNED.search(piece) and not context_rules.RETURN_ASKED.search(piece)
                for piece in pieces)
+
+
+def _next_sentence(span: Span) -> List[Span]:
+    """The sentence after the span's, if there is one."""
+    sentences = list(span.doc.sents)
+    return sentences[sentences.index(span.sent) + 1:][:1]
 
 
 def _said_of_someone_else(span: Span) -> bool:

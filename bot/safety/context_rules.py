@@ -81,7 +81,8 @@ GENERAL_SUBJECT = re.compile(r"\b(?:you|your|people|someone|somebody|anyone|ever
 OWNED_AFTER_QUESTION = re.compile(
     r"^\W*(?:(?:and|but|because|well|so) )?mine (?:just )?(?:started|began|came on|keeps|will not|wo not|is still"
     r"|has not (?:gone|cleared|stopped)|(?:is|are) (?:still |now |so )?(?:closed|shut|closing|swelling|swollen|drooping"
-    r"|droopy|blurry|double|slurred|hoarse|tight|worse|getting worse))\b|\b(?:because|and|but) i have it(?: now| right now| too| as well)?\s*(?:[.!?]|$)"
+    r"|droopy|blurry|double|slurred|hoarse|tight|worse|getting worse))\b"
+    r"|\b(?:because|and|but) i have it(?: now| right now| too| as well)?\s*(?:[.!?]|$)"
     r"|\bi have it (?:now|right now)\b|\bhappening to me (?:now|right now)\b"
 )
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
