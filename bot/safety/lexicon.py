@@ -368,7 +368,10 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|ahogue|atraganto) (?:con|al)|(?:me )?ahogue (?:cada vez|cuando|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
         r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no (?:me|le) (?:pasa|baja|bajan) (?:y no )?(?:\w+\s+){0,2}?"
-        r"(?:saliva|comida|agua|bocado)|la comida no me baja|atorad\w*|nudo en la garganta",
+        r"(?:saliva|comida|agua|bocado|yogur|sopa|pure|gelatina|liquidos?|pastillas?|jugo|leche|cafe)|la comida no me baja|atorad\w*"
+        r"|nudo en la garganta|se (?:me|le) (?:queda|quedan) (?:\w+ )?(?:atorad\w* |pegad\w* )?en la garganta"
+        r"|se (?:me|le) (?:va|van|esta yendo|sigue yendo) (?:el agua|la comida|la saliva|el liquido|todo|lo que (?:bebo|como|trago|tomo))"
+        r" (?:\w+ )?por (?:el otro lado|otro lado|mal camino|el camino equivocado)",
     ],
     "urgent:breathing": [
         r"costando (?:\w+ ){0,2}?respirar\b(?! de (?:la )?risa)|aire no (?:me|le) llega",
@@ -384,7 +387,7 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:cuesta|costando) (?:\w+ )?sacar las palabras\b(?! para)|\b(?:la|su|mi) voz (?:muy |bien )?apagad\w*",
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
-        r"|se (?:me|le) (?:traba|trabo)"
+        r"|se (?:me|le) (?:traba|trabo)|habl\w* (?:todo |muy |bien )?enredad\w*|se (?:me|le) enreda la lengua"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
@@ -398,13 +401,15 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:general_weakness": [
         r"piernas no (?:me|le) (?:aguantan|responden|sostienen)\b(?! mas)|se me doblan las piernas"
+        r"|no (?:me|le) (?:aguantan|responden|sostienen) las piernas\b(?! mas)"
         r"|(?<!bebe )(?<!meses )(?<!aun )no (?:puede|puedo|podia) sostener (?:la cabeza|el cuello|los brazos|las piernas)\b(?![^.!?]*\b(?:bebe|meses)\b)",
         r"(?:piernas|brazos|cuerpo) (?:\w+ )?como (?:gelatina|trapo)|(?:me cuesta|le cuesta|no puedo|no puede)"
         r" (?:\w+ )?(?:caminar|pararme|levantarme|sostenerme)",
         r"debilidad|(?:muy |super )?debil(?:es)?|sin fuerzas?|no (?:tengo|tiene|tenia) fuerzas?|no puedo (?:levantar|sostener)",
     ],
     "urgent:eyelid_droop_with_weakness": [
-        r"parpado no (?:me |le )?(?:sube|abre)|no (?:puedo|puede) subir el parpado|ojo se (?:me|le) (?:esta )?cerrando solito",
+        r"parpado no (?:me |le )?(?:sube|abre)|no (?:puedo|puede) subir el parpado|ojo se (?:me|le) (?:esta )?cerrando solito"
+        r"|se (?:me|le) (?:esta )?cerrando (?:el|un) ojo (?:\w+ )?solit[oa]",
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
         r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
         r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",
