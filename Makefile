@@ -45,7 +45,7 @@ build/minilm/model.onnx: $(VENV)/.installed bot/nlp/sentence_encoder.py
 	$(PY) -m bot build-encoder
 
 # The safety analyser's second reader for urgent reports (bot/safety/urgency_net.py).
-build/urgency_net.npz: build/minilm/model.onnx bot/safety/urgency_net.py $(wildcard bot/safety/labelled/*.yml bot/safety/net_training/*.yml data/nlu/*.yml)
+build/urgency_net.npz: build/minilm/model.onnx bot/safety/urgency_net.py $(wildcard bot/safety/labelled/*.yml data/nlu/*.yml)
 	$(PY) -m bot build-urgency-net
 
 setup: $(VENV)/.installed build/spacy-clinic/meta.json build/minilm/model.onnx build/urgency_net.npz $(WIDGET_JS)

@@ -165,7 +165,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"|\b(?:eye)?lids?\b.{0,80}?\b(?:dropped|drooped|drooping)\b.{0,80}?\b(?:it|they) (?:will not|wo not|does not|cannot) (?:open|go up|lift|stay open)"
         r"|\b(?:eye)?lids? (?:is |are )?(?:just |all the way |completely )?down and (?:it )?(?:will not|wo not|cannot|does not) (?:go up|open|lift)"
         r"|\beye (?:is )?(?:\w+ )?stuck (?:half )?(?:shut|closed)\b(?![^.!?]*\b(?:glue|crust\w*|morning))"
-        r"|\b(?:eye)?lids? (?:\w+ ){0,2}?(?:dropped|drooped|droopy|hanging) so low",
+        r"|\b(?:eye)?lids? (?:\w+ ){0,2}?(?:dropped|drooped|droopy|hanging) so low"
+        # "my eyelid's been drooping lower and lower ... and now it's pretty much closed"
+        r"|\b(?:eye)?lids?\b.{0,80}?\b(?:droop\w*|dropped)\b.{0,80}?\b(?:now|today) (?:it is|its|they are) (?:\w+ ){0,2}?(?:closed|shut)\b(?! (?:the |a )?(?:gap|difference))",
         r"(?:cannot|could not|hard to|struggl\w* to|not able to|unable to) (?:keep|hold) (?:my |one |her |his |both |that |this )?"
         r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
         r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
@@ -175,7 +177,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|(?:eyelids?|lids?) (?:\w+\s+){0,3}?(?:droopy|drooping|heavy|hanging) and weak|weak (?:eye)?lids?"
         r"|(?:eyelid|lid) (?:is )?(?:covering|over) (?:my )?(?:pupil|eye)",
         r"(?:eyelids?|lids?|eyes?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|cannot|does not|do not|is not|are not)"
-        r" (?:open|stay open|lift|go up)",
+        r" (?:open|stay open|lift|go up)|(?:eyelids?|lids?)\s+(?:\w+\s+){0,2}?(?:will not|wo not|does not|do not) stay up",
         # "my eyelid ... has been drooping and today it won't open at all"
         r"(?:eyelids?|lids?)\s+(?:\S+\s+){0,8}?(?:and|but) (?:\w+ )?(?:it|they) (?:will not|wo not|cannot|does not"
         r"|do not|is not|are not) (?:\w+ )?(?:open|stay open|lift|go up)",
@@ -368,9 +370,10 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|ahogue|atraganto) (?:con|al)|(?:me )?ahogue (?:cada vez|cuando|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
         r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no (?:me|le) (?:pasa|baja|bajan) (?:y no )?(?:\w+\s+){0,2}?"
-        r"(?:saliva|comida|agua|bocado|yogur|sopa|pure|gelatina|liquidos?|pastillas?|jugo|leche|cafe)|la comida no me baja|atorad\w*"
-        r"|nudo en la garganta|se (?:me|le) (?:queda|quedan) (?:\w+ )?(?:atorad\w* |pegad\w* )?en la garganta"
-        r"|se (?:me|le) (?:va|van|esta yendo|sigue yendo) (?:el agua|la comida|la saliva|el liquido|todo|lo que (?:bebo|como|trago|tomo))"
+        r"(?:saliva|comida|agua|bocado|yogur|sopa|liquidos?|pastillas?|jugo|leche|cafe)|la comida no me baja|atorad\w*"
+        r"|nudo en la garganta|(?:pastillas?|bocados?) se (?:me|le) (?:queda|quedan) (?:\w+ )?en la garganta"
+        r"|(?<!siempre )(?<!a veces )se me (?:va|van|esta yendo|sigue yendo) (?:el agua|la comida|la saliva|el liquido|todo"
+        r"|lo que (?:bebo|como|trago|tomo))"
         r" (?:\w+ )?por (?:el otro lado|otro lado|mal camino|el camino equivocado)",
     ],
     "urgent:breathing": [
@@ -387,7 +390,8 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:cuesta|costando) (?:\w+ )?sacar las palabras\b(?! para)|\b(?:la|su|mi) voz (?:muy |bien )?apagad\w*",
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
-        r"|se (?:me|le) (?:traba|trabo)|habl\w* (?:todo |muy |bien )?enredad\w*|se (?:me|le) enreda la lengua"
+        r"|se (?:me|le) (?:traba|trabo)|(?:hablo|hablando) (?:todo |muy )?enredad\w*|habla (?:todo |muy )?enredad\w* (?:desde|de repente|y no se (?:le|me) entiende)"
+        r"|se (?:me|le) enreda la lengua\b(?=[^.!?]*\b(?:no puedo|no puede|desde|botox|toxina)\b)"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
@@ -409,7 +413,7 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:eyelid_droop_with_weakness": [
         r"parpado no (?:me |le )?(?:sube|abre)|no (?:puedo|puede) subir el parpado|ojo se (?:me|le) (?:esta )?cerrando solito"
-        r"|se (?:me|le) (?:esta )?cerrando (?:el|un) ojo (?:\w+ )?solit[oa]",
+        r"|(?<!no )se (?:me|le) (?:esta )?cerrando (?:el|un) ojo (?:\w+ )?solit[oa]",
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
         r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
         r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",

@@ -10,7 +10,9 @@ slang: "no cap i cant get my water down", docs/safety.md).
 
 Chosen on a development part the net had not been trained on (docs/safety.md): at 0.9, urgent recall 0.814 ->
 0.921 for 2 more false escalations in 284 messages. dev16 is the net's held-out part (HELD_OUT): trained with it, the
-net lost an urgent report of the test part that it had caught, so it measures the net's reading instead; dev17 too.
+net lost an urgent report of the test part that it had caught, so it measures the net's reading instead; the later
+parts too. dev21 and dev22 were written to train the net; trained with them, it lost one of the test part's urgent
+reports again.
 """
 
 from __future__ import annotations
@@ -25,20 +27,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = Path(__file__).resolve().parent / "labelled"
-# Messages written only to train the net (reports in everyday words and harmless messages in the same words); no
-# evaluation reads them.
-NET_TRAINING = Path(__file__).resolve().parent / "net_training"
 NLU = ROOT / "data" / "nlu"
 WEIGHTS = Path(os.environ.get("URGENCY_NET_FILE", ROOT / "build" / "urgency_net.npz"))
 EMERGENCY_INTENT = "report_emergency"
-HELD_OUT = frozenset({"dev16", "dev17", "dev18", "dev19", "dev20"})  # development parts the net never trains on: they measure it
+# Development parts the net never trains on: they measure it.
+HELD_OUT = frozenset({"dev16", "dev17", "dev18", "dev19", "dev20", "dev21", "dev22"})
 
 
 def _labelled_messages() -> List[Tuple[str, bool]]:
-    paths = [path for path in sorted(LABELLED.glob("*.yml")) if path.stem not in HELD_OUT]
     return [
         (item["text"], item["expect"] == "emergency")
-        for path in paths + sorted(NET_TRAINING.glob("*.yml"))
+        for path in sorted(LABELLED.glob("*.yml")) if path.stem not in HELD_OUT
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))
     ]
 

@@ -1014,3 +1014,48 @@ def test_everyday_words_of_the_dev19_round_are_not_urgent(text):
 def test_more_reports_in_everyday_words_are_urgent(text):
     """Reports the code review of the dev19 round wrote in the words of its narrowed patterns."""
     assert analyse(text).decision == Decision.EMERGENCY
+
+
+REVIEW_DEV20 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev20.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("item", REVIEW_DEV20, ids=lambda item: item["id"])
+def test_spanish_words_of_the_dev20_round_escalate_reports_and_not_their_lookalikes(item):
+    """Food that will not go down, water the wrong way, "enredado" speech, legs that do not hold, a lid closing by
+    itself; and a toddler, a tongue twister, a marathon, tequila or no sleep in the same words."""
+    escalated = analyse(item["text"]).decision == Decision.EMERGENCY
+    assert escalated == (item["expect"] == "emergency")
+
+
+REVIEW_DEV21 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev21.yml").read_text(encoding="utf-8"))
+
+
+def test_reports_with_a_lid_that_wont_stay_up_or_a_sign_that_has_not_cleared_are_urgent():
+    """29 of the review's 30; the one missed (a mother's lips "growing bigger as i watch") is in docs/safety.md."""
+    reports = [item["text"] for item in REVIEW_DEV21 if item["expect"] == "emergency"]
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 29
+
+
+def test_blinds_that_wont_stay_up_and_a_bruise_that_has_not_gone_down_are_not_escalated():
+    harmless = [item["text"] for item in REVIEW_DEV21 if item["expect"] == "no_emergency"]
+    assert not [text for text in harmless if analyse(text).decision == Decision.EMERGENCY]
+
+
+@pytest.mark.parametrize("text", [
+    "worth worrying about? my vision went blurry an hour ago and hasn't cleared. had the botox for my brows 5 days ago",
+    "the lid won't stay up, my left eye is half shut and I can't force it open",
+    "I'm at my desk trying to work and I have to tilt my head back to see because my left eyelid won't stay up.",
+    "Also my eyelid's been drooping lower and lower since the shots on Wednesday and now it's pretty much closed",
+])
+def test_a_sign_that_has_not_cleared_and_a_lid_that_wont_stay_up_are_urgent(text):
+    """The dev20 and dev21 rounds."""
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "my eyelid was drooping last week but now it is fine",
+    "the eyelid drooped a bit, now its closed the gap with the other one?",
+    "blurry vision for a day after my botox in 2019, it has not come back",
+])
+def test_a_lid_that_is_fine_now_or_a_gap_that_closed_is_not_escalated(text):
+    assert analyse(text).decision != Decision.EMERGENCY

@@ -14,7 +14,7 @@ from bot.safety import Decision, analyse
 LABELLED = Path(__file__).resolve().parents[2] / "bot" / "safety" / "labelled"
 WANTED = {"emergency": Decision.EMERGENCY, "deferral": Decision.DEFERRAL, "dose_deferral": Decision.DOSE}
 # Share of each part's messages whose decision is the expected one, with the rules and the urgency net, when the
-# fourth broadening landed. The parts also train the urgency net (all but its held-out parts, dev16-dev19), so
+# fourth broadening landed. The parts also train the urgency net (all but its held-out parts, dev16-dev22), so
 # these guard regressions and say nothing about new messages: dev3 and dev4 were each measured fresh first
 # (docs/safety.md), the test part is what counts.
 # dev3 and dev4 deferral, and dev4's ceiling, were lowered by one message each when a past reference stopped
@@ -38,6 +38,7 @@ FLOORS = {
     ("dev17", "emergency"): 1.0, ("dev17", "deferral"): 0.96,
     ("dev18", "emergency"): 1.0, ("dev18", "deferral"): 1.0, ("dev18", "dose_deferral"): 1.0,
     ("dev19", "emergency"): 1.0,
+    ("dev20", "emergency"): 0.93, ("dev21", "emergency"): 0.9, ("dev22", "emergency"): 0.98,
 }
 
 
@@ -62,8 +63,10 @@ def test_development_part_findings_do_not_regress(part, expect):
                           ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
                           ("dev11", 0.141), ("dev12", 0.15), ("dev13", 0.13),
                           ("dev14", 0.154), ("dev15", 0.142), ("dev16", 0.143),
-                          ("dev17", 0.238), ("dev18", 0.12), ("dev19", 0.12)])
+                          ("dev17", 0.238), ("dev18", 0.12), ("dev19", 0.12),
+                          ("dev20", 0.146), ("dev21", 0.186), ("dev22", 0.263)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
     assert escalated <= ceiling
+
