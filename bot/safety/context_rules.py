@@ -84,6 +84,7 @@ OWNED_AFTER_QUESTION = re.compile(
     r"|droopy|blurry|double|slurred|hoarse|tight|worse|getting worse))\b"
     r"|\b(?:because|and|but) i have it(?: now| right now| too| as well)?\s*(?:[.!?]|$)"
     r"|\bi have it (?:now|right now)\b|\bhappening to me (?:now|right now)\b"
+    r"|^\W*(?:and |but )?(?:it is|its) (?:happening )?right now\b|^\W*mine (?:are|is) (?:\w+ ){0,8}?as i (?:watch|type)\b"
 )
 # A new clause after naming a pet: what follows is not the pet's ("walking the dog and now can't breathe").
 NEW_CLAUSE = re.compile(r"\b(?:suddenly|now|then|because|de repente|ahora|porque|luego)\b")

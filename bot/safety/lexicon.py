@@ -21,6 +21,9 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
+        # the dev21/dev22 round: "swallowing = impossible atm", "each mouthful gets stuck"
+        r"\bswallow\w*\s*(?:=|is|feels|seems)?\s*(?:basically |literally |nearly |almost |just )?impossible\b"
+        r"|\b(?:each|every) (?:mouthful|bite|sip) (?:\w+ ){0,2}?(?:gets?|getting|is getting) stuck\b",
         # the dev19 round: "every time I swallow it feels like it's heading for my lungs", "forgotten how to swallow"
         r"\bswallow\w* (?:\w+ ){0,6}?(?:goes|going|heading|went) (?:\w+ ){0,3}?(?:lungs|wrong pipe)|\b(?:forgot|forgotten) how to swallow\b(?! pills| tablets)"
         r"|\b\d+ tries to (?:swallow|get (?:one |a |the |my )?(?:grape|bite|sip|pill|water|food|it) down)",
@@ -57,6 +60,10 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
+        # the dev21/dev22 round: "I have to sit bolt upright to breathe", "I have to concentrate to breathe in",
+        # "finding breathing hard"
+        r"\b(?:have|need|had) to (?:sit|stay|prop myself) (?:\w+ ){0,2}?(?:upright|up) to (?:breathe|get (?:air|a breath))"
+        r"|\b(?:have|need) to concentrate to breathe\b|\bfinding (?:it |breathing )(?:\w+ ){0,2}?(?:hard|difficult)(?: to breathe)?\b",
         # the dev19 round: "trying to get air", "the air won't go all the way down", "my lungs feel half full"
         r"\btrying to get air|\b(?:gasp\w*|struggl\w*) for air|\bair (?:will not|wo not|cannot|does not) (?:go|get) all the way (?:in|down)"
         r"|\blungs (?:feel|are) (?:\w+ )?(?:half full|half empty)",
@@ -80,6 +87,9 @@ ENGLISH: Dict[str, List[str]] = {
         r"breath(?:ing)? (?:is|feels) (?:very |so |really )?short\b(?!\s+(?:in|of|on|today|supply))",
     ],
     "urgent:speech_voice": [
+        # the dev21/dev22 round: "my speech is coming out garbled"
+        r"\b(?:speech|words?) (?:is |are )?(?:coming out |came out |comes out |sounds? |sounding )?(?:all |so |really )?garbled\b"
+        r"(?![^.!?]*\b(?:text|message|email|voicemail|recording|autocorrect|line|call)\b)",
         # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "every single word takes effort"
         r"\bi sound like i (?:have|had) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks)\b(?![^.!?]*\b(?:voicemail|message|text|recording))"
         r"|\bi cannot (?:even )?say my (?:own )?name\b(?! right| correctly)"
@@ -218,6 +228,9 @@ ENGLISH: Dict[str, List[str]] = {
         r" (?:normal )?size",
     ],
     "urgent:fainting": [
+        # the dev21/dev22 round: "everything went grey and tunnel-y", "next thing I knew people were standing over me"
+        r"\b(?:everything|it all|my vision|my sight) (?:went|goes|is going|started going) (?:all )?(?:grey|gray|tunnel\w*)\b"
+        r"|\bnext thing i (?:knew|know)\b[^.!?]{0,80}?\b(?:standing over me|looking down at me|on the (?:floor|ground))",
         # the dev19 round: "almost hit the deck", "think im going down", "slumped over", "my vision went dark"
         r"\b(?:almost|nearly|just) hit the deck|\bvision (?:is )?(?:going|went|gone|goes|fading) (?:to )?(?:dim|dark|black|grey|gray)"
         r"|\bslumped (?:over|in (?:the|her|his|my) chair)\b(?! (?:my|the|a) (?:desk|laptop|keyboard))"
