@@ -23,7 +23,8 @@ ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
         # the dev21/dev22 round: "swallowing = impossible atm", "each mouthful gets stuck"
         r"\bswallow\w*\s*(?:=|is|feels|seems)?\s*(?:basically |literally |nearly |almost |just )?impossible\b"
-        r"|\b(?:each|every) (?:mouthful|bite|sip) (?:\w+ ){0,2}?(?:gets?|getting|is getting) stuck\b",
+        r"|\b(?:each|every) (?:mouthful|bite|sip) (?:\w+ ){0,2}?(?:gets?|getting|is getting) stuck\b"
+        r"(?! in (?:my |the |this |a )?(?:braces|straw|teeth|cup))",
         # the dev19 round: "every time I swallow it feels like it's heading for my lungs", "forgotten how to swallow"
         r"\bswallow\w* (?:\w+ ){0,6}?(?:goes|going|heading|went) (?:\w+ ){0,3}?(?:lungs|wrong pipe)|\b(?:forgot|forgotten) how to swallow\b(?! pills| tablets)"
         r"|\b\d+ tries to (?:swallow|get (?:one |a |the |my )?(?:grape|bite|sip|pill|water|food|it) down)",
@@ -61,9 +62,8 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:breathing": [
         # the dev21/dev22 round: "I have to sit bolt upright to breathe", "I have to concentrate to breathe in",
-        # "finding breathing hard"
         r"\b(?:have|need|had) to (?:sit|stay|prop myself) (?:\w+ ){0,2}?(?:upright|up) to (?:breathe|get (?:air|a breath))"
-        r"|\b(?:have|need) to concentrate to breathe\b|\bfinding (?:it |breathing )(?:\w+ ){0,2}?(?:hard|difficult)(?: to breathe)?\b",
+        r"|\b(?:have|need) to concentrate to breathe\b(?![^.!?]*\b(?:yoga|meditat\w*|pilates|class|workout)\b)",
         # the dev19 round: "trying to get air", "the air won't go all the way down", "my lungs feel half full"
         r"\btrying to get air|\b(?:gasp\w*|struggl\w*) for air|\bair (?:will not|wo not|cannot|does not) (?:go|get) all the way (?:in|down)"
         r"|\blungs (?:feel|are) (?:\w+ )?(?:half full|half empty)",
@@ -88,8 +88,9 @@ ENGLISH: Dict[str, List[str]] = {
     ],
     "urgent:speech_voice": [
         # the dev21/dev22 round: "my speech is coming out garbled"
-        r"\b(?:speech|words?) (?:is |are )?(?:coming out |came out |comes out |sounds? |sounding )?(?:all |so |really )?garbled\b"
-        r"(?![^.!?]*\b(?:text|message|email|voicemail|recording|autocorrect|line|call)\b)",
+        r"\bspeech (?:is |has been |keeps )?(?:coming out |came out |comes out |sounds? |sounding )?(?:all |so |really )?garbled\b"
+        r"|\bwords (?:are|keep) coming out (?:all |so |really )?garbled\b"
+        r"(?![^.!?]*\b(?:text|message|email|voicemail|recording|autocorrect|line|call|phone)\b)",
         # the dev19 round: "I sound like I've had six beers", "cant even say my own name", "every single word takes effort"
         r"\bi sound like i (?:have|had) (?:had )?(?:\w+ ){0,2}?(?:beers|drinks)\b(?![^.!?]*\b(?:voicemail|message|text|recording))"
         r"|\bi cannot (?:even )?say my (?:own )?name\b(?! right| correctly)"
@@ -177,7 +178,8 @@ ENGLISH: Dict[str, List[str]] = {
         r"|\beye (?:is )?(?:\w+ )?stuck (?:half )?(?:shut|closed)\b(?![^.!?]*\b(?:glue|crust\w*|morning))"
         r"|\b(?:eye)?lids? (?:\w+ ){0,2}?(?:dropped|drooped|droopy|hanging) so low"
         # "my eyelid's been drooping lower and lower ... and now it's pretty much closed"
-        r"|\b(?:eye)?lids?\b.{0,80}?\b(?:droop\w*|dropped)\b.{0,80}?\b(?:now|today) (?:it is|its|they are) (?:\w+ ){0,2}?(?:closed|shut)\b(?! (?:the |a )?(?:gap|difference))",
+        r"|\b(?:eye)?lids?\b[^.!?]{0,80}?\b(?:droop\w*|dropped)\b[^.!?]{0,80}?\b(?:(?:now|today) (?:it is|its|they are|my eye is)"
+        r" (?:\w+ ){0,5}?|(?:it is|its) now (?:\w+ ){0,2}?)(?:closed|shut)\b(?=\s*(?:[.!?]|$|and\b|lol\b))",
         r"(?:cannot|could not|hard to|struggl\w* to|not able to|unable to) (?:keep|hold) (?:my |one |her |his |both |that |this )?"
         r"(?:eyes?|eyelids?|lids?) (?:\w+ )?(?:open|up)"
         r"|(?:eye|eyelid|lid)s? (?:keeps? )?(?:closing|shutting)"
@@ -230,7 +232,9 @@ ENGLISH: Dict[str, List[str]] = {
     "urgent:fainting": [
         # the dev21/dev22 round: "everything went grey and tunnel-y", "next thing I knew people were standing over me"
         r"\b(?:everything|it all|my vision|my sight) (?:went|goes|is going|started going) (?:all )?(?:grey|gray|tunnel\w*)\b"
-        r"|\bnext thing i (?:knew|know)\b[^.!?]{0,80}?\b(?:standing over me|looking down at me|on the (?:floor|ground))",
+        r"(?! in (?:the |my |this )?(?:photo|pic\w*|filter|edit\w*|app|video))"
+        r"|\bnext thing i (?:knew|know)\b[^.!?]{0,80}?\b(?:standing over me|looking down at me|on the (?:floor|ground))"
+        r"(?![^.!?]*\b(?:laugh\w*|sing\w*|birthday|party|surprise|dancing)\b)",
         # the dev19 round: "almost hit the deck", "think im going down", "slumped over", "my vision went dark"
         r"\b(?:almost|nearly|just) hit the deck|\bvision (?:is )?(?:going|went|gone|goes|fading) (?:to )?(?:dim|dark|black|grey|gray)"
         r"|\bslumped (?:over|in (?:the|her|his|my) chair)\b(?! (?:my|the|a) (?:desk|laptop|keyboard))"
@@ -382,12 +386,15 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:no puedo|no podia|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|trabajo para)\s+"
         r"(?:\w+\s+)?(?:tragar|pasar (?:la )?comida|deglutir)",
         r"me (?:ahogo|ahogue|atraganto) (?:con|al)|(?:me )?ahogue (?:cada vez|cuando|al)|atragant\w*|se me atora|la comida se (?:me )?(?:atora|queda)"
-        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no (?:me|le) (?:pasa|baja|bajan) (?:y no )?(?:\w+\s+){0,2}?"
-        r"(?:saliva|comida|agua|bocado|yogur|sopa|liquidos?|pastillas?|jugo|leche|cafe)|la comida no me baja|atorad\w*"
-        r"|nudo en la garganta|(?:pastillas?|bocados?) se (?:me|le) (?:queda|quedan) (?:\w+ )?en la garganta"
-        r"|(?<!siempre )(?<!a veces )se me (?:va|van|esta yendo|sigue yendo) (?:el agua|la comida|la saliva|el liquido|todo"
-        r"|lo que (?:bebo|como|trago|tomo))"
-        r" (?:\w+ )?por (?:el otro lado|otro lado|mal camino|el camino equivocado)",
+        r"|(?:sale|salen|sale el agua|se me sale) (?:\w+\s+){0,3}?por la nariz|no (?:me|le) (?:pasa|pasan|baja|bajan) (?:y no )?(?:\w+\s+){0,2}?"
+        r"(?:saliva|comida|agua|bocado|yogur|sopa|liquidos?|pastillas?|jugo|cafe)|la comida no me baja|atorad\w*"
+        r"|nudo en la garganta|(?:pastillas?|bocados?) (?:\w+ )?se (?:me|le) (?:queda|quedan) (?:\w+ )?en la garganta"
+        r"(?![^.!?]*\b(?:siempre|toda la vida)\b)"
+        r"|(?<!siempre )(?<!a veces )(?<!de vez en cuando )se (?:me|le) (?:va|van|esta yendo|sigue yendo) (?:el agua|la comida"
+        r"|la saliva|el liquido|todo|lo que (?:bebo|como|trago|tomo))"
+        r" (?:\w+ )?por (?:el otro lado|otro lado|mal camino|el camino equivocado)"
+        r"|(?:el agua|la comida|la saliva|el liquido) se (?:me|le) (?:va|van|esta yendo|sigue yendo) (?:\w+ )?por (?:el otro lado"
+        r"|otro lado|mal camino)(?! (?:de vez en cuando|a veces))",
     ],
     "urgent:breathing": [
         r"costando (?:\w+ ){0,2}?respirar\b(?! de (?:la )?risa)|aire no (?:me|le) llega",
@@ -403,8 +410,10 @@ SPANISH: Dict[str, List[str]] = {
         r"(?:cuesta|costando) (?:\w+ )?sacar las palabras\b(?! para)|\b(?:la|su|mi) voz (?:muy |bien )?apagad\w*",
         r"(?:no puedo|me cuesta|cuesta|dificultad (?:para|al)|problemas? (?:para|al)|sin poder)\s+(?:\w+\s+)?(?:hablar|pronunciar)"
         r"|hablo (?:raro|mal|arrastrando|como)|hablando (?:raro|mal|arrastrando)|no me entienden|boca dormida|lengua (?:dormida|pesada|trabada)"
-        r"|se (?:me|le) (?:traba|trabo)|(?:hablo|hablando) (?:todo |muy )?enredad\w*|habla (?:todo |muy )?enredad\w* (?:desde|de repente|y no se (?:le|me) entiende)"
-        r"|se (?:me|le) enreda la lengua\b(?=[^.!?]*\b(?:no puedo|no puede|desde|botox|toxina)\b)"
+        r"|se (?:me|le) (?:traba|trabo)|(?:hablo|hablando) (?:todo |muy )?enredad\w*(?![^.!?]*\b(?:tequila|alcohol|borrach\w*|cruda|copas)\b)"
+        r"|habla (?:todo |muy )?enredad\w* (?:desde(?! que (?:empezo|aprendio|era|naci))|de repente|y no se (?:le|me) entiende)"
+        r"|(?<!siempre )se (?:me|le) enreda la lengua\b(?=[^.!?]*\b(?:no (?:puedo|puede) (?:hablar|(?:y no |ni )?decir (?:mi|su) nombre)"
+        r"|desde (?:ayer|hoy|anoche|el botox|la aplicacion|hace)|de repente)\b)"
         r"|no (?:me|le) sale (?:bien )?la voz"
         r"|(?:afectar|cambiar|cambia|afecta) (?:la|mi) voz|voz ronca|(?:voz|voice) (?:\w+\s+){0,3}?ronc\w*|ronquera|afonic\w*|perdi la voz|arrastr\w* las"
         r" palabras|la voz (?:rara|ronca|debil)",
@@ -426,7 +435,8 @@ SPANISH: Dict[str, List[str]] = {
     ],
     "urgent:eyelid_droop_with_weakness": [
         r"parpado no (?:me |le )?(?:sube|abre)|no (?:puedo|puede) subir el parpado|ojo se (?:me|le) (?:esta )?cerrando solito"
-        r"|(?<!no )se (?:me|le) (?:esta )?cerrando (?:el|un) ojo (?:\w+ )?solit[oa]",
+        r"|(?<!no )se (?:me|le) (?:esta )?(?:cerrando|cierra) (?:sol(?:it)?[oa] (?:el|un) (?:ojo|parpado)|(?:el|un) (?:ojo|parpado)"
+        r" (?:\w+ )?sol(?:it)?[oa]\b)(?![^.!?]*\b(?:sueno|dormi\w*|desvel\w*|cansancio)\b)",
         r"parpado\w* (?:\w+ )?(?:caid\w*|no (?:se )?abre)|no puedo abrir (?:el|mi|ese|este|un) ojo"
         r"|(?:el )?parpado se me cae|(?<!no )se me (?:cae|cayo|esta cayendo) el parpado"
         r"|parpado (?:\w+ ){0,4}?no (?:lo |la |me )?(?:puedo|puede|podia) abrir",
