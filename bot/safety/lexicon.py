@@ -61,7 +61,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"(?:swallow|eat|drink)\w*|(?:spit|spat) (?:\w+\s+)?(?:food|lunch|dinner|breakfast|it) (?:back )?out",
     ],
     "urgent:breathing": [
-        # the dev21/dev22 round: "I have to sit bolt upright to breathe", "I have to concentrate to breathe in",
+        # the dev21/dev22 round: "I have to sit bolt upright to breathe", "I have to concentrate to breathe in"
         r"\b(?:have|need|had) to (?:sit|stay|prop myself) (?:\w+ ){0,2}?(?:upright|up) to (?:breathe|get (?:air|a breath))"
         r"|\b(?:have|need) to concentrate to breathe\b(?![^.!?]*\b(?:yoga|meditat\w*|pilates|class|workout)\b)",
         # the dev19 round: "trying to get air", "the air won't go all the way down", "my lungs feel half full"

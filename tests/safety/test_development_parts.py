@@ -69,4 +69,3 @@ def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
     assert escalated <= ceiling
-
