@@ -427,6 +427,12 @@ REVIEW_FILES = (REVIEW_FILE, REVIEW_FILE.parent / "safety_review_reports_habits.
 REVIEW_REPORTS = [report for path in REVIEW_FILES for report in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
+def _review(name: str, expect: str) -> list:
+    """The texts of tests/data/safety_review_<name>.yml written to get that decision ("emergency", "no_emergency")."""
+    items = yaml.safe_load((REVIEW_FILE.parent / f"safety_review_{name}.yml").read_text(encoding="utf-8"))
+    return [item["text"] for item in items if item["expect"] == expect]
+
+
 @pytest.mark.parametrize("text", [report["text"] for report in REVIEW_REPORTS])
 def test_real_reports_written_against_removed_cues_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
@@ -641,16 +647,13 @@ def test_form_lines_with_windows_line_breaks_are_read_alone():
     assert analyse("Wheeze: no\r\nSwallowing: no\r\n").decision == Decision.NONE
 
 
-REVIEW_DEV15 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev15.yml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV15 if item["expect"] == "emergency"])
+@pytest.mark.parametrize("text", _review("dev15", "emergency"))
 def test_real_reports_in_the_words_of_the_dev15_rules_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
 def test_few_harmless_messages_in_the_dev15_words_are_escalated():
-    harmless = [item["text"] for item in REVIEW_DEV15 if item["expect"] == "no_emergency"]
+    harmless = _review("dev15", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 5
 
 
@@ -724,10 +727,7 @@ def test_reports_the_dev16_rules_once_silenced_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
-REVIEW_DEV16 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev16.yml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV16 if item["expect"] == "emergency"])
+@pytest.mark.parametrize("text", _review("dev16", "emergency"))
 def test_real_reports_in_the_words_of_the_dev16_rules_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
@@ -741,7 +741,7 @@ def test_a_denied_resolution_leaves_the_message_to_the_urgency_net():
 
 
 def test_few_harmless_messages_in_the_dev16_words_are_escalated():
-    harmless = [item["text"] for item in REVIEW_DEV16 if item["expect"] == "no_emergency"]
+    harmless = _review("dev16", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
 
 
@@ -751,16 +751,13 @@ def test_spanish_words_near_fainting_that_are_not(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
-REVIEW_DEV17 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev17.yml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("text", [item["text"] for item in REVIEW_DEV17 if item["expect"] == "emergency"])
+@pytest.mark.parametrize("text", _review("dev17", "emergency"))
 def test_real_reports_in_the_words_of_hearsay_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
 def test_few_harmless_hearsay_messages_are_escalated():
-    harmless = [item["text"] for item in REVIEW_DEV17 if item["expect"] == "no_emergency"]
+    harmless = _review("dev17", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 15
 
 
@@ -813,18 +810,14 @@ def test_a_symptom_that_stayed_away_is_not_back(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
-REVIEW_QUESTIONS17 = yaml.safe_load(
-    (REVIEW_FILE.parent / "safety_review_questions17.yml").read_text(encoding="utf-8"))
-
-
 def test_most_reports_typed_as_a_question_without_a_question_mark_are_urgent():
     """36 of the review's 50 (26 before the rule); the rest are left for later (docs/safety.md)."""
-    reports = [item["text"] for item in REVIEW_QUESTIONS17 if item["expect"] == "emergency"]
+    reports = _review("questions17", "emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 36
 
 
 def test_general_questions_without_a_question_mark_are_not_escalated():
-    harmless = [item["text"] for item in REVIEW_QUESTIONS17 if item["expect"] == "no_emergency"]
+    harmless = _review("questions17", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 1
 
 
@@ -904,32 +897,26 @@ def test_an_infection_that_has_gone_angry_is_now():
     assert analyse(text).decision == Decision.DEFERRAL
 
 
-REVIEW_DEV18 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev18.yml").read_text(encoding="utf-8"))
-
-
 def test_real_reports_in_the_words_of_a_general_question_are_urgent():
     """59 of the review's 60 (55 before the round); the one missed is in docs/safety.md."""
-    reports = [item["text"] for item in REVIEW_DEV18 if item["expect"] == "emergency"]
+    reports = _review("dev18", "emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 59
 
 
 def test_few_harmless_messages_in_the_words_of_a_general_question_are_escalated():
-    harmless = [item["text"] for item in REVIEW_DEV18 if item["expect"] == "no_emergency"]
+    harmless = _review("dev18", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 12
 
 
-REVIEW_STATE18 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_state18.yml").read_text(encoding="utf-8"))
-
-
 def test_most_run_on_reports_after_a_question_are_urgent():
-    reports = [item["text"] for item in REVIEW_STATE18 if item["expect"] == "emergency"]
+    reports = _review("state18", "emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 18
 
 
 def test_few_harmless_run_on_messages_after_a_question_are_escalated():
     """Events after a question ("passed out twice", "collapsed", "giving out") as a state of now were tried in the
     dev18 round: they escalated 17 of these 40 (8 without), and caught no more of the 20 real reports."""
-    harmless = [item["text"] for item in REVIEW_STATE18 if item["expect"] == "no_emergency"]
+    harmless = _review("state18", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
 
 
@@ -1016,34 +1003,28 @@ def test_more_reports_in_everyday_words_are_urgent(text):
     assert analyse(text).decision == Decision.EMERGENCY
 
 
-REVIEW_DEV20 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev20.yml").read_text(encoding="utf-8"))
-
-
 def test_spanish_reports_in_the_words_of_the_dev20_round_are_urgent():
     """Food that will not go down, water the wrong way, "enredado" speech, legs that do not hold, a lid closing by
     itself."""
-    reports = [item["text"] for item in REVIEW_DEV20 if item["expect"] == "emergency"]
+    reports = _review("dev20", "emergency")
     assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
 
 
 def test_few_spanish_lookalikes_of_the_dev20_round_are_escalated():
     """A toddler, a tongue twister, tequila or no sleep are not; legs that do not hold after a marathon, dancing or leg
     day still are (3), as before the round."""
-    harmless = [item["text"] for item in REVIEW_DEV20 if item["expect"] == "no_emergency"]
+    harmless = _review("dev20", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 4
-
-
-REVIEW_DEV21 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev21.yml").read_text(encoding="utf-8"))
 
 
 def test_reports_with_a_lid_that_wont_stay_up_or_a_sign_that_has_not_cleared_are_urgent():
     """29 of the review's 30; the one missed (a mother's lips "growing bigger as i watch") is in docs/safety.md."""
-    reports = [item["text"] for item in REVIEW_DEV21 if item["expect"] == "emergency"]
+    reports = _review("dev21", "emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 29
 
 
 def test_blinds_that_wont_stay_up_and_a_bruise_that_has_not_gone_down_are_not_escalated():
-    harmless = [item["text"] for item in REVIEW_DEV21 if item["expect"] == "no_emergency"]
+    harmless = _review("dev21", "no_emergency")
     assert not [text for text in harmless if analyse(text).decision == Decision.EMERGENCY]
 
 
@@ -1067,18 +1048,15 @@ def test_a_lid_that_is_fine_now_or_a_gap_that_closed_is_not_escalated(text):
     assert analyse(text).decision != Decision.EMERGENCY
 
 
-REVIEW_DEV22 = yaml.safe_load((REVIEW_FILE.parent / "safety_review_dev22.yml").read_text(encoding="utf-8"))
-
-
 def test_reports_in_the_everyday_words_of_the_dev21_dev22_round_are_urgent():
-    reports = [item["text"] for item in REVIEW_DEV22 if item["expect"] == "emergency"]
+    reports = _review("dev22", "emergency")
     assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
 
 
 def test_few_harmless_messages_in_the_everyday_words_of_the_dev21_dev22_round_are_escalated():
     """Braces, a straw, yoga, a photo filter and a surprise party are not; the eight escalated before the round still
     are ("my words sound garbled" on a bad phone line, "finding it hard to breathe in this heat wave")."""
-    harmless = [item["text"] for item in REVIEW_DEV22 if item["expect"] == "no_emergency"]
+    harmless = _review("dev22", "no_emergency")
     assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
 
 
