@@ -74,7 +74,8 @@ def _assertion(categories: Set[str]) -> Assertion:
     if not categories & {context_rules.CURRENT, context_rules.TREATMENT_LINK}:
         if context_rules.SECONDHAND in categories:  # someone else's, in the media, in the past: the warning signs
             return Assertion.HYPOTHETICAL
-        if context_rules.HYPOTHETICAL in categories or _asked_in_general(categories):
+        # A counterfactual is a hypothetical cue too: medspaCy keeps one of two cues on the same words ("if").
+        if categories & {context_rules.HYPOTHETICAL, context_rules.COUNTERFACTUAL} or _asked_in_general(categories):
             return Assertion.HYPOTHETICAL
         if categories & {context_rules.HISTORICAL, context_rules.RESOLVED}:
             return Assertion.PAST
@@ -95,12 +96,28 @@ def _finding(span: Span) -> Finding:
         label = "checkin:checkin" if context_rules.MILD in categories else "urgent:allergic"
     kind, name = label.split(":")
     assertion, someone_else = _assertion(categories), _said_of_someone_else(span)
+    if kind == URGENT and assertion.holds_now and _imagined(span):
+        assertion = Assertion.HYPOTHETICAL
     if kind == URGENT and assertion == Assertion.PAST and _returned(span):
         assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
     if kind == URGENT and assertion == Assertion.HYPOTHETICAL and (
             _state_after_question(span, categories) or _owned_after_question(span)):
         assertion = Assertion.OTHER_PERSON if someone_else else Assertion.REPORTED
     return Finding(kind, name, assertion, someone_else)
+
+
+def _imagined(span: Span) -> bool:
+    """A symptom imagined in a conditional just before it, in a message that asks something ("if I felt short of
+    breath after treatment, should I call you or 911?", "suppose I got double vision, could I drive home?") and has no
+    moment of now but "started" ("if I felt this since Monday", "what would I do if I started having trouble
+    breathing? it's happening right now" and "idk if i got the right number my lips swelled up help" stay reports)."""
+    conditionals = [m for m in span._.modifiers if m.category == context_rules.COUNTERFACTUAL]
+    text = span.doc.text
+    return (
+        any(0 <= span.start - m.modifier_span[1] <= 6 for m in conditionals)
+        and bool(context_rules.ASKS.search(text))
+        and not context_rules.says_now_beyond_a_conditional(text, span.doc.lang_)
+    )
 
 
 def _state_after_question(span: Span, categories: Set[str]) -> bool:

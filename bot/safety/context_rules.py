@@ -44,6 +44,9 @@ TREATMENT_LINK = "TREATMENT_LINK"
 # close relative (analyser._told_second_hand): "my cousin posted on her story that she couldnt swallow, she's alone"
 # is a report.
 SECONDHAND = "SECONDHAND"
+# A symptom imagined in a conditional ("if I felt short of breath after treatment, should I call you or 911?",
+# "suppose I got double vision"): asked about even beside the words such a question carries itself (analyser.py).
+COUNTERFACTUAL = "COUNTERFACTUAL"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
 QUESTION = "QUESTION"
@@ -162,6 +165,14 @@ SECONDHAND_SOMEONE = {
                      r"|mi (?:mama|madre|hermana|hermano|amig[oa]|prima|primo|tia|tio|vecin[oa]|suegra))\b"),
 }
 
+# Only "started" gives way to a COUNTERFACTUAL among the signs of now: "if I started having trouble swallowing after
+# my appointment, who do I call?". 911, help or an emergency count only where they are asked about (_ASKED_ABOUT).
+ASKED_WITH_A_CONDITIONAL = re.compile(r"started|starting|began|(?:\w+ )?days? after|empez\w*")
+# A question somewhere in the message: an imagined symptom is asked about ("sorry if i got the wrong number i cant
+# breathe please help" asks nothing).
+ASKS = re.compile(r"\?|\b(?:should|would|could|can|do|does|will|what|who|how|is|are|am|que|quien|como|debo|puedo)\b"
+                  r" (?:i|you|we|it|that|this|they|there|she|he|my|hago|llamo|voy|ir)\b")
+
 ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno\b(?!\s*(?:longer|idea|matter|clue|way|one|joke|lie|kidding|sure|better|change|more)\b)"
      r"(?!\s*[,.!?])", 6),
@@ -180,10 +191,19 @@ ENGLISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bnot on\b", 5),
     # Short reach: "nothing is going down and I can't swallow" denies nothing.
     (NEGATED, "FORWARD", r"\bnothing\b(?= (?:getting|gets|got|is|feels|seems|has|stuck))(?! (?:is |seems )?(?:to )?(?:help|going down|working))", 3),
+    # The cue is the conditional alone; the subject and a past verb must follow it ("god forbid my throat started
+    # swelling"), so "in case it matters, my vision went double" imagines nothing.
+    (COUNTERFACTUAL, "FORWARD", r"(?<!sorry )(?<!idk )(?<!know )(?<!sure )(?<!wondering )(?<!wonder )(?<!as )(?<!like )"
+     r"(?<!see )(?<!ask )(?<!asked )(?<!check )(?<!even )(?<!describe )"
+     r"\b(?:what if|if|in case|suppose|supposing|say|imagine|god forbid"
+     r"|in the (?:unlikely |rare )?event(?: that)?)(?= (?:hypothetically |for example )?(?:i|someone|somebody|anyone"
+     r"|a patient|she|he|my \w+(?: and (?:my )?\w+)?) (?:ever |suddenly |actually |really |somehow )?(?:felt|got|had(?! to)"
+     r"|started|began|developed|became|went|were to|was to|experienced|noticed|ended up|lost|could not|swelled"
+     r"|drooped|closed)\b)", None),
     (HYPOTHETICAL, "FORWARD", r"\bwhat would\b|\bhypothetical(?:ly)?\b|\b(?:keep |been )?(?:reading|hearing) (?:about|that)\b"
      r"|\b(?:told|tell|tells|say|says|said) (?:me )?(?:that )?(?:botox|tox|the botox|injections?) (?:can|could|may|might|will)\b"
      r"|\bsome (?:people|patients)\b|\bis true\b"
-     r"|\bwhat if\b|\bin case\b|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
+     r"|\bwhat if\b|\bin case\b(?! (?:it|this|that) (?:matters|helps|is (?:relevant|important)))|\bif\b|\bwhether\b|\bchances? (?:of|that)\b|\brisks? (?:of|that)\b"
      r"|\bany chance\b|\bhow (?:common|likely|rare|often|long)\b|\bsigns? of\b|\bsymptoms? of\b|\bwarning signs\b|\bis it true\b"
      r"|\b(?:read|heard|saw) (?:that|online|somewhere|it|about|people)\b|\bwhat happens\b|\bwhat do i do if\b"
      r"|\bshould i (?:watch|look) for\b|\bhow do i know\b|\bthe idea of\b"
@@ -207,8 +227,9 @@ ENGLISH: List[Rule] = [
      r"|\bis (?:that|this|it) (?:a real thing|real|true|a thing)\b|\b(?:people|ppl|patients|anyone|someone) who\b"
      r"|\bever have (?:people|ppl|patients|anyone)\b|\bpeople\b(?= (?:\w+ ){1,5}sometimes\b)", None),
     (CURRENT, "BIDIRECTIONAL", rf"{_AFTER_WELL}\bsince\b{_NOT_SINCE_CHILDHOOD}|\bright now\b|\bcurrently\b|\bat the moment\b|\bthis (?:morning|afternoon|evening)\b"
-     rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|\bkeeps?\b|\bkept\b"
+     rf"|{_AFTER_WELL}(?<!recovered )\bnow\b|\btonight\b|\btoday\b|\byesterday\b|\blast night\b|\ball day\b|\bstarted\b|\bstarting\b|(?<!you )\bkeeps?\b|\bkept\b"
      r"|\bgetting worse\b|\bworse\b|\b(?:\d+|a few|few|couple(?: of)?|two|three|four|five|six|several) days? (?:ago|after|since|post|out|in)\b"
+     r"|\b(?:an?|\d+|a few|few|couple(?: of)?|two|three|ten|twenty|half an?) (?:hours?|hrs?|minutes?|mins?) ago\b"
      r"|\bdays after\b"
      r"|\bis (?:this|that|it) normal\b|\bhelp\b|\b911\b|\bemergency\b|\bwhat do i do\b(?! if)"
      r"|\bwhat should i do\b(?! if)|\bsuddenly\b|\bjust now\b"
@@ -366,6 +387,8 @@ SPANISH: List[Rule] = [
     (NEGATED, "FORWARD", r"\bno tengo\b|\bno he tenido\b|\bno siento\b|\bno hay\b|\bsin\b|\bnada de\b|\bningun\w*\b"
      r"|\btampoco\b|\bno\b(?= (?:estoy|esta|me (?:cuesta|duele|pica|falta|siento)))|\bno\b(?= veo (?:borroso|doble|nublado))", 5),
     (HYPOTHETICAL, "BACKWARD", r"\b(?:es )?un efecto (?:comun|secundario)\b|\bes (?:algo )?comun\b", None),
+    (COUNTERFACTUAL, "FORWARD", r"(?<!como )(?<!se )\b(?:en caso de que|y si|si|supongamos que|imagina que|imaginemos que|digamos que)"
+     r"(?= (?:yo |alguien |mi \w+ )?(?:me |le |se me |se le )?\w+(?:ara|iera|ase|iese)n?\b)", None),
     (HYPOTHETICAL, "FORWARD", r"\bla gente\b|\bque pasa si\b|\bsi\b|(?<!no )\bpueden?\b|\bpodria\b|\bes posible\b|\briesgos?\b"
      r"|\bcausa\b|\bprovoca\b|\bmiedo\b|\bme preocupa que\b|\bsenales de\b|\bsintomas de\b|\bes verdad\b|\blei que\b"
      r"|\bescuche que\b|\bse puede\b"
@@ -421,3 +444,30 @@ def says_all_is_well(text: str) -> bool:
 
 def says_now(text: str) -> bool:
     return any(now.search(text) for now in _NOW)
+
+
+_NOW_BY_LANGUAGE = {
+    language: [re.compile(pattern) for category, _, pattern, *_ in rules if category in (CURRENT, TREATMENT_LINK)]
+    for language, rules in (("en", ENGLISH), ("es", SPANISH))
+}
+
+
+def says_now_beyond_a_conditional(text: str, language: str) -> bool:
+    """A moment of now other than those an imagined question carries itself ("if I started having trouble
+    swallowing, who do I call, you or 911?"): "it's happening right now", "since Monday"."""
+    text = _ASKED_ABOUT_LATER.sub("", text)
+    return any(not ASKED_WITH_A_CONDITIONAL.fullmatch(match.group().strip(" ,"))
+               for now in _NOW_BY_LANGUAGE.get(language, []) for match in now.finditer(text))
+
+
+# What an imagined question asks about later, or of the clinic, is no moment of now: "could I still drive home?", "do
+# you keep an epipen?", "should I call you or 911?", "is that an emergency?", "¿voy a urgencias?".
+_ASKED_ABOUT_LATER = re.compile(
+    r"\b(?:could|can|would|will|should|do) (?:i|you|we|she|he) (?:still|keep)\b"
+    r"|\b(?:call|ring|dial|phone|go to|head to|go straight to|text)\b (?:\w+ ){0,2}?(?:911|the er|er|an? er|emergency room"
+    r"|the hospital|an? hospital|urgent care)(?: or (?:\w+ ){0,2}?(?:you|the clinic|911|the er|er|an? hospital))?"
+    r"|\b(?:you|the clinic|you guys) or (?:911|the er|er|the hospital|an ambulance)\b"
+    r"|\bis (?:that|it|this|911) (?:an? |the )?(?:emergency|911|move)\b"
+    r"|\b(?:emergency|911) (?:situation|stuff|kit|line|number|room|care|plan)\b"
+    r"|\b(?:voy|ir|llamo|llamar) (?:a |al )?(?:urgencias|911|emergencias)\b"
+)

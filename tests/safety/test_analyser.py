@@ -1096,3 +1096,42 @@ def test_harmless_messages_a_code_review_wrote_against_the_dev20_round_are_not_e
     """A sign that has not gone reaches back only to the symptom just before it; a closed lid ends its clause in its
     own sentence; milk that does not come, a habit and a child are not a report."""
     assert analyse(text).decision != Decision.EMERGENCY
+
+
+def test_reports_hedged_with_a_conditional_are_urgent():
+    reports = _review("conditionals", "emergency")
+    assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
+
+
+def test_few_symptoms_imagined_in_a_conditional_or_told_of_someone_else_are_escalated():
+    """Imagined 5 of 25 (a bare "emergency" still counts as now), someone else's episode that is over 8 of 25, as
+    before the round."""
+    harmless = _review("conditionals", "no_emergency")
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
+
+
+# The code review of the conditionals round (docs/safety.md): an "if" that conditions nothing, or a plea for help,
+# leaves a report a report.
+@pytest.mark.parametrize("text", [
+    "sorry if i got the wrong number i cant breathe please help",
+    "idk if i got the right number my lips swelled up help",
+    "if i had to describe it my throat feels like its closing 911??",
+    "wondering if i had an allergic reaction my lips swelled up 911",
+    "feels as if i had something stuck i cant swallow help",
+    "me siento como si me ahogara no puedo respirar ayuda",
+    "what would i do if i started having trouble breathing after my appointment? asking bc it's happening right now",
+    "in case it matters my vision went double an hour ago, I had brows done last week",
+])
+def test_a_report_beside_an_if_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "if I felt short of breath after treatment should I call you or 911?",
+    "suppose I got double vision, could I still drive home or do I need a ride?",
+    "in the unlikely event that I were to experience general muscle weakness after the jawline treatment, is there an"
+    " antidote?",
+    "do you keep meds on site in case a client has an allergic reaction?",
+])
+def test_a_symptom_imagined_in_a_conditional_gets_the_warning_signs(text):
+    assert analyse(text).decision == Decision.WARNING_SIGNS

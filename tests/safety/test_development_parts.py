@@ -57,14 +57,16 @@ def test_development_part_findings_do_not_regress(part, expect):
 # second reader of symptoms the rules downgrade: on a held-out review, real reports caught went from 1 to 15 of 55
 # (docs/safety.md). dev11's rose by one message (0.14 -> 0.141) when the net was trained with the second round of
 # patient-style examples: "Thursday ok. My arms are very tired and weak because I move house all weekend" (an
-# exertion the net now reads as a report; the urgent floors held).
+# exertion the net now reads as a report; the urgent floors held). dev21's and dev22's fell (0.186 -> 0.173, 0.263 ->
+# 0.244) when a symptom imagined in a conditional became a question ("suppose I got double vision, would I still be
+# able to drive home?").
 @pytest.mark.parametrize("part, ceiling",
                          [("dev", 0.02), ("dev2", 0.045), ("dev3", 0.047), ("dev4", 0.048), ("dev5", 0.02),
                           ("dev8", 0.064), ("dev9", 0.065), ("dev10", 0.165),
                           ("dev11", 0.141), ("dev12", 0.15), ("dev13", 0.13),
                           ("dev14", 0.154), ("dev15", 0.142), ("dev16", 0.143),
                           ("dev17", 0.238), ("dev18", 0.12), ("dev19", 0.12),
-                          ("dev20", 0.146), ("dev21", 0.186), ("dev22", 0.263)])
+                          ("dev20", 0.146), ("dev21", 0.173), ("dev22", 0.244)])
 def test_few_non_urgent_development_messages_are_escalated(part, ceiling):
     items = [i for i in yaml.safe_load((LABELLED / f"{part}.yml").read_text()) if i["expect"] != "emergency"]
     escalated = sum(analyse(i["text"]).decision == Decision.EMERGENCY for i in items) / len(items)
