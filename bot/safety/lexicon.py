@@ -19,6 +19,19 @@ _IS = r"(?:is|are|feels?|felt|get|got|gets|getting|gotten|went|gone|has been|bee
 _BODY = r"(?:arms?|legs?|body|neck|hands?|muscles?|shoulders?|whole body|entire body)"
 _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neurotoxins?|tox)"
 
+# An eyelid as the subject, not a jar's, a bin's or a laptop's lid nor eyelid tape, and a sentence about a droop, not
+# lash glue, makeup, a doll, a photo, an eye exam, sleepiness or age (the eyelid words' two code reviews, docs/safety.md).
+_AN_EYELID = (r"(?:\beye ?lids?\b|\b(?:my|her|his) (?:(?:left|right) )?(?:upper )?(?:eye ?)?lids?\b)"
+              r"(?! (?:tape|tapes|stickers?|strips?|primer|pack|packet|tube|weights?|brush|glue|surgery|skin|crease)\b)")
+_AN_EYE = (r"\b(?:(?:my|her|his) (?:left |right )?|left |right |one )eyes?\b(?! (?:cream|drops?|shadow|serum|gel|mask|liner"
+           r"|pencil|palette|bag|patch|wash|makeup|primer|glitter|tape|tube|exam))")
+_NOT_A_DROOP = (r"(?![^.!?]*\b(?:jar|laptop|bin|toilet|boot|trunk|box|piano|cooler|hamper|serum|bottle|pot|pan|glue|lash\w*"
+                r"|falsies|doll\w*|drawing|photo|pic|picture|sleepy|asleep|night shift|with age|always|since birth"
+                r"|liner|eyeliner|makeup|lens"
+                r"|hinge|stove|suitcase|tupperware|mug|thermos|container|grill|mascara|eyeshadow|shadow|primer"
+                r"|movie|lecture|boring|bored|selfies?|headshot|video|brow lift|bleph\w*|blefaroplastia|hooded"
+                r"|since i was|my whole life|for years|siempre)\b)")
+
 ENGLISH: Dict[str, List[str]] = {
     "urgent:swallowing": [
         # the dev21/dev22 round: "swallowing = impossible atm", "each mouthful gets stuck"
@@ -205,6 +218,36 @@ ENGLISH: Dict[str, List[str]] = {
         r"|open (?:them|it)|get (?:that|the|this|my) eye open)"
         r"|\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|hanging|sagging|falling)\b[^.!?]{0,40}?\b(?:i am|i have been|i have to be)"
         r" (?:holding|propping|taping) (?:them|it) (?:up|open)",
+        # The conditionals round (dev20/dev21's misses): "my eyelid fell and I can't raise it", "I tried opening it wide
+        # and it just won't lift", "pushing her lid up with her finger to see", "my lid keeps sagging shut", "my lid droops
+        # and it's weak", "my lid is stuck down". Only an eyelid ("eyelid", "my lid"),
+        # within its sentence, and not a jar's, a laptop's, a doll's, lash glue, a photo, sleepiness or age (a code
+        # review's lookalikes, docs/safety.md).
+        rf"{_AN_EYELID}{_NOT_A_DROOP} (?:just |suddenly |has |had |kind of |totally )?(?:fell|dropped|drooped|sagged)\b"
+        r"(?! (?:shut|off|behind|on|in|into|under|out|down the|down on|again)\b)"
+        r"[^.!?]{0,40}?\b(?:cannot|could not|can barely|can hardly|not able to|unable to) (?:(?:raise|lift|open|push) (?:it|them|the lid)"
+        r"|get (?:it|them) (?:up|open|to open))\b(?! (?:out|off|back on|on|in)\b)"
+        rf"|{_AN_EYELID}{_NOT_A_DROOP} (?:\w+ ){{0,2}}?(?:dropped|drooped|drooping|came down)\b(?! (?:closed|shut|off|on|down the|again)\b)"
+        r"[^.!?]{0,40}?\b(?:it|they|and) (?:will not|wo not|does not|cannot) (?:come back up|go back up|stay up|reopen|budge)"
+        rf"|(?:{_AN_EYELID}|\b(?:my|her|his) (?:left |right )?eye\b(?! (?:cream|drops?|shadow|serum|gel|mask|liner|pencil|palette"
+        rf"|bag|patch|wash|makeup|primer|glitter|tape|tube))){_NOT_A_DROOP}(?: (?:is|are|feels?|has been|keeps?)(?: so| very| really)?"
+        r" (?:heavy|droopy|drooping|weird|weak|stuck|funny|down))?,? (?:and )?(?:i )?(?:have )?(?:tried|try|trying) (?:to )?"
+        r"(?:open\w*|lift\w*|raise|raising)"
+        r" (?:it|them|(?:my|the|that) (?:left |right )?eye) (?:wide |up |all the way )?(?:(?:and|but) )?(?:it |they )?(?:just )?"
+        r"(?:(?:will not|wo not|does not|do not|cannot) (?:lift|open|go up|budge|move)|nothing happens)"
+        r"|\b(?:try|tried|trying) (?:to )?open (?:my|her|his) (?:left |right )?eye (?:wide )?(?:and )?(?:nothing happens"
+        r"|it (?:will not|wo not|does not) (?:open|lift|go up))"
+        r"(?![^.!?]*\b(?:hooded|eyeshadow|shadow|mascara|camera|photos?|selfies?|pics?)\b)"
+        rf"|(?:{_AN_EYE}[^.!?]{{0,60}}?\b(?:pushing|holding|propping|lifting) (?:up )?the|\b(?:pushing|holding|propping|lifting)"
+        rf" (?:up )?(?:my|her|his)) (?:eye)?lids? (?:up |open )?{_NOT_A_DROOP}"
+        r"(?:with (?:my|her|his|a) fingers? )?(?:just )?(?:to see|so (?:i|she|he) can see)\b"
+        r"(?=\s*(?:$|[.,!?;]|and\b|anything|properly|clearly|straight|at all|out of it|the (?:tv|road|screen|board)|my (?:phone|screen)))"
+        rf"|(?:{_AN_EYELID}|{_AN_EYE}[^.!?]{{0,40}}?\bthe lid){_NOT_A_DROOP} (?:keeps? |is |are )?(?:sagging|drooping|falling|sliding)"
+        r" (?:shut|closed)\b(?! (?:on|onto) (?:the|my|her|his)\b)"
+        rf"|{_AN_EYELID}{_NOT_A_DROOP} (?:\w+\s+){{0,2}}?(?:droops?|drooped|drooping|droopy|hanging|sagging) and"
+        r" (?:it is |they are |feels |it feels )?weak\b"
+        rf"|\b(?:my|her|his) (?:(?:left|right) )?(?:upper )?(?:eye ?)?lid{_NOT_A_DROOP} (?:is |has been )?(?:literally )?"
+        r"(?:stuck down(?! (?:on|onto|to|tight)\b)|down over (?:my|her|his|the) eye)\b",
     ],
     "urgent:allergic": [
         # the dev19 round: "red spots on body, itching so much", "whole face blew up in the last 20 min"

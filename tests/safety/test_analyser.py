@@ -1135,3 +1135,49 @@ def test_a_report_beside_an_if_is_urgent(text):
 ])
 def test_a_symptom_imagined_in_a_conditional_gets_the_warning_signs(text):
     assert analyse(text).decision == Decision.WARNING_SIGNS
+
+
+def test_lids_that_cannot_be_lifted_are_urgent():
+    """Eight of the review's 40 reports are still missed (a lid taped up to see, one that "won't reopen", a head tipped
+    back to see); the floor keeps the 32 it reads."""
+    reports = _review("eyelid", "emergency")
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 32
+
+
+def test_few_lids_of_jars_laptops_dolls_or_sleepy_babies_are_escalated():
+    harmless = _review("eyelid", "no_emergency")
+    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 6
+
+
+# The eyelid words' two code reviews (docs/safety.md): a jar's, a bin's or a laptop's lid, eye cream, lash glue, eyelid
+# tape, a doll, a photo, an eye exam, a stye and sleepiness are not a drooping eyelid; reports in the words the reviews
+# found missing are.
+@pytest.mark.parametrize("text", [
+    "the toilet lid keeps falling shut on my son, any tips?",
+    "my eye cream jar is new but i tried to open it and it wont budge",
+    "my left lid is stuck down from the lash glue lol how do i get falsies off",
+    "lifting the lid to see if the rice is done and burnt my thumb",
+    "my contact lens slipped up under my lid, im lifting my eyelid up with my finger to see if i can find it",
+    "my laptop lid dropped closed during the zoom and now it wont reopen",
+    "her dolls left lid is stuck down and wont flip up",
+    "my eyelid tape fell and i cannot get it back on straight",
+    "my lid fell down on my suitcase and now i cannot open it",
+    "the optometrist was holding my lid open to see the back of my eye",
+    "i was holding up my lid with my finger to see the stye better",
+    "my lid keeps drooping closed when i apply mascara",
+    "my eye primer is a new tube, i tried to open it and it does not open",
+])
+def test_a_lid_that_is_not_a_drooping_eyelid_is_not_urgent(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "my eyelid dropped yesterday and it wont come back up",
+    "when i try to open my left eye wide nothing happens, the lid just sits there",
+    "she is holding her eyelid open with her fingers to see the tv",
+    "my left lid is stuck down, cant open it",
+    "my eyelid drooped and it is weak since yesterday",
+    "my eyelid dropped and now i can't raise the lid",
+])
+def test_an_eyelid_that_cannot_be_lifted_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY

@@ -38,7 +38,7 @@ FLOORS = {
     ("dev17", "emergency"): 1.0, ("dev17", "deferral"): 0.96,
     ("dev18", "emergency"): 1.0, ("dev18", "deferral"): 1.0, ("dev18", "dose_deferral"): 1.0,
     ("dev19", "emergency"): 1.0,
-    ("dev20", "emergency"): 0.93, ("dev21", "emergency"): 0.95, ("dev22", "emergency"): 1.0,
+    ("dev20", "emergency"): 0.96, ("dev21", "emergency"): 0.95, ("dev22", "emergency"): 1.0,
 }
 
 
