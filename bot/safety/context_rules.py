@@ -166,7 +166,7 @@ SECONDHAND_SOMEONE = {
 }
 
 # Only "started" gives way to a COUNTERFACTUAL among the signs of now: "if I started having trouble swallowing after
-# my appointment, who do I call?". 911, help or an emergency count only where they are asked about (_ASKED_ABOUT).
+# my appointment, who do I call?". 911, help or an emergency count only where they are asked about (_ASKED_ABOUT_LATER).
 ASKED_WITH_A_CONDITIONAL = re.compile(r"started|starting|began|(?:\w+ )?days? after|empez\w*")
 # A question somewhere in the message: an imagined symptom is asked about ("sorry if i got the wrong number i cant
 # breathe please help" asks nothing).

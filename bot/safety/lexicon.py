@@ -218,11 +218,10 @@ ENGLISH: Dict[str, List[str]] = {
         r"|open (?:them|it)|get (?:that|the|this|my) eye open)"
         r"|\b(?:eye)?lids?\b[^.!?]{0,40}?\b(?:droop\w*|hanging|sagging|falling)\b[^.!?]{0,40}?\b(?:i am|i have been|i have to be)"
         r" (?:holding|propping|taping) (?:them|it) (?:up|open)",
-        # The conditionals round (dev20/dev21's misses): "my eyelid fell and I can't raise it", "I tried opening it wide
-        # and it just won't lift", "pushing her lid up with her finger to see", "my lid keeps sagging shut", "my lid droops
-        # and it's weak", "my lid is stuck down". Only an eyelid ("eyelid", "my lid"),
-        # within its sentence, and not a jar's, a laptop's, a doll's, lash glue, a photo, sleepiness or age (a code
-        # review's lookalikes, docs/safety.md).
+        # The fifteenth session (dev20/dev21's misses): "my eyelid fell and I can't raise it", "I tried opening it wide
+        # and it just won't lift", "pushing her lid up with her finger to see", "my lid keeps sagging shut", "my lid
+        # droops and it's weak", "my lid is stuck down". Only an eyelid as the subject, within its sentence
+        # (_AN_EYELID, _NOT_A_DROOP).
         rf"{_AN_EYELID}{_NOT_A_DROOP} (?:just |suddenly |has |had |kind of |totally )?(?:fell|dropped|drooped|sagged)\b"
         r"(?! (?:shut|off|behind|on|in|into|under|out|down the|down on|again)\b)"
         r"[^.!?]{0,40}?\b(?:cannot|could not|can barely|can hardly|not able to|unable to) (?:(?:raise|lift|open|push) (?:it|them|the lid)"
