@@ -1119,6 +1119,10 @@ def test_few_symptoms_imagined_in_a_conditional_or_told_of_someone_else_are_esca
     "wondering if i had an allergic reaction my lips swelled up 911",
     "feels as if i had something stuck i cant swallow help",
     "me siento como si me ahogara no puedo respirar ayuda",
+    "sorry if i got the wrong person i cant swallow help",
+    "idk if i started reacting my lips are swelling help",
+    "dont know if i got a bad batch my throat swelled up 911",
+    "no se si me hiciera mal el botox no puedo tragar ayuda",
     "what would i do if i started having trouble breathing after my appointment? asking bc it's happening right now",
     "in case it matters my vision went double an hour ago, I had brows done last week",
 ])
