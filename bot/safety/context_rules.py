@@ -435,7 +435,11 @@ _OVER = re.compile(
     r"|(?<!not )(?<!not been )(?<!never )(?<!never been )(?:fine|good|ok|okay|great|normal|clear|perfect) (?:ever )?since"
     r"|sorted (?:it|that|this|them)(?: out)?)\b"
 )
-_NOW = [re.compile(pattern) for category, _, pattern, *_ in ENGLISH if category in (CURRENT, TREATMENT_LINK)]
+_NOW_BY_LANGUAGE = {
+    language: [re.compile(pattern) for category, _, pattern, *_ in rules if category in (CURRENT, TREATMENT_LINK)]
+    for language, rules in (("en", ENGLISH), ("es", SPANISH))
+}
+_NOW = _NOW_BY_LANGUAGE["en"]
 
 
 def says_all_is_well(text: str) -> bool:
@@ -444,20 +448,6 @@ def says_all_is_well(text: str) -> bool:
 
 def says_now(text: str) -> bool:
     return any(now.search(text) for now in _NOW)
-
-
-_NOW_BY_LANGUAGE = {
-    language: [re.compile(pattern) for category, _, pattern, *_ in rules if category in (CURRENT, TREATMENT_LINK)]
-    for language, rules in (("en", ENGLISH), ("es", SPANISH))
-}
-
-
-def says_now_beyond_a_conditional(text: str, language: str) -> bool:
-    """A moment of now other than those an imagined question carries itself ("if I started having trouble
-    swallowing, who do I call, you or 911?"): "it's happening right now", "since Monday"."""
-    text = _ASKED_ABOUT_LATER.sub("", text)
-    return any(not ASKED_WITH_A_CONDITIONAL.fullmatch(match.group().strip(" ,"))
-               for now in _NOW_BY_LANGUAGE.get(language, []) for match in now.finditer(text))
 
 
 # What an imagined question asks about later, or of the clinic, is no moment of now: "could I still drive home?", "do
@@ -471,3 +461,11 @@ _ASKED_ABOUT_LATER = re.compile(
     r"|\b(?:emergency|911) (?:situation|stuff|kit|line|number|room|care|plan)\b"
     r"|\b(?:voy|ir|llamo|llamar) (?:a |al )?(?:urgencias|911|emergencias)\b"
 )
+
+
+def says_now_beyond_a_conditional(text: str, language: str) -> bool:
+    """A moment of now other than those an imagined question carries itself ("if I started having trouble
+    swallowing, who do I call, you or 911?"): "it's happening right now", "since Monday"."""
+    text = _ASKED_ABOUT_LATER.sub("", text)
+    return any(not ASKED_WITH_A_CONDITIONAL.fullmatch(match.group().strip(" ,"))
+               for now in _NOW_BY_LANGUAGE.get(language, []) for match in now.finditer(text))

@@ -23,8 +23,9 @@ _TOXINS = r"(?:botox|dysport|xeomin|jeuveau|daxxify|letybo|botulinum|toxins?|neu
 # lash glue, makeup, a doll, a photo, an eye exam, sleepiness or age (the eyelid words' two code reviews, docs/safety.md).
 _AN_EYELID = (r"(?:\beye ?lids?\b|\b(?:my|her|his) (?:(?:left|right) )?(?:upper )?(?:eye ?)?lids?\b)"
               r"(?! (?:tape|tapes|stickers?|strips?|primer|pack|packet|tube|weights?|brush|glue|surgery|skin|crease)\b)")
-_AN_EYE = (r"\b(?:(?:my|her|his) (?:left |right )?|left |right |one )eyes?\b(?! (?:cream|drops?|shadow|serum|gel|mask|liner"
-           r"|pencil|palette|bag|patch|wash|makeup|primer|glitter|tape|tube|exam))")
+# Eye products, not an eye: "my eye cream", "one eye shadow palette".
+_EYE_PRODUCTS = r"cream|drops?|shadow|serum|gel|mask|liner|pencil|palette|bag|patch|wash|makeup|primer|glitter|tape|tube"
+_AN_EYE = rf"\b(?:(?:my|her|his) (?:left |right )?|left |right |one )eyes?\b(?! (?:{_EYE_PRODUCTS}|exam))"
 _NOT_A_DROOP = (r"(?![^.!?]*\b(?:jar|laptop|bin|toilet|boot|trunk|box|piano|cooler|hamper|serum|bottle|pot|pan|glue|lash\w*"
                 r"|falsies|doll\w*|drawing|photo|pic|picture|sleepy|asleep|night shift|with age|always|since birth"
                 r"|liner|eyeliner|makeup|lens"
@@ -228,8 +229,7 @@ ENGLISH: Dict[str, List[str]] = {
         r"|get (?:it|them) (?:up|open|to open))\b(?! (?:out|off|back on|on|in)\b)"
         rf"|{_AN_EYELID}{_NOT_A_DROOP} (?:\w+ ){{0,2}}?(?:dropped|drooped|drooping|came down)\b(?! (?:closed|shut|off|on|down the|again)\b)"
         r"[^.!?]{0,40}?\b(?:it|they|and) (?:will not|wo not|does not|cannot) (?:come back up|go back up|stay up|reopen|budge)"
-        rf"|(?:{_AN_EYELID}|\b(?:my|her|his) (?:left |right )?eye\b(?! (?:cream|drops?|shadow|serum|gel|mask|liner|pencil|palette"
-        rf"|bag|patch|wash|makeup|primer|glitter|tape|tube))){_NOT_A_DROOP}(?: (?:is|are|feels?|has been|keeps?)(?: so| very| really)?"
+        rf"|(?:{_AN_EYELID}|\b(?:my|her|his) (?:left |right )?eye\b(?! (?:{_EYE_PRODUCTS}))){_NOT_A_DROOP}(?: (?:is|are|feels?|has been|keeps?)(?: so| very| really)?"
         r" (?:heavy|droopy|drooping|weird|weak|stuck|funny|down))?,? (?:and )?(?:i )?(?:have )?(?:tried|try|trying) (?:to )?"
         r"(?:open\w*|lift\w*|raise|raising)"
         r" (?:it|them|(?:my|the|that) (?:left |right )?eye) (?:wide |up |all the way )?(?:(?:and|but) )?(?:it |they )?(?:just )?"

@@ -427,6 +427,11 @@ REVIEW_FILES = (REVIEW_FILE, REVIEW_FILE.parent / "safety_review_reports_habits.
 REVIEW_REPORTS = [report for path in REVIEW_FILES for report in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
+def _escalated(texts: list) -> int:
+    """How many of the texts get the emergency answer."""
+    return sum(analyse(text).decision == Decision.EMERGENCY for text in texts)
+
+
 def _review(name: str, expect: str) -> list:
     """The texts of tests/data/safety_review_<name>.yml written to get that decision ("emergency", "no_emergency")."""
     items = yaml.safe_load((REVIEW_FILE.parent / f"safety_review_{name}.yml").read_text(encoding="utf-8"))
@@ -654,7 +659,7 @@ def test_real_reports_in_the_words_of_the_dev15_rules_are_urgent(text):
 
 def test_few_harmless_messages_in_the_dev15_words_are_escalated():
     harmless = _review("dev15", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 5
+    assert _escalated(harmless) <= 5
 
 
 # The dev16 round (2026-12-07): questions the patient answers in their own message (bot/safety/form_answers.py),
@@ -742,7 +747,7 @@ def test_a_denied_resolution_leaves_the_message_to_the_urgency_net():
 
 def test_few_harmless_messages_in_the_dev16_words_are_escalated():
     harmless = _review("dev16", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
+    assert _escalated(harmless) <= 13
 
 
 @pytest.mark.parametrize("text", ["perdí el sentido del olfato con el covid", "me desperté en el piso de mi novio",
@@ -758,7 +763,7 @@ def test_real_reports_in_the_words_of_hearsay_are_urgent(text):
 
 def test_few_harmless_hearsay_messages_are_escalated():
     harmless = _review("dev17", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 15
+    assert _escalated(harmless) <= 15
 
 
 @pytest.mark.parametrize("text", [
@@ -813,12 +818,12 @@ def test_a_symptom_that_stayed_away_is_not_back(text):
 def test_most_reports_typed_as_a_question_without_a_question_mark_are_urgent():
     """36 of the review's 50 (26 before the rule); the rest are left for later (docs/safety.md)."""
     reports = _review("questions17", "emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 36
+    assert _escalated(reports) >= 36
 
 
 def test_general_questions_without_a_question_mark_are_not_escalated():
     harmless = _review("questions17", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 1
+    assert _escalated(harmless) <= 1
 
 
 @pytest.mark.parametrize("text", ["can botox do this cant swallow water",
@@ -900,24 +905,24 @@ def test_an_infection_that_has_gone_angry_is_now():
 def test_real_reports_in_the_words_of_a_general_question_are_urgent():
     """59 of the review's 60 (55 before the round); the one missed is in docs/safety.md."""
     reports = _review("dev18", "emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 59
+    assert _escalated(reports) >= 59
 
 
 def test_few_harmless_messages_in_the_words_of_a_general_question_are_escalated():
     harmless = _review("dev18", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 12
+    assert _escalated(harmless) <= 12
 
 
 def test_most_run_on_reports_after_a_question_are_urgent():
     reports = _review("state18", "emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 18
+    assert _escalated(reports) >= 18
 
 
 def test_few_harmless_run_on_messages_after_a_question_are_escalated():
     """Events after a question ("passed out twice", "collapsed", "giving out") as a state of now were tried in the
     dev18 round: they escalated 17 of these 40 (8 without), and caught no more of the 20 real reports."""
     harmless = _review("state18", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
+    assert _escalated(harmless) <= 8
 
 
 @pytest.mark.parametrize("text", [
@@ -1014,13 +1019,13 @@ def test_few_spanish_lookalikes_of_the_dev20_round_are_escalated():
     """A toddler, a tongue twister, tequila or no sleep are not; legs that do not hold after a marathon, dancing or leg
     day still are (3), as before the round."""
     harmless = _review("dev20", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 4
+    assert _escalated(harmless) <= 4
 
 
 def test_reports_with_a_lid_that_wont_stay_up_or_a_sign_that_has_not_cleared_are_urgent():
     """29 of the review's 30; the one missed (a mother's lips "growing bigger as i watch") is in docs/safety.md."""
     reports = _review("dev21", "emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 29
+    assert _escalated(reports) >= 29
 
 
 def test_blinds_that_wont_stay_up_and_a_bruise_that_has_not_gone_down_are_not_escalated():
@@ -1057,7 +1062,7 @@ def test_few_harmless_messages_in_the_everyday_words_of_the_dev21_dev22_round_ar
     """Braces, a straw, yoga, a photo filter and a surprise party are not; the eight escalated before the round still
     are ("my words sound garbled" on a bad phone line, "finding it hard to breathe in this heat wave")."""
     harmless = _review("dev22", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 8
+    assert _escalated(harmless) <= 8
 
 
 @pytest.mark.parametrize("text", [
@@ -1107,7 +1112,7 @@ def test_few_symptoms_imagined_in_a_conditional_or_told_of_someone_else_are_esca
     """Imagined 5 of 25 (a bare "emergency" still counts as now), someone else's episode that is over 8 of 25, as
     before the round."""
     harmless = _review("conditionals", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 13
+    assert _escalated(harmless) <= 13
 
 
 # The code review of the conditionals round (docs/safety.md): an "if" that conditions nothing, or a plea for help,
@@ -1145,12 +1150,12 @@ def test_lids_that_cannot_be_lifted_are_urgent():
     """Eight of the review's 40 reports are still missed (a lid taped up to see, one that "won't reopen", a head tipped
     back to see); the floor keeps the 32 it reads."""
     reports = _review("eyelid", "emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in reports) >= 32
+    assert _escalated(reports) >= 32
 
 
 def test_few_lids_of_jars_laptops_dolls_or_sleepy_babies_are_escalated():
     harmless = _review("eyelid", "no_emergency")
-    assert sum(analyse(text).decision == Decision.EMERGENCY for text in harmless) <= 6
+    assert _escalated(harmless) <= 6
 
 
 # The eyelid words' two code reviews (docs/safety.md): a jar's, a bin's or a laptop's lid, eye cream, lash glue, eyelid
