@@ -66,7 +66,7 @@ def _singles(part: str) -> list:
     return [item for item in _items(part) if "text" in item]
 
 
-@pytest.mark.parametrize("part", ["dev", "dev2", "dev3", "test"])
+@pytest.mark.parametrize("part", ["dev", "dev2", "dev3", "dev4", "test"])
 def test_eval_set_is_independent_of_the_training_data(part):
     """No evaluation message is near a training example (bot/nlu_overlap.py: word Jaccard >= 0.6 or character
     3-gram cosine >= 0.8, symmetric, so both directions); training data may never copy one."""
