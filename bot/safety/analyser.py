@@ -77,7 +77,7 @@ def _assertion(categories: Set[str]) -> Assertion:
         # A counterfactual is a hypothetical cue too: medspaCy keeps one of two cues on the same words ("if").
         if categories & {context_rules.HYPOTHETICAL, context_rules.COUNTERFACTUAL} or _asked_in_general(categories):
             return Assertion.HYPOTHETICAL
-        if categories & {context_rules.HISTORICAL, context_rules.RESOLVED}:
+        if categories & {context_rules.HISTORICAL, context_rules.RESOLVED, context_rules.LONG_AGO}:
             return Assertion.PAST
     return Assertion.OTHER_PERSON if about_someone_else else Assertion.REPORTED
 
@@ -265,9 +265,40 @@ def _told_second_hand(target: Span, modifier: Span, between: Span) -> bool:
     )
 
 
+# Said now, going on or asking for help: a sentence that says any of it is not dated by a time long ago after it.
+_PRESENT = re.compile(r"\b(?:\w+ing|am|is|are|be|been|cannot|can|will|wo|keeps?|still|now|rn|currently|started|since"
+                      r"|today|tonight|again|feels?|looks?|seems?|hurts?|do|does|need|needs|help|please|pls|911)\b"
+                      r"|'(?:s|re|m)\b")
+# Between the symptom and the time, only how it was or what caused it ("swelled shut from a hair dye", "for a day",
+# "at a concert from the heat"): anything more may be a second event the time dates instead ("my throat closed up like
+# with penicillin, years ago").
+_HOW_OR_WHY = re.compile(r"(?:(?:up|shut|out|all over|badly|once)\s*)?(?:for (?:a|an|one|two|three|\d+) \w+\s*)?"
+                         r"(?:(?:from|to|after|with|on|at|in|during) (?:a |an |the |some |my )?\w+(?: \w+){0,2}\s*)"
+                         r"{0,2}")
+# A second event, a comparison or this visit in the sentence: the time may belong to it.
+_ANOTHER_EVENT = re.compile(r"\b(?:like|same|similar|just|has|have|had the|the way|the time|which|when|this time"
+                            r"|too|also|tonite|(?:the|todays?|these|your|my) (?:botox|tox|shots?|injections?"
+                            r"|appointment|appt|treatment)|you)\b")
+
+
+def _dated_long_ago(target: Span, modifier: Span, between: Span) -> bool:
+    """"my eyes swelled shut from a hair dye, years ago", "I blacked out once at a concert, like 10 years ago": a time
+    long ago that ends the sentence dates the symptom just before it, told in the past tense with at most how it was or
+    what caused it in between. Not a symptom with another event beside it ("my throat closed up like with penicillin,
+    years ago"), one in a sentence said in the present ("I can't breathe, years ago"), nor one in a message that says
+    now or asks for help anywhere ("... years ago. on my way to the er")."""
+    doc = target.doc
+    sentence = doc[target.sent.start:modifier.start].text
+    # medspaCy's span between runs to the modifier's end, and so holds the modifier's own comma.
+    gap = doc[target.end:modifier.start].text
+    return (_outside(target, modifier, between) and bool(_HOW_OR_WHY.fullmatch(gap)) and not re.search(r"\w\wed\b", gap)
+            and not _ANOTHER_EVENT.search(sentence) and not _PRESENT.search(sentence)
+            and not context_rules.says_now_or_asks_for_help(doc.text))
+
+
 _ON_MODIFIES = {context_rules.ANIMAL: _pets_own, context_rules.EVERYDAY_CAUSE: _explains,
                 context_rules.SLEEPINESS: _explains_heavy_eyes, context_rules.USUAL: _explains_as_before,
-                context_rules.SECONDHAND: _told_second_hand}
+                context_rules.SECONDHAND: _told_second_hand, context_rules.LONG_AGO: _dated_long_ago}
 
 
 def _without_checkins_beside_urgent(findings: List[Finding]) -> List[Finding]:

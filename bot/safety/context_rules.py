@@ -9,6 +9,7 @@ question or a past reference, because a missed emergency costs more than an unne
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import List, Tuple
 
 from bot.safety import lexicon
@@ -47,12 +48,18 @@ SECONDHAND = "SECONDHAND"
 # A symptom imagined in a conditional ("if I felt short of breath after treatment, should I call you or 911?",
 # "suppose I got double vision"): asked about even beside the words such a question carries itself (analyser.py).
 COUNTERFACTUAL = "COUNTERFACTUAL"
+# A clause made only of a time long ago that ends its sentence dates the symptom just before it ("my eyes swelled shut
+# from a hair dye, years ago", "lips swelled up, that was 4 years ago"): read as past, like HISTORICAL, but only for a
+# symptom told in the past tense with nothing but how or why between it and the time, in a message that says nothing
+# of now or of help (analyser._dated_long_ago), so "I can't breathe, years ago I had asthma", "my lips are huge, I had
+# a reaction once, years ago" and "my throat closed up like with penicillin, years ago" stay now.
+LONG_AGO = "LONG_AGO"
 # A question that opens its clause and names nobody ("can you faint from botox?", "is a hoarse voice after botox
 # serious?") asks about the symptom; "is my voice supposed to be this hoarse?" reports it.
 QUESTION = "QUESTION"
 FIRST_PERSON = "FIRST_PERSON"
 # Categories that reach across a comma: an explanation or a treatment often follows one.
-ACROSS_COMMAS = frozenset({RESOLVED, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMENT_LINK, SECONDHAND})
+ACROSS_COMMAS = frozenset({RESOLVED, LONG_AGO, EVERYDAY_CAUSE, SLEEPINESS, USUAL, TREATMENT_LINK, SECONDHAND})
 # A symptom said of the patient (analyser.py): a first person in the three words before it ("suddenly I can't
 # breathe", "mi gata me desperto"), or a Spanish first-person form in its own words ("no puedo tragar", "se me
 # cierra la garganta", "veo doble").
@@ -102,6 +109,16 @@ _AFTER_WELL = "(?<!fine )(?<!better )(?<!good )(?<!okay )(?<!ok )(?<!great )(?<!
 # "since I was a kid", "since birth": a lifelong condition, not one that started lately.
 _NOT_SINCE_CHILDHOOD = (r"(?! (?:i was (?:a kid|a child|a baby|a teen|little|young|small|born)|childhood|birth"
                         r"|forever)\b)")
+
+# A time at least a year ago (LONG_AGO): an earlier year, never this one, which may be last month.
+_A_PAST_YEAR = "(?:" + "|".join(str(year) for year in range(date.today().year - 1, 1939, -1)) + r")\b"
+_LONG_AGO = (
+    r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|\d+|many|several|a few|a couple(?: of)?"
+    r"|couple(?: of)?) )?(?:years?|yrs?|decades?) ago|years back|ages ago|(?:a )?long time ago|long ago|forever ago"
+    rf"|last year|(?:back )?in {_A_PAST_YEAR}|(?:back )?when (?:i|she|he|they) (?:was|were) (?:a kid|a child|little|young"
+    r"|younger|a teen|a teenager|a baby|in (?:college|high school|school|uni)|\d+)|as a (?:kid|child|teen|teenager|baby)"
+    r"|(?:back )?in (?:college|high school|my (?:teens|20s|twenties))"
+)
 
 Rule = Tuple  # (category, direction, regex, max_scope[, allowed target labels])
 URGENT_LABELS = frozenset(label for label in lexicon.ENGLISH if label.startswith("urgent:"))
@@ -345,6 +362,9 @@ ENGLISH: List[Rule] = [
     (MILD, "BIDIRECTIONAL", r"\ba (?:little|bit|tiny bit|touch)\b|\bslight(?:ly)?\b|\bbit\b|\bmild(?:ly)?\b|\bsmall\b|\btiny\b"
      r"|\bminor\b|\bwhere (?:the|they|she|he) (?:needle|injected|poked|went in)\b|\binjection (?:site|spot|point)s?\b"
      r"|\bat the (?:site|spot)s?\b", 5),
+    (LONG_AGO, "BACKWARD", rf"[,;] (?:(?:that|it|this|all that|all this) (?:was|is|happened) )?(?:about |around |over "
+     rf"|maybe |probably |at least |like (?=an? |\d|one|two|three|four|five|six|seven|eight|nine|ten|twenty))?(?:{_LONG_AGO})(?= *(?:lol|lmao|haha|tho|though|i think|or so)?(?: *[.!?\n]|$))",
+     None, URGENT_LABELS),
     # A resolution that ends its clause, without a subject of its own, reaches back across a comma ("could hardly
     # swallow for a few days, all cleared up now"); "I had botox last year, I cannot swallow" and "I can't breathe,
     # it's better than the bruise" keep the symptom now. It reads as PAST. The comma is part of the match, so this
@@ -461,6 +481,17 @@ _ASKED_ABOUT_LATER = re.compile(
     r"|\b(?:emergency|911) (?:situation|stuff|kit|line|number|room|care|plan)\b"
     r"|\b(?:voy|ir|llamo|llamar) (?:a |al )?(?:urgencias|911|emergencias)\b"
 )
+
+
+# Asking for help, or what someone does in an emergency: "on my way to the er", "should I take benadryl?", "auxilio".
+_HELP = re.compile(r"\b(?:er|hospital|ambulance|epi ?pen|benadryl|antihistamines?|asap|hurry|call me|scared|terrified"
+                   r"|panick?\w*|dizzy|help|911|urgent|emergency|cannot|can not|ayuda\w*|auxilio|socorro)\b")
+
+
+def says_now_or_asks_for_help(text: str) -> bool:
+    """A moment of now in English other than a question about later or the clinic ("can I still get botox?"), or a
+    call for help."""
+    return says_now(_ASKED_ABOUT_LATER.sub("", text)) or bool(_HELP.search(text))
 
 
 def says_now_beyond_a_conditional(text: str, language: str) -> bool:

@@ -1146,6 +1146,51 @@ def test_a_symptom_imagined_in_a_conditional_gets_the_warning_signs(text):
     assert analyse(text).decision == Decision.WARNING_SIGNS
 
 
+def test_reports_beside_a_time_long_ago_are_urgent():
+    reports = _review("longago", "emergency")
+    assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
+
+
+def test_few_episodes_over_long_ago_are_escalated():
+    """18 of 30 with the long-ago afterword, 23 before it."""
+    harmless = _review("longago", "no_emergency")
+    assert _escalated(harmless) <= 18
+
+
+def test_no_report_the_long_ago_code_review_wrote_is_lost():
+    items = yaml.safe_load((REVIEW_FILE.parent / "safety_review_longago_code.yml").read_text(encoding="utf-8"))
+    reports = [i["text"] for i in items if i["expect"] == "emergency" and not i.get("missed_before_the_rule")]
+    assert len(reports) == 300
+    assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
+
+
+def test_few_episodes_over_the_long_ago_code_review_wrote_are_escalated():
+    """62 of 136 with the long-ago afterword, 112 before it."""
+    harmless = _review("longago_code", "no_emergency")
+    assert _escalated(harmless) <= 62
+
+
+@pytest.mark.parametrize("text", [
+    "once my eyes swelled shut from a hair dye, years ago. just letting you know before the appt",
+    "had a reaction to shellfish, lips swelled up, that was 4 years ago. can I still get botox?",
+    "I blacked out once at a concert from the heat, like 10 years ago",
+    "couldn't swallow for a week after my tonsils came out, in 2015",
+])
+def test_a_symptom_dated_long_ago_after_it_is_past(text):
+    assert analyse(text).decision != Decision.EMERGENCY
+
+
+@pytest.mark.parametrize("text", [
+    "I can't breathe, years ago",
+    "I can't breathe and my lips are huge, I had a reaction like this once, years ago",
+    "my throat swelled up again, like 3 years ago",
+    "throat closing up, like when i was a kid",
+    "my lips swelled up, years ago. now they are swelling again since my botox this morning",
+])
+def test_a_symptom_now_beside_a_time_long_ago_is_urgent(text):
+    assert analyse(text).decision == Decision.EMERGENCY
+
+
 def test_lids_that_cannot_be_lifted_are_urgent():
     """Eight of the review's 40 reports are still missed (a lid taped up to see, one that "won't reopen", a head tipped
     back to see); the floor keeps the 32 it reads."""
