@@ -114,7 +114,7 @@ _NOT_SINCE_CHILDHOOD = (r"(?! (?:i was (?:a kid|a child|a baby|a teen|little|you
 _A_PAST_YEAR = "(?:" + "|".join(str(year) for year in range(date.today().year - 1, 1939, -1)) + r")\b"
 _LONG_AGO = (
     r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|\d+|many|several|a few|a couple(?: of)?"
-    r"|couple(?: of)?) )?(?:years?|yrs?|decades?) ago|years back|ages ago|(?:a )?long time ago|long ago|forever ago"
+    r"|couple(?: of)?) )?(?:years?|decades?) ago|years back|ages ago|(?:a )?long time ago|long ago|forever ago"
     rf"|last year|(?:back )?in {_A_PAST_YEAR}|(?:back )?when (?:i|she|he|they) (?:was|were) (?:a kid|a child|little|young"
     r"|younger|a teen|a teenager|a baby|in (?:college|high school|school|uni)|\d+)|as a (?:kid|child|teen|teenager|baby)"
     r"|(?:back )?in (?:college|high school|my (?:teens|20s|twenties))"

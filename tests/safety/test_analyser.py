@@ -1152,22 +1152,23 @@ def test_reports_beside_a_time_long_ago_are_urgent():
 
 
 def test_few_episodes_over_long_ago_are_escalated():
-    """18 of 30 with the long-ago afterword, 23 before it."""
+    """22 of 30 with the long-ago afterword, 23 before it."""
     harmless = _review("longago", "no_emergency")
-    assert _escalated(harmless) <= 18
+    assert _escalated(harmless) <= 22
 
 
-def test_no_report_the_long_ago_code_review_wrote_is_lost():
-    items = yaml.safe_load((REVIEW_FILE.parent / "safety_review_longago_code.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name, caught", [("longago_code", 300), ("longago_code2", 334)])
+def test_no_report_the_long_ago_code_reviews_wrote_is_lost(name, caught):
+    items = yaml.safe_load((REVIEW_FILE.parent / f"safety_review_{name}.yml").read_text(encoding="utf-8"))
     reports = [i["text"] for i in items if i["expect"] == "emergency" and not i.get("missed_before_the_rule")]
-    assert len(reports) == 300
+    assert len(reports) == caught
     assert [text for text in reports if analyse(text).decision != Decision.EMERGENCY] == []
 
 
 def test_few_episodes_over_the_long_ago_code_review_wrote_are_escalated():
-    """62 of 136 with the long-ago afterword, 112 before it."""
+    """85 of 136 with the long-ago afterword, 112 before it."""
     harmless = _review("longago_code", "no_emergency")
-    assert _escalated(harmless) <= 62
+    assert _escalated(harmless) <= 85
 
 
 @pytest.mark.parametrize("text", [
