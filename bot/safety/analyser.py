@@ -265,39 +265,6 @@ def _told_second_hand(target: Span, modifier: Span, between: Span) -> bool:
     )
 
 
-# Said now, going on or asking for help: a sentence that says any of it is not dated by a time long ago after it.
-_PRESENT = re.compile(r"\b(?:\w+ing|am|is|are|be|been|cannot|can|will|wo|keeps?|still|now|rn|currently|started|since"
-                      r"|today|tonight|again|feels?|looks?|seems?|hurts?|do|does|need|needs|help|please|pls|911)\b"
-                      r"|'(?:s|re|m)\b")
-# Between the symptom and the time, only how it was or what caused it ("swelled shut from a hair dye", "for a day",
-# "at a concert from the heat"), with no verb, person, treatment or product of its own: anything more may be what the
-# time dates instead ("my throat closed up like with penicillin, years ago", "lips swelled up from my filler, that was
-# in 2022", "from the pills i got, last year").
-_HOW_OR_WHY = re.compile(r"(?:(?:up|shut|out|all over|badly|once)\s*)?(?:for (?:a|an|one|two|three|\d+) \w+\s*)?"
-                         r"(?:(?:from|to|after|with|on|at|in|during) (?:a |an |the |some |my )?\w+(?: \w+){0,2}\s*)"
-                         r"{0,2}")
-_NOT_HOW_OR_WHY = re.compile(r"\w\wed\b|\b(?:i|we|you|she|he|they|it|fillers?|juvederm|restylane|voluma|sculptra"
-                             r"|radiesse|kybella|dysport|xeomin|jeuveau|daxxify|botox|tox|injections?|shots?|lash\w*"
-                             r"|tint|peel|implants?|threads?|pills?|meds|medicines?|antibiotics?|supplements?)\b")
-# A second event, a comparison, this visit or today in the sentence: the time may belong to something else.
-_ANOTHER_EVENT = re.compile(r"\b(?:like|same|similar|just|has|have|had the|the way|the time|which|when|this time"
-                            r"|too|also|tonite|earlier|minutes?|mins?|an? hour|last (?:hour|few|couple|\d+)"
-                            r"|\d+ ?(?:am|pm)|at (?:lunch|dinner|breakfast|brunch|work|school)"
-                            r"|(?:the|todays?|these|your|my) (?:botox|tox|shots?|injections?|appointment|appt"
-                            r"|treatment)|you)\b")
-# What may follow the dated sentence: nothing, or an aside that tells or asks about treatment ("just letting you know
-# before the appt", "botox ok?", "can I still get botox?"). Anything else may say it happened again ("same thing at
-# lunch", "did it again in your lobby", "what do we do"), and no list of such words is ever whole.
-_ASIDE = re.compile(
-    r"(?:lol|lmao|haha|tho|though|i think|or so)?"
-    r"|(?:just )?(?:letting you know|so you know|fyi|for the record|for your records|thought i should mention it)"
-    r"(?: before (?:my|the) (?:appt|appointment|consult|consultation|visit))?"
-    r"|(?:is |would )?(?:botox|tox|it|that|this) (?:still )?(?:be )?(?:ok|okay|safe|fine|a problem)(?: for me)?"
-    r"|(?:can|could) i still (?:get|have|do) (?:botox|tox|it|the treatment)|any (?:issues?|problems?|concerns?)"
-    r"|(?:does|will|would) (?:that|it|this) matter"
-)
-
-
 def _dated_long_ago(target: Span, modifier: Span, between: Span) -> bool:
     """"my eyes swelled shut from a hair dye, years ago", "I blacked out once at a concert, like 10 years ago": a time
     long ago that ends the sentence dates the symptom just before it, told in the past tense with at most how it was or
@@ -310,9 +277,10 @@ def _dated_long_ago(target: Span, modifier: Span, between: Span) -> bool:
     # medspaCy's span between runs to the modifier's end, and so holds the modifier's own comma.
     gap = doc[target.end:modifier.start].text
     after = re.split(r"[^\w\s']+", doc[modifier.end:].text)
-    return (_outside(target, modifier, between) and bool(_HOW_OR_WHY.fullmatch(gap))
-            and not _NOT_HOW_OR_WHY.search(gap) and not _ANOTHER_EVENT.search(sentence)
-            and not _PRESENT.search(sentence) and all(_ASIDE.fullmatch(piece.strip()) for piece in after)
+    only_how_or_why = bool(context_rules.HOW_OR_WHY.fullmatch(gap)) and not context_rules.NOT_HOW_OR_WHY.search(gap)
+    told_in_the_past = not (context_rules.ANOTHER_EVENT.search(sentence) or context_rules.PRESENT.search(sentence))
+    only_asides_after = all(context_rules.ASIDE.fullmatch(piece.strip()) for piece in after)
+    return (_outside(target, modifier, between) and only_how_or_why and told_in_the_past and only_asides_after
             and not context_rules.says_now_or_asks_for_help(doc.text))
 
 

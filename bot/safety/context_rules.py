@@ -483,6 +483,40 @@ _ASKED_ABOUT_LATER = re.compile(
 )
 
 
+# The long-ago afterword (LONG_AGO, analyser._dated_long_ago): what keeps a time long ago from dating a symptom.
+# Said now, going on or asking for help: a sentence that says any of it is not dated by a time long ago after it.
+PRESENT = re.compile(r"\b(?:\w+ing|am|is|are|be|been|cannot|can|will|wo|keeps?|still|now|rn|currently|started|since"
+                     r"|today|tonight|again|feels?|looks?|seems?|hurts?|do|does|need|needs|help|please|pls|911)\b"
+                     r"|'(?:s|re|m)\b")
+# Between the symptom and the time, only how it was or what caused it ("swelled shut from a hair dye", "for a day",
+# "at a concert from the heat"), with no verb, person, treatment or product of its own: anything more may be what the
+# time dates instead ("my throat closed up like with penicillin, years ago", "lips swelled up from my filler, that was
+# in 2022", "from the pills i got, last year").
+HOW_OR_WHY = re.compile(r"(?:(?:up|shut|out|all over|badly|once)\s*)?(?:for (?:a|an|one|two|three|\d+) \w+\s*)?"
+                        r"(?:(?:from|to|after|with|on|at|in|during) (?:a |an |the |some |my )?\w+(?: \w+){0,2}\s*)"
+                        r"{0,2}")
+NOT_HOW_OR_WHY = re.compile(r"\w\wed\b|\b(?:i|we|you|she|he|they|it|fillers?|juvederm|restylane|voluma|sculptra"
+                            r"|radiesse|kybella|dysport|xeomin|jeuveau|daxxify|botox|tox|injections?|shots?|lash\w*"
+                            r"|tint|peel|implants?|threads?|pills?|meds|medicines?|antibiotics?|supplements?)\b")
+# A second event, a comparison, this visit or today in the sentence: the time may belong to something else.
+ANOTHER_EVENT = re.compile(r"\b(?:like|same|similar|just|has|have|had the|the way|the time|which|when|this time"
+                           r"|too|also|tonite|earlier|minutes?|mins?|an? hour|last (?:hour|few|couple|\d+)"
+                           r"|\d+ ?(?:am|pm)|at (?:lunch|dinner|breakfast|brunch|work|school)"
+                           r"|(?:the|todays?|these|your|my) (?:botox|tox|shots?|injections?|appointment|appt"
+                           r"|treatment)|you)\b")
+# What may follow the dated sentence: nothing, or an aside that tells or asks about treatment ("just letting you know
+# before the appt", "botox ok?", "can I still get botox?"). Anything else may say it happened again ("same thing at
+# lunch", "did it again in your lobby", "what do we do"), and no list of such words is ever whole.
+ASIDE = re.compile(
+    r"(?:lol|lmao|haha|tho|though|i think|or so)?"
+    r"|(?:just )?(?:letting you know|so you know|fyi|for the record|for your records|thought i should mention it)"
+    r"(?: before (?:my|the) (?:appt|appointment|consult|consultation|visit))?"
+    r"|(?:is |would )?(?:botox|tox|it|that|this) (?:still )?(?:be )?(?:ok|okay|safe|fine|a problem)(?: for me)?"
+    r"|(?:can|could) i still (?:get|have|do) (?:botox|tox|it|the treatment)|any (?:issues?|problems?|concerns?)"
+    r"|(?:does|will|would) (?:that|it|this) matter"
+)
+
+
 # Asking for help, or what someone does in an emergency: "on my way to the er", "should I take benadryl?", "auxilio".
 _HELP = re.compile(r"\b(?:er|hospital|ambulance|epi ?pen|benadryl|antihistamines?|asap|hurry|call me|scared|terrified"
                    r"|panick?\w*|dizzy|help|911|urgent|emergency|cannot|can not|ayuda\w*|auxilio|socorro)\b")
